@@ -1,0 +1,1 @@
+"""Jobbtorg: case management and follow-up for municipal labour-market services."""

@@ -1,0 +1,76 @@
+"""The append-only audit log (LEGAL.md: logging and log review).
+
+No code path changes or deletes an entry: save() refuses updates, delete() and
+the queryset's update()/delete() raise, and on PostgreSQL a trigger (migration
+0002) refuses UPDATE and DELETE even from a direct SQL session of the
+application's role. The person is stored as a plain id, not a foreign key, so
+entries outlive the data they describe (retention, LEGAL.md).
+"""
+
+from typing import Any, NoReturn
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete an audit entry."""
+
+
+class AuditQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit entries can not be changed")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("audit entries can not be deleted")
+
+
+class Action(models.TextChoices):
+    READ = "read", _("Läsning")
+    SEARCH = "search", _("Sökträff")
+    LIST = "list", _("Listning")
+    CREATE = "create", _("Skapande")
+    CHANGE = "change", _("Ändring")
+    EXPORT = "export", _("Export")
+    PRINT = "print", _("Utskrift")
+
+
+class Outcome(models.TextChoices):
+    ALLOWED = "allowed", _("Tillåten")
+    REFUSED = "refused", _("Nekad")
+
+
+class AuditEntry(models.Model):
+    at = models.DateTimeField(_("tid"), auto_now_add=True, db_index=True)
+    user_id = models.BigIntegerField(_("användar-id"), null=True)
+    username = models.CharField(_("användare"), max_length=150)
+    acting_role = models.CharField(_("roll"), max_length=20)
+    person_id = models.BigIntegerField(_("person-id"), null=True)
+    action = models.CharField(_("händelse"), max_length=10, choices=Action.choices)
+    what = models.CharField(_("vad"), max_length=200, help_text=_("Sida eller API-anrop och uppgiftsgrupp"))
+    outcome = models.CharField(_("utfall"), max_length=10, choices=Outcome.choices)
+    client_address = models.GenericIPAddressField(_("klientadress"), null=True)
+    flagged = models.BooleanField(
+        _("markerad för granskning"), default=False, help_text=_("Skyddad identitet eller nekad åtkomst")
+    )
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("loggpost")
+        verbose_name_plural = _("loggposter")
+        ordering = ["-at", "-id"]
+        indexes = [
+            # "Who has accessed this person" and "what has this user accessed", by date.
+            models.Index(fields=["person_id", "at"]),
+            models.Index(fields=["user_id", "at"]),
+            models.Index(fields=["flagged", "at"]),
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("audit entries can not be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit entries can not be deleted")
