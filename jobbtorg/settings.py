@@ -193,15 +193,31 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
-# E-mail: EMAIL_URL-style settings kept explicit. EMAIL_BACKEND defaults to the
-# console in the embedded set-up; EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
-# EMAIL_HOST_PASSWORD, EMAIL_USE_TLS configure SMTP; DEFAULT_FROM_EMAIL the sender.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# E-mail through Django 6.1's MAILERS. EMAIL_BACKEND: "console" (default, the embedded
+# set-up prints mails), "smtp" or "locmem" (tests). For SMTP: EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS. DEFAULT_FROM_EMAIL: the sender.
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+}
+_email_backend = os.environ.get("EMAIL_BACKEND", "console")
+MAILERS = {
+    "default": {
+        "BACKEND": _EMAIL_BACKENDS.get(_email_backend, _email_backend),
+        "OPTIONS": (
+            {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "port": int(os.environ.get("EMAIL_PORT", "25")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", False),
+            }
+            if _email_backend == "smtp"
+            else {}
+        ),
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Jobbtorg <noreply@jobbtorg.stockholm.se>")
 
 # Background work: django.tasks with the database backend (django-tasks-db);

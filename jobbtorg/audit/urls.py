@@ -1,0 +1,6 @@
+"""Log review pages (LEGAL.md: log review)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "audit"
+urlpatterns: list = []

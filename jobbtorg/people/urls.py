@@ -1,0 +1,6 @@
+"""Person search and the person page."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "people"
+urlpatterns: list = []
