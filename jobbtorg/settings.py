@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "jobbtorg.participations",
     "jobbtorg.activities",
     "jobbtorg.access",
+    "jobbtorg.timeline",
+    "jobbtorg.deadlines",
     "jobbtorg.web",
 ]
 

@@ -1,0 +1,41 @@
+"""Stored deadlines: one row per running clock, refreshed by the service that changes its inputs."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jobbtorg.deadlines.rules import RULES, Kind
+
+
+class Deadline(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Öppen")
+        DONE = "done", _("Klar")
+        CANCELLED = "cancelled", _("Avbruten")
+
+    participation = models.ForeignKey(
+        "participations.Participation", on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("deltagande")
+    )
+    kind = models.CharField(_("typ"), max_length=40, choices=[(k.value, RULES[k].label) for k in Kind])
+    subject_id = models.PositiveBigIntegerField(_("gäller id"), null=True, blank=True, help_text=_("t.ex. plan eller insats"))
+    due_date = models.DateField(_("förfallodag"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    responsible = models.CharField(_("ansvarig"), max_length=10)  # coach | district
+    paused_on = models.DateField(_("pausad sedan"), null=True, blank=True)
+    done_on = models.DateField(_("klar"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tidsfrist")
+        verbose_name_plural = _("tidsfrister")
+        indexes = [
+            # Worklists: open deadlines by due date, joined to the coach's/district's participations.
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["participation", "kind", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.due_date} ({self.status})"
+
+    @property
+    def label(self) -> str:
+        return RULES[Kind(self.kind)].label

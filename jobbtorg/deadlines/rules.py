@@ -1,0 +1,123 @@
+"""Every deadline of the participant's path (DOMAIN §4, §7) as a named rule.
+
+Pure functions, no ORM: given the start fact, return the due date. The table
+below is the single source; services store the computed due date on a
+Deadline row so "what is overdue for this coach today" is one indexed query.
+
+"5 dagar" in the founding decision (seed 002) is read as working days: the
+Jobbtorg and the districts work Monday–Friday, and a plan can not be drawn up
+with the participant on a Sunday (docs/adr/0007-deadline-day-counts.md). The
+unit of each rule is data here, so changing the reading is a one-line change.
+"""
+
+import datetime
+from dataclasses import dataclass
+from enum import StrEnum
+
+from jobbtorg.core.workdays import add_months, add_working_days
+
+
+class Unit(StrEnum):
+    WORKING_DAYS = "working_days"
+    CALENDAR_DAYS = "calendar_days"
+    MONTHS = "months"
+
+
+class Kind(StrEnum):
+    FIRST_APPOINTMENT = "first_appointment"
+    JOB_GUARANTEE_OFFER = "job_guarantee_offer"
+    PLAN_DRAWN_UP = "plan_drawn_up"
+    PLAN_APPROVAL = "plan_approval"
+    PLAN_REVIEW = "plan_review"
+    PARTICIPATION_LIMIT_WARNING = "participation_limit_warning"
+    PARTICIPATION_LIMIT = "participation_limit"
+    ACTIVITY_FOLLOWUP = "activity_followup"
+    DEVIATION_ACKNOWLEDGEMENT = "deviation_acknowledgement"
+    FOLLOWUP_2_MONTHS = "followup_2_months"
+    FOLLOWUP_8_MONTHS = "followup_8_months"
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: Kind
+    label: str  # Swedish, shown in worklists
+    amount: int
+    unit: Unit
+    responsible: str  # "coach" or "district"
+    source: str
+
+    def due(self, start: datetime.date) -> datetime.date:
+        if self.unit == Unit.WORKING_DAYS:
+            return add_working_days(start, self.amount)
+        if self.unit == Unit.MONTHS:
+            return add_months(start, self.amount)
+        return start + datetime.timedelta(days=self.amount)
+
+
+RULES: dict[Kind, Rule] = {
+    rule.kind: rule
+    for rule in [
+        Rule(Kind.FIRST_APPOINTMENT, "Första besök", 5, Unit.WORKING_DAYS, "coach", "DOMAIN §4.1: tid direkt vid anvisning"),
+        Rule(Kind.JOB_GUARANTEE_OFFER, "Jobbgaranti: arbete eller utbildning erbjuds", 5, Unit.WORKING_DAYS, "coach",
+             "DOMAIN §4.1, seed 002: inom fem dagar"),
+        Rule(Kind.PLAN_DRAWN_UP, "Aktivitetsplan upprättas", 5, Unit.WORKING_DAYS, "coach",
+             "DOMAIN §4.4, seed 002: inom 5 dagar från ankomst"),
+        Rule(Kind.PLAN_APPROVAL, "Stadsdelen godkänner aktivitetsplan", 5, Unit.WORKING_DAYS, "district",
+             "DOMAIN §4.4: planen godkänns av stadsdelen (servicenivå, konfigurerbar)"),
+        Rule(Kind.PLAN_REVIEW, "Omprövning av aktivitetsplan", 6, Unit.MONTHS, "coach",
+             "DOMAIN §4.4, seed 002: högst sex månader, därefter omprövning"),
+        Rule(Kind.PARTICIPATION_LIMIT_WARNING, "18 månader närmar sig (en månad kvar)", 17, Unit.MONTHS, "coach",
+             "DOMAIN §4.4: högst 18 månader, varning en månad före"),
+        Rule(Kind.PARTICIPATION_LIMIT, "18 månaders deltagande nås", 18, Unit.MONTHS, "coach",
+             "DOMAIN §4.4, seed 002: som längst 18 månader"),
+        Rule(Kind.ACTIVITY_FOLLOWUP, "Uppföljning av insats", 0, Unit.CALENDAR_DAYS, "coach",
+             "DOMAIN §4.5: efter avslutad insats ska en uppföljning ske"),
+        Rule(Kind.DEVIATION_ACKNOWLEDGEMENT, "Stadsdelen kvitterar avvikelse", 2, Unit.WORKING_DAYS, "district",
+             "DOMAIN §6: avvikelserapport till stadsdelen (servicenivå, konfigurerbar)"),
+        Rule(Kind.FOLLOWUP_2_MONTHS, "Uppföljning 2 månader efter avslut", 2, Unit.MONTHS, "coach",
+             "DOMAIN §7: uppföljning 2 och 8 månader efter avslut"),
+        Rule(Kind.FOLLOWUP_8_MONTHS, "Uppföljning 8 månader efter avslut", 8, Unit.MONTHS, "coach",
+             "DOMAIN §7: uppföljning 2 och 8 månader efter avslut"),
+    ]
+}
+
+# Deadlines that keep running after closure; every other open deadline is cancelled at closure.
+POST_CLOSURE = {Kind.FOLLOWUP_2_MONTHS, Kind.FOLLOWUP_8_MONTHS}
+
+LIMIT_MONTHS = 18
+
+
+def due_date(kind: Kind, start: datetime.date) -> datetime.date:
+    return RULES[kind].due(start)
+
+
+def shift_for_pause(due: datetime.date, paused_on: datetime.date, resumed_on: datetime.date) -> datetime.date:
+    """A paused clock resumes where it stopped: the due date moves by the pause's length."""
+    return due + (resumed_on - paused_on)
+
+
+def active_days(periods: list[tuple[datetime.date, datetime.date | None]],
+                pauses: list[tuple[datetime.date, datetime.date | None]],
+                today: datetime.date) -> int:
+    """Days of active participation: the sum of periods (arrival → closure or today)
+    minus the days inside interruptions. Open ends count up to `today`."""
+    def days(start: datetime.date, end: datetime.date | None) -> set[datetime.date]:
+        stop = min(end or today, today)
+        return {start + datetime.timedelta(days=i) for i in range(max(0, (stop - start).days))}
+
+    active: set[datetime.date] = set()
+    for start, end in periods:
+        active |= days(start, end)
+    for start, end in pauses:
+        active -= days(start, end)
+    return len(active)
+
+
+def limit_date(start: datetime.date, used_days: int, months: int, today: datetime.date) -> datetime.date:
+    """The day the participation limit is reached, if the clock runs from `today` on.
+
+    The limit in days is measured from the first arrival (`start`), so "18 months"
+    means calendar months; days already used are subtracted.
+    """
+    limit_days = (add_months(start, months) - start).days
+    return today + datetime.timedelta(days=max(0, limit_days - used_days))

@@ -1,0 +1,103 @@
+"""The one write path for deadlines. Domain services call these inside their transactions."""
+
+import datetime
+
+from django.db.models import QuerySet
+
+from jobbtorg.core.workdays import add_working_days
+from jobbtorg.deadlines import rules
+from jobbtorg.deadlines.models import Deadline
+from jobbtorg.deadlines.rules import Kind
+from jobbtorg.participations.models import Participation
+
+
+def open_deadline(
+    participation: Participation,
+    kind: Kind,
+    start: datetime.date | None = None,
+    *,
+    due: datetime.date | None = None,
+    subject_id: int | None = None,
+) -> Deadline:
+    """Start a clock: due from the rule and `start`, or an explicit `due`. Idempotent per subject."""
+    if due is None:
+        if start is None:
+            raise ValueError("open_deadline needs start or due")
+        due = rules.due_date(kind, start)
+    existing = Deadline.objects.filter(
+        participation=participation, kind=kind, subject_id=subject_id, status=Deadline.Status.OPEN
+    ).first()
+    if existing:
+        if existing.due_date != due:
+            existing.due_date = due
+            existing.save(update_fields=["due_date"])
+        return existing
+    return Deadline.objects.create(
+        participation=participation,
+        kind=kind,
+        subject_id=subject_id,
+        due_date=due,
+        responsible=rules.RULES[kind].responsible,
+        paused_on=participation_paused_on(participation),
+    )
+
+
+def participation_paused_on(participation: Participation) -> datetime.date | None:
+    paused = Deadline.objects.filter(participation=participation, paused_on__isnull=False).values_list(
+        "paused_on", flat=True
+    ).first()
+    return paused
+
+
+def complete(participation: Participation, kind: Kind, on: datetime.date, subject_id: int | None = None) -> int:
+    """Stop a clock because the thing was done. Returns how many were closed."""
+    return _open(participation, kind, subject_id).update(status=Deadline.Status.DONE, done_on=on)
+
+
+def cancel(participation: Participation, kind: Kind, on: datetime.date, subject_id: int | None = None) -> int:
+    return _open(participation, kind, subject_id).update(status=Deadline.Status.CANCELLED, done_on=on)
+
+
+def cancel_at_closure(participation: Participation, on: datetime.date) -> int:
+    """At closure every running clock stops, except the post-closure follow-ups."""
+    return (
+        Deadline.objects.filter(participation=participation, status=Deadline.Status.OPEN)
+        .exclude(kind__in=[k.value for k in rules.POST_CLOSURE])
+        .update(status=Deadline.Status.CANCELLED, done_on=on)
+    )
+
+
+def pause(participation: Participation, on: datetime.date) -> None:
+    """Interruption: every open clock of the participation stops on `on`."""
+    Deadline.objects.filter(participation=participation, status=Deadline.Status.OPEN, paused_on__isnull=True).update(
+        paused_on=on
+    )
+
+
+def resume(participation: Participation, on: datetime.date) -> None:
+    """Restart: each paused clock's due date moves by the length of the pause."""
+    for deadline in Deadline.objects.filter(participation=participation, status=Deadline.Status.OPEN,
+                                            paused_on__isnull=False):
+        deadline.due_date = rules.shift_for_pause(deadline.due_date, deadline.paused_on, on)  # type: ignore[arg-type]
+        deadline.paused_on = None
+        deadline.save(update_fields=["due_date", "paused_on"])
+
+
+def _open(participation: Participation, kind: Kind, subject_id: int | None) -> QuerySet[Deadline]:
+    qs = Deadline.objects.filter(participation=participation, kind=kind, status=Deadline.Status.OPEN)
+    if subject_id is not None:
+        qs = qs.filter(subject_id=subject_id)
+    return qs
+
+
+def state(deadline: Deadline, today: datetime.date) -> str:
+    """overdue | due (today or within the coming 3 working days) | upcoming | paused | done."""
+    if deadline.status != Deadline.Status.OPEN:
+        return "done"
+    if deadline.paused_on:
+        return "paused"
+    if deadline.due_date < today:
+        return "overdue"
+    if deadline.due_date <= add_working_days(today, 3):
+        return "due"
+    return "upcoming"
