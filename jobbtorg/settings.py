@@ -81,6 +81,10 @@ INSTALLED_APPS = [
     "jobbtorg.access",
     "jobbtorg.timeline",
     "jobbtorg.deadlines",
+    "jobbtorg.referrals",
+    "jobbtorg.assessments",
+    "jobbtorg.plans",
+    "jobbtorg.notifications",
     "jobbtorg.web",
 ]
 

@@ -1,16 +1,25 @@
 """URL map: the web UI at /, the API at /api/v1/, the admin at /admin/.
 
-Each app owns its own urls module; this file only mounts them.
+Each app owns its own urls (web) and api_urls (API) modules; this file only mounts them.
 """
 
 from django.contrib import admin
 from django.urls import include, path
 
+DOMAIN_APPS = ["referrals", "participations", "assessments", "plans", "activities", "notifications"]
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("jobbtorg.api_urls")),
+    *[path("api/v1/", include(f"jobbtorg.{app}.api_urls")) for app in DOMAIN_APPS],
     path("i18n/", include("django.conf.urls.i18n")),
     path("personer/", include("jobbtorg.people.urls")),
     path("logg/", include("jobbtorg.audit.urls")),
+    path("anvisningar/", include("jobbtorg.referrals.urls")),
+    path("deltaganden/", include("jobbtorg.participations.urls")),
+    path("kartlaggning/", include("jobbtorg.assessments.urls")),
+    path("planer/", include("jobbtorg.plans.urls")),
+    path("insatser/", include("jobbtorg.activities.urls")),
+    path("notiser/", include("jobbtorg.notifications.urls")),
     path("", include("jobbtorg.web.urls")),
 ]
