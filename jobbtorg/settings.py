@@ -268,3 +268,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# SITE_URL: the address users reach Jobbtorg at, used in e-mail links.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

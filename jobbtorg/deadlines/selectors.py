@@ -1,0 +1,65 @@
+"""Worklists of deadlines: what must this user do, and what is late.
+
+One query per list: open deadlines joined to the participations the user is
+responsible for, narrowed by the access policy so a list can never show a
+person the user may not see.
+"""
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+
+from jobbtorg.access.policy import visible_persons
+from jobbtorg.accounts.models import Role, User
+from jobbtorg.core.workdays import add_working_days
+from jobbtorg.deadlines.models import Deadline
+
+
+def worklist(user: User, today: datetime.date, horizon_working_days: int = 5) -> QuerySet[Deadline]:
+    """Open, running deadlines due within the horizon (overdue first) that are this user's to act on.
+
+    Coach: responsible=coach on their own caseload. Social worker: responsible=district
+    for their district. Unit manager: everything of the unit (to see where it is late).
+    """
+    horizon = add_working_days(today, horizon_working_days)
+    qs = Deadline.objects.filter(status=Deadline.Status.OPEN, paused_on__isnull=True, due_date__lte=horizon)
+    if user.role == Role.COACH:
+        qs = qs.filter(responsible="coach", participation__coach=user)
+    elif user.role == Role.SOCIAL_WORKER and user.district_id:
+        qs = qs.filter(responsible="district", participation__home_district_id=user.district_id)
+    elif user.role == Role.UNIT_MANAGER and user.jobbtorg_unit_id:
+        qs = qs.filter(participation__unit_id=user.jobbtorg_unit_id)
+    else:
+        return Deadline.objects.none()
+    return (
+        qs.filter(participation__person__in=visible_persons(user, today))
+        .select_related("participation__person", "participation__coach")
+        .order_by("due_date", "id")
+    )
+
+
+def overdue_per_coach(unit_id: int, today: datetime.date) -> list[dict[str, object]]:
+    """Manager's dashboard: overdue and due-this-week deadlines per coach, counted in the database."""
+    week_end = add_working_days(today, 5)
+    return list(
+        Deadline.objects.filter(
+            status=Deadline.Status.OPEN, paused_on__isnull=True, participation__unit_id=unit_id, responsible="coach"
+        )
+        .values("participation__coach_id", "participation__coach__first_name", "participation__coach__last_name")
+        .annotate(
+            overdue=Count("id", filter=Q(due_date__lt=today)),
+            due_soon=Count("id", filter=Q(due_date__gte=today, due_date__lte=week_end)),
+        )
+        .order_by("-overdue", "participation__coach__last_name")
+    )
+
+
+def counts_by_kind(user: User, today: datetime.date) -> dict[str, dict[str, int]]:
+    """Per deadline kind: how many overdue and how many due, for the notification digest."""
+    rows = (
+        worklist(user, today)
+        .order_by()
+        .values("kind")
+        .annotate(overdue=Count("id", filter=Q(due_date__lt=today)), due=Count("id", filter=Q(due_date__gte=today)))
+    )
+    return {row["kind"]: {"overdue": row["overdue"], "due": row["due"]} for row in rows}
