@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "jobbtorg.assessments",
     "jobbtorg.plans",
     "jobbtorg.notifications",
+    "jobbtorg.disabilities",
+    "jobbtorg.subsidies",
+    "jobbtorg.osa",
     "jobbtorg.web",
 ]
 

@@ -6,7 +6,9 @@ Each app owns its own urls (web) and api_urls (API) modules; this file only moun
 from django.contrib import admin
 from django.urls import include, path
 
-DOMAIN_APPS = ["referrals", "participations", "assessments", "plans", "activities", "notifications"]
+DOMAIN_APPS = [
+    "referrals", "participations", "assessments", "plans", "activities", "notifications", "disabilities", "subsidies", "osa",
+]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -21,5 +23,8 @@ urlpatterns = [
     path("planer/", include("jobbtorg.plans.urls")),
     path("insatser/", include("jobbtorg.activities.urls")),
     path("notiser/", include("jobbtorg.notifications.urls")),
+    path("funktionsnedsattning/", include("jobbtorg.disabilities.urls")),
+    path("stod/", include("jobbtorg.subsidies.urls")),
+    path("osa/", include("jobbtorg.osa.urls")),
     path("", include("jobbtorg.web.urls")),
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DisabilitiesConfig(AppConfig):
+    name = "jobbtorg.disabilities"
+    label = "disabilities"

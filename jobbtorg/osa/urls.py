@@ -1,0 +1,6 @@
+"""Web pages of the osa app."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "osa"
+urlpatterns: list = []
