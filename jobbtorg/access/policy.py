@@ -13,7 +13,8 @@ Rules (default deny):
 | social worker, OSA officer | the person's home district is their district |
 | matcher | the person has an open participation at any Jobbtorg unit |
 | provider staff | the person has an activity at their provider running today |
-| analyst, HR, system administrator | never (aggregates and pseudonymised extracts only) |
+| analyst, HR, system administrator | never, not even when named on a person (aggregates and pseudonymised extracts only) |
+| any other role | also when explicitly named on the person (`Person.contact_grants`) |
 
 A person with a protected identity (sekretessmarkering, skyddad folkbokföring)
 is visible only through a direct relation: the coach of their participation,
@@ -39,6 +40,9 @@ CLOSED_RELATION_DAYS = 300
 # Roles that may search the whole population of their scope (and so learn that a person exists).
 SEARCH_ROLES = {Role.COACH, Role.UNIT_MANAGER, Role.SOCIAL_WORKER, Role.OSA_OFFICER, Role.MATCHER, Role.PROVIDER_STAFF}
 
+# Roles that never see an identity, not even when named on a person (the table above).
+NO_PERSON_ROLES = {Role.ANALYST, Role.HR, Role.SYSADMIN}
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -56,6 +60,8 @@ def _participation_live(prefix: str, today: datetime.date) -> Q:
 
 def direct_scope(user: User, today: datetime.date) -> Q | None:
     """People the user reaches through a personal relation (protected identities included)."""
+    if user.role in NO_PERSON_ROLES:
+        return None
     direct = Q(contact_grants=user)
     if user.role == Role.COACH:
         direct |= Q(participations__coach=user) & _participation_live("participations__", today)

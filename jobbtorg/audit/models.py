@@ -67,6 +67,10 @@ class AuditEntry(models.Model):
             models.Index(fields=["flagged", "at"]),
         ]
 
+    def __str__(self) -> str:
+        when = f"{self.at:%Y-%m-%d %H:%M}" if self.at else ""
+        return f"{when} {self.username} {self.action} {self.person_id or '-'} {self.outcome}".strip()
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("audit entries can not be changed")

@@ -6,6 +6,7 @@ All of it is data, loaded by a data migration and edited in the admin.
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +58,16 @@ class ServiceAreaQuerySet(models.QuerySet["ServiceArea"]):
     def valid_on(self, day: datetime.date) -> "ServiceAreaQuerySet":
         return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
 
+    def overlapping(self, valid_from: datetime.date, valid_to: datetime.date | None) -> "ServiceAreaQuerySet":
+        """Rows whose period shares at least one day with [valid_from, valid_to] (None: open-ended)."""
+        rows = self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from))
+        return rows if valid_to is None else rows.filter(valid_from__lte=valid_to)
+
+
+def periods_overlap(a_from: datetime.date, a_to: datetime.date | None, b_from: datetime.date, b_to: datetime.date | None) -> bool:
+    """Do two inclusive date periods share a day? An open end (None) runs for ever."""
+    return (b_to is None or a_from <= b_to) and (a_to is None or b_from <= a_to)
+
 
 class ServiceArea(models.Model):
     """Which Jobbtorg unit serves a district, from when to when (upptagningsområde)."""
@@ -76,6 +87,36 @@ class ServiceArea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district} → {self.unit} ({self.valid_from}–{self.valid_to or ''})"
+
+    # Set by a form set that checks all of its rows together (organisation.admin), so
+    # that ending one period and starting the next in the same save is not refused
+    # against the row's old dates still in the database.
+    overlap_checked_elsewhere = False
+
+    def clean(self) -> None:
+        """One district is served by at most one Jobbtorg unit on any day."""
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError(
+                {"valid_to": _("Ange ett slutdatum som är samma som eller efter startdatumet.")}, code="invalid_period"
+            )
+        if self.overlap_checked_elsewhere or not self.district_id or not self.valid_from:
+            return
+        clash = (
+            ServiceArea.objects.filter(district_id=self.district_id)
+            .exclude(pk=self.pk)
+            .overlapping(self.valid_from, self.valid_to)
+            .select_related("unit")
+            .first()
+        )
+        if clash is not None:
+            raise ValidationError(overlap_message(clash), code="overlap")
+
+
+def overlap_message(clash: "ServiceArea") -> str:
+    return str(
+        _("Perioden överlappar %(unit)s för samma stadsdel (%(start)s–%(end)s). Avsluta den perioden först.")
+        % {"unit": clash.unit, "start": clash.valid_from, "end": clash.valid_to or _("tills vidare")}
+    )
 
 
 class AFUnit(models.Model):

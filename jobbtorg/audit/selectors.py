@@ -1,0 +1,97 @@
+"""Reads for log review (LEGAL.md: logging and log review).
+
+Who may review what: the system administrator sees every entry; a unit
+manager sees entries written by users of their own Jobbtorg unit (the monthly
+log follow-up is the manager's responsibility); everybody else sees none.
+Every query here is one SQL statement (plus the paginator's count), whatever
+the number of rows: lists are filtered on the (person_id, at), (user_id, at)
+and (flagged, at) indexes, and the "many persons in an hour" list is a
+GROUP BY in the database.
+"""
+
+import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncHour
+from django.utils import timezone
+
+from jobbtorg.accounts.models import Role
+from jobbtorg.audit.models import Action, AuditEntry, Outcome
+
+REVIEW_ROLES = frozenset({Role.SYSADMIN, Role.UNIT_MANAGER})
+
+# Actions that open one person (a list row or a search hit is not counted as opening).
+OPENING_ACTIONS = (Action.READ, Action.CREATE, Action.CHANGE, Action.EXPORT, Action.PRINT)
+
+DEFAULT_BUSY_THRESHOLD = 20
+
+
+def can_review(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active and getattr(user, "role", None) in REVIEW_ROLES)
+
+
+def review_scope(reviewer: Any) -> QuerySet[AuditEntry]:
+    """The entries `reviewer` may see at all."""
+    if not can_review(reviewer):
+        return AuditEntry.objects.none()
+    if reviewer.role == Role.SYSADMIN:
+        return AuditEntry.objects.all()
+    if not reviewer.jobbtorg_unit_id:
+        return AuditEntry.objects.none()
+    # A subquery, not a list of ids: one statement however large the unit.
+    staff = get_user_model().objects.filter(jobbtorg_unit_id=reviewer.jobbtorg_unit_id).values("pk")
+    return AuditEntry.objects.filter(user_id__in=staff)
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def in_period(entries: QuerySet[AuditEntry], start: datetime.date, end: datetime.date) -> QuerySet[AuditEntry]:
+    """Entries from the first moment of `start` to the last of `end` (Stockholm days, inclusive)."""
+    return entries.filter(at__gte=_day_start(start), at__lt=_day_start(end + datetime.timedelta(days=1)))
+
+
+def person_log(reviewer: Any, person_id: int, start: datetime.date, end: datetime.date) -> QuerySet[AuditEntry]:
+    """Who has accessed this person ("vem har tittat på den här personen")."""
+    return in_period(review_scope(reviewer).filter(person_id=person_id), start, end).order_by("-at", "-id")
+
+
+def user_log(reviewer: Any, username: str, start: datetime.date, end: datetime.date) -> QuerySet[AuditEntry]:
+    """What this user has accessed ("vad har den här användaren tittat på")."""
+    users = get_user_model().objects.filter(username=username).values("pk")
+    match = Q(user_id__in=users)
+    if reviewer.role == Role.SYSADMIN:
+        # Background tasks write entries without a user id under a name ("system").
+        match |= Q(user_id__isnull=True, username=username)
+    return in_period(review_scope(reviewer).filter(match), start, end).order_by("-at", "-id")
+
+
+def refused_accesses(reviewer: Any, start: datetime.date, end: datetime.date) -> QuerySet[AuditEntry]:
+    return in_period(review_scope(reviewer).filter(outcome=Outcome.REFUSED), start, end).order_by("-at", "-id")
+
+
+def protected_accesses(reviewer: Any, start: datetime.date, end: datetime.date) -> QuerySet[AuditEntry]:
+    """Allowed accesses flagged for review: every access to a protected identity."""
+    entries = review_scope(reviewer).filter(flagged=True, outcome=Outcome.ALLOWED)
+    return in_period(entries, start, end).order_by("-at", "-id")
+
+
+def busy_hours(
+    reviewer: Any, start: datetime.date, end: datetime.date, threshold: int = DEFAULT_BUSY_THRESHOLD
+) -> QuerySet[Any, Any]:
+    """Users who opened more than `threshold` distinct persons within one clock hour.
+
+    Rows are dicts: user_id, username, hour (aware, Stockholm), persons, entries.
+    Hours are clock hours in Stockholm time, counted by the database.
+    """
+    entries = in_period(review_scope(reviewer), start, end).filter(action__in=OPENING_ACTIONS, person_id__isnull=False)
+    return (
+        entries.annotate(hour=TruncHour("at"))
+        .values("user_id", "username", "hour")
+        .annotate(persons=Count("person_id", distinct=True), entries=Count("id"))
+        .filter(persons__gt=threshold)
+        .order_by("-persons", "-hour", "username")
+    )

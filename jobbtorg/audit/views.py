@@ -1,0 +1,268 @@
+"""Log review pages (LEGAL.md: logging and log review).
+
+- "Vem har tittat på den här personen": /logg/person/<id>/
+- "Vad har den här användaren tittat på": /logg/anvandare/?anvandare=…
+- "Ovanliga åtkomster": /logg/ovanliga/?typ=nekade|skyddade|manga
+- each as CSV for the monthly review: the same URL + csv/
+
+Open to the system administrator and unit managers (selectors.review_scope says
+which entries each sees); anybody else gets 403, and the refused attempt is
+logged. Every review is itself logged: looking at a person's log as a read
+concerning that person, an export as Action.EXPORT without a person.
+
+Lists show person ids only, never names or personnummer: the log is reviewed
+by people who may have no relation to the person (protected identities).
+"""
+
+import csv
+import datetime
+from collections.abc import Callable, Iterable, Iterator
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseRedirect, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jobbtorg.audit import selectors
+from jobbtorg.audit.formatting import ACTION_LABELS, OUTCOME_LABELS, csv_cell, redact, role_label
+from jobbtorg.audit.forms import PeriodForm, PersonLogForm, UnusualForm, UnusualKind, UserLogForm
+from jobbtorg.audit.models import Action, AuditEntry
+from jobbtorg.audit.services import Actor, record
+
+PAGE_SIZE = 50
+CSV_CHUNK = 2000
+
+
+def reviewer_required(what: str) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """Let reviewers through; refuse (403) and log anybody else."""
+
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not selectors.can_review(request.user):
+                record(Actor.from_request(request), Action.READ, what, kwargs.get("person_id"), allowed=False)
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _page(request: HttpRequest, rows: QuerySet[Any]) -> Any:
+    # Paginator: one COUNT and one LIMIT/OFFSET query, whatever the number of rows.
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _period_text(form: PeriodForm) -> str:
+    start, end = form.period
+    return f"{start.isoformat()}–{end.isoformat()}"
+
+
+def _filter_values(form: PeriodForm, *names: str) -> dict[str, str]:
+    values = {name: form.cleaned_data.get(name) for name in names}
+    return {k: (v.isoformat() if isinstance(v, datetime.date) else str(v)) for k, v in values.items() if v}
+
+
+def _filters(form: PeriodForm, *names: str) -> str:
+    """The cleaned filters as a query string, for the CSV link and the redirect."""
+    return urlencode(_filter_values(form, *names))
+
+
+# --- pages ---------------------------------------------------------------------
+
+
+@reviewer_required("Loggranskning: startsida")
+def index(request: HttpRequest) -> HttpResponseBase:
+    return render(request, "audit/index.html", {"section": "index"})
+
+
+@reviewer_required("Loggranskning: vem har tittat på personen")
+def person_log_search(request: HttpRequest) -> HttpResponseBase:
+    """The person-id form; a valid id redirects to that person's log, filters kept."""
+    if not request.GET:
+        return render(request, "audit/person_log.html", {"form": PersonLogForm(), "section": "person"})
+    form = PersonLogForm(request.GET)
+    if not form.is_valid():
+        return render(request, "audit/person_log.html", {"form": form, "section": "person"}, status=400)
+    url = reverse("audit:person_log", kwargs={"person_id": form.cleaned_data["person"]})
+    return HttpResponseRedirect(f"{url}?{_filters(form, 'fran', 'till')}")
+
+
+@reviewer_required("Loggranskning: vem har tittat på personen")
+def person_log(request: HttpRequest, person_id: int, as_csv: bool = False) -> HttpResponseBase:
+    form = PersonLogForm({**request.GET.dict(), "person": str(person_id)})
+    if not form.is_valid():
+        return render(request, "audit/person_log.html", {"form": form, "person_id": person_id, "section": "person"}, status=400)
+    entries = selectors.person_log(request.user, person_id, *form.period)
+    what = f"vem har tittat på person {person_id}, {_period_text(form)}"
+    if as_csv:
+        return _entries_csv(request, entries, what, f"logg-person-{person_id}")
+    record(Actor.from_request(request), Action.READ, f"Loggranskning: {what}", person_id)
+    context = {
+        "section": "person",
+        "form": form,
+        "person_id": person_id,
+        "page_obj": _page(request, entries),
+        "csv_url": reverse("audit:person_log_csv", kwargs={"person_id": person_id}) + "?" + _filters(form, "fran", "till"),
+    }
+    return render(request, "audit/person_log.html", context)
+
+
+@reviewer_required("Loggranskning: vad användaren har tittat på")
+def user_log(request: HttpRequest, as_csv: bool = False) -> HttpResponseBase:
+    if not request.GET and not as_csv:
+        return render(request, "audit/user_log.html", {"form": UserLogForm(), "section": "user"})
+    form = UserLogForm(request.GET)
+    if not form.is_valid():
+        return render(request, "audit/user_log.html", {"form": form, "section": "user"}, status=400)
+    username = form.cleaned_data["anvandare"]
+    entries = selectors.user_log(request.user, username, *form.period)
+    what = f"vad användaren {username} har tittat på, {_period_text(form)}"
+    if as_csv:
+        return _entries_csv(request, entries, what, "logg-anvandare")
+    record(Actor.from_request(request), Action.READ, f"Loggranskning: {what}", None)
+    context = {
+        "section": "user",
+        "form": form,
+        "username": username,
+        "page_obj": _page(request, entries),
+        "csv_url": reverse("audit:user_log_csv") + "?" + _filters(form, "anvandare", "fran", "till"),
+    }
+    return render(request, "audit/user_log.html", context)
+
+
+@reviewer_required("Loggranskning: ovanliga åtkomster")
+def unusual(request: HttpRequest, as_csv: bool = False) -> HttpResponseBase:
+    form = UnusualForm(request.GET)
+    if not form.is_valid():
+        return render(request, "audit/unusual.html", {"form": form, "section": "unusual"}, status=400)
+    kind = form.cleaned_data["typ"]
+    threshold = form.cleaned_data["grans"]
+    start, end = form.period
+    label = dict(UnusualKind.CHOICES)[kind]
+    what = f"ovanliga åtkomster ({kind}), {_period_text(form)}" + (f", fler än {threshold}" if kind == UnusualKind.BUSY else "")
+    if kind == UnusualKind.BUSY:
+        rows = selectors.busy_hours(request.user, start, end, threshold)
+    elif kind == UnusualKind.PROTECTED:
+        rows = selectors.protected_accesses(request.user, start, end)
+    else:
+        rows = selectors.refused_accesses(request.user, start, end)
+    if as_csv:
+        if kind == UnusualKind.BUSY:
+            return _busy_csv(request, rows, what)
+        return _entries_csv(request, rows, what, f"logg-ovanliga-{kind}")
+    record(Actor.from_request(request), Action.READ, f"Loggranskning: {what}", None)
+    context = {
+        "section": "unusual",
+        "form": form,
+        "kind": kind,
+        "kind_label": label,
+        "threshold": threshold,
+        "is_busy": kind == UnusualKind.BUSY,
+        "page_obj": _page(request, rows),
+        "csv_url": reverse("audit:unusual_csv") + "?" + _filters(form, "typ", "fran", "till", "grans"),
+        "kinds": [
+            {
+                "key": key,
+                "label": text,
+                "url": "?" + urlencode({**_filter_values(form, "fran", "till", "grans"), "typ": key}),
+                "current": key == kind,
+            }
+            for key, text in UnusualKind.CHOICES
+        ],
+    }
+    return render(request, "audit/unusual.html", context)
+
+
+# --- CSV -------------------------------------------------------------------------
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back (streamed CSV)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_response(rows: Iterable[Iterable[Any]], filename: str) -> StreamingHttpResponse:
+    # Semicolon and a byte-order mark: what Excel with Swedish settings opens directly.
+    writer = csv.writer(_Echo(), delimiter=";")
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff"
+        for row in rows:
+            yield writer.writerow([csv_cell(value) for value in row])
+
+    stamp = timezone.localdate().isoformat()
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _log_export(request: HttpRequest, what: str) -> None:
+    record(Actor.from_request(request), Action.EXPORT, f"Loggexport: {what}", None)
+
+
+def _entries_csv(request: HttpRequest, entries: QuerySet[AuditEntry], what: str, filename: str) -> HttpResponseBase:
+    """Every entry in the filter, not one page. Person ids only: no names, no personnummer."""
+    _log_export(request, what)
+    header = [
+        _("Tid"),
+        _("Användare"),
+        _("Roll"),
+        _("Person-id"),
+        _("Händelse"),
+        _("Vad"),
+        _("Utfall"),
+        _("Klientadress"),
+        _("Markerad för granskning"),
+    ]
+    tz = timezone.get_current_timezone()
+
+    def rows() -> Iterator[list[Any]]:
+        yield header
+        fields = ("at", "username", "acting_role", "person_id", "action", "what", "outcome", "client_address", "flagged")
+        for e in entries.values_list(*fields).iterator(chunk_size=CSV_CHUNK):
+            at, username, role, person_id, action, text, outcome, address, flagged = e
+            yield [
+                timezone.localtime(at, tz).strftime("%Y-%m-%d %H:%M:%S"),
+                username,
+                role_label(role),
+                person_id,
+                ACTION_LABELS.get(action, action),
+                redact(text),
+                OUTCOME_LABELS.get(outcome, outcome),
+                address,
+                _("ja") if flagged else _("nej"),
+            ]
+
+    return _csv_response(rows(), filename)
+
+
+def _busy_csv(request: HttpRequest, rows_qs: QuerySet[Any], what: str) -> HttpResponseBase:
+    _log_export(request, what)
+    tz = timezone.get_current_timezone()
+
+    def rows() -> Iterator[list[Any]]:
+        yield [_("Användare"), _("Timme"), _("Antal personer"), _("Antal loggposter")]
+        for row in rows_qs.iterator(chunk_size=CSV_CHUNK):
+            yield [
+                row["username"],
+                timezone.localtime(row["hour"], tz).strftime("%Y-%m-%d %H:00"),
+                row["persons"],
+                row["entries"],
+            ]
+
+    return _csv_response(rows(), "logg-ovanliga-manga")
