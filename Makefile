@@ -1,25 +1,45 @@
-# Jobbtorg — the two commands: `make run` and `make test`.
-# Django 6.1 needs Python >= 3.12; we take the first one found (see docs/adr/0002).
-PYTHON ?= $(shell for p in python3.13 python3.12 /root/.pyenv/versions/3.13*/bin/python3 /root/.pyenv/versions/3.12*/bin/python3 python3; do \
-	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then command -v $$p; break; fi; done)
+# Jobbtorg — the two commands: `make run` and `make test` (README.md).
+#
+# Django 6.1 needs Python >= 3.12 (docs/adr/0002). The machine's default python3 may be
+# older, so we take the first interpreter found that is new enough: python3.12/python3.13
+# on PATH (pyenv shims count only if that version is active), then pyenv's installed
+# 3.12/3.13 builds, then plain python3. Override with `make PYTHON=/path/to/python3.12`.
+PYTHON ?= $(shell for p in python3.12 python3.13 $$HOME/.pyenv/versions/3.1[23]*/bin/python3 \
+	/root/.pyenv/versions/3.1[23]*/bin/python3 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; \
+	then command -v $$p; break; fi; done)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 PARTICIPANTS ?= 3000
+SEED ?= 1
+WORKERS ?= 3
 export DJANGO_SETTINGS_MODULE ?= jobbtorg.settings
 
 .PHONY: run test venv install migrate demo lint typecheck messages clean
 
+# Creates .venv (again, if the one there is older than 3.12) and installs the pinned
+# requirements. Re-runs only when a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
-	@test -n "$(PYTHON)" || (echo "Python 3.12+ hittades inte (Django 6.1 kräver det)"; exit 1)
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -r requirements-dev.txt
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Fel: hittade ingen Python 3.12 eller nyare (Django 6.1 kräver det)." >&2; \
+	  echo "Error: no Python >= 3.12 found (needed by Django 6.1). Searched python3.12, python3.13," >&2; \
+	  echo "  ~/.pyenv/versions/3.1[23]*/bin/python3 and python3. Install one, or run" >&2; \
+	  echo "  make PYTHON=/path/to/python3.12 $(MAKECMDGOALS)" >&2; \
+	  exit 1; \
+	fi
+	@if ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	  echo "Creating $(VENV) with $(PYTHON)"; rm -rf $(VENV); $(PYTHON) -m venv $(VENV); fi
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
 	touch $@
 
 venv install: $(BIN)/.installed
 
+# Compiles locale/*/LC_MESSAGES/*.po; needs GNU gettext's msgfmt (Debian: gettext).
 messages: $(BIN)/.installed
+	@command -v msgfmt >/dev/null 2>&1 || { \
+	  echo "Error: msgfmt not found; install GNU gettext (Debian: apt-get install gettext)." >&2; exit 1; }
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 
 migrate: install messages
@@ -27,17 +47,22 @@ migrate: install messages
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py collectstatic --no-input -v 0
 
+# Loads the demo population once; a second `make run` finds the data and reuses it.
 demo: migrate
-	$(BIN)/python manage.py seed_demo --participants $(PARTICIPANTS) --seed 1 --if-empty
+	$(BIN)/python manage.py seed_demo --participants $(PARTICIPANTS) --seed $(SEED) --if-empty
 
 ## make run: install, migrate, load Stockholm + demo data, start gunicorn and the task worker.
+# The worker runs in the background; the EXIT trap stops it whenever gunicorn stops
+# (Ctrl-C, SIGTERM, or gunicorn failing to start).
 run: demo
 	@$(BIN)/python manage.py print_demo_logins --port $(PORT)
-	$(BIN)/python manage.py db_worker & WORKER=$$!; \
-	trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
-	$(BIN)/gunicorn jobbtorg.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile -
+	@$(BIN)/python manage.py db_worker --no-reload -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
+	$(BIN)/gunicorn jobbtorg.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --no-control-socket --access-logfile -
 
 ## make test: install and run every test (unit, API, browser) plus lint and migration checks.
+# PYTEST_ARGS passes options on, e.g. `make test PYTEST_ARGS='-m "not browser"'`.
 test: install messages
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
@@ -47,5 +72,8 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy jobbtorg
 
+typecheck: install
+	$(BIN)/mypy jobbtorg
+
 clean:
-	rm -rf $(VENV) var/*.sqlite3 staticfiles
+	rm -rf $(VENV) var/*.sqlite3* staticfiles

@@ -2,5 +2,9 @@
 
 from rest_framework.routers import SimpleRouter
 
+from jobbtorg.assessments.api import AssessmentViewSet, OccupationViewSet
+
 router = SimpleRouter()
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("occupations", OccupationViewSet, basename="occupation")
 urlpatterns = router.urls

@@ -2,5 +2,8 @@
 
 from rest_framework.routers import SimpleRouter
 
+from jobbtorg.plans.api import PlanViewSet
+
 router = SimpleRouter()
+router.register("plans", PlanViewSet, basename="plan")
 urlpatterns = router.urls

@@ -1,6 +1,16 @@
-"""Web pages of the referrals app."""
+"""Web pages of the referrals app, mounted at /anvisningar/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from jobbtorg.referrals import views
 
 app_name = "referrals"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.referral_list, name="list"),
+    path("ny/", views.referral_create, name="create"),
+    path("ny/person/", views.person_lookup, name="person_lookup"),
+    path("ny/coacher/", views.coach_options, name="coach_options"),
+    path("import/", views.referral_import, name="import"),
+    path("<int:referral_id>/atersand/", views.referral_return, name="return"),
+    path("<int:referral_id>/komplettera/", views.referral_resubmit, name="resubmit"),
+]

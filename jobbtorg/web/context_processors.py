@@ -1,7 +1,73 @@
+"""Context for every page: the demo banner and the main menu for the user's role."""
+
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from jobbtorg.access.policy import can_search
+from jobbtorg.audit.selectors import can_review
+from jobbtorg.core.models import Installation
+
+DEMO_CACHE_KEY = "jobbtorg:installation:is_demo"
+DEMO_CACHE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    current: bool
+    description: str = ""
+
+
+def is_demo_installation() -> bool:
+    """Whether this installation holds synthetic demo data; cached, it changes only on seeding."""
+    value = cache.get(DEMO_CACHE_KEY)
+    if value is None:
+        value = Installation.objects.filter(is_demo=True).exists()
+        cache.set(DEMO_CACHE_KEY, value, DEMO_CACHE_SECONDS)
+    return bool(value)
+
+
+def _url(name: str, fallback: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return fallback
+
+
+def nav_items_for(user: Any, path: str) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    items: list[tuple[str, str, str]] = [(_("Start"), reverse("start"), "")]
+    if can_search(user):
+        items.append((_("Sök person"), reverse("people:search"), _("Sök på personnummer eller namn.")))
+    if can_review(user):
+        items.append(
+            (
+                _("Loggranskning"),
+                _url("audit:index", "/logg/"),
+                _("Vem har öppnat vilka personer, och vad en användare har öppnat."),
+            )
+        )
+    if user.is_staff:
+        items.append(
+            (_("Administration"), reverse("admin:index"), _("Organisation, användare, utbud och andra grunddata."))
+        )
+    start = reverse("start")
+    return [
+        NavItem(label, url, current=(path == url) if url == start else path.startswith(url), description=text)
+        for label, url, text in items
+    ]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    return {}
+    user = getattr(request, "user", None)
+    return {
+        "is_demo": is_demo_installation(),
+        "nav_items": nav_items_for(user, request.path) if user is not None else [],
+    }

@@ -1,0 +1,80 @@
+"""Rules of the assessment instrument (DOMAIN §4.3, §11), as plain functions without the ORM.
+
+- The instrument's sections and the fields in each are data (SECTIONS), used by the
+  web form, the API and the services alike.
+- Who may read and edit: the participant's coaches at the Jobbtorg unit edit; the
+  health section is shown to and edited by the participation's own coach only.
+- What must be filled in before a version can be completed.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from jobbtorg.accounts.models import Role
+
+# Roles that may read an assessment of a person they have a relation to (access decides the
+# relation). Provider staff and matchers work from the plan and activities, not the assessment.
+READ_ROLES = {Role.COACH, Role.UNIT_MANAGER, Role.SOCIAL_WORKER, Role.OSA_OFFICER}
+
+HEALTH_GROUP = "hälsa"
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # also the URL slug and the HTML id
+    title: str
+    fields: tuple[str, ...]
+    strict: bool = False  # health: own coach only
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("utbildning", _("Utbildning"), ("education_level", "education_country", "education_years", "education_notes")),
+    Section("arbetslivserfarenhet", _("Arbetslivserfarenhet"), ()),  # rows, see WorkExperience
+    Section("svenska", _("Svenska språket"), ("swedish_level", "sfi_test_date", "sfi_test_result", "other_languages")),
+    Section(
+        "halsa", _("Hälsa och funktionsnedsättning"), ("health", "disabilities", "work_capacity", "adaptations"), strict=True
+    ),
+    Section("social", _("Social situation"), ("housing", "children_in_household", "social_situation")),
+    Section("mal", _("Mål"), ("goals", "goal_occupation")),
+    Section("vagledning", _("Vägledning och validering"), ("guidance_requested", "validation_requested", "validation_notes")),
+)
+SECTIONS_BY_KEY = {s.key: s for s in SECTIONS}
+HEALTH_FIELDS = SECTIONS_BY_KEY["halsa"].fields
+# Every assessment field a draft update may set (health excluded: it has its own path).
+ASSESSMENT_FIELDS = tuple(f for s in SECTIONS if not s.strict for f in s.fields)
+
+# Filled in before a version can be completed: the base the plan is built on.
+REQUIRED_TO_COMPLETE = {
+    "education_level": _("Ange utbildningsnivå."),
+    "swedish_level": _("Ange kunskaper i svenska."),
+    "goals": _("Beskriv deltagarens mål."),
+}
+
+
+def completion_errors(values: dict[str, object]) -> dict[str, list[str]]:
+    """Field errors that stop a draft from being completed (empty dict: may complete)."""
+    errors: dict[str, list[str]] = {}
+    for field, message in REQUIRED_TO_COMPLETE.items():
+        value = values.get(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            errors[field] = [str(message)]
+    if values.get("validation_requested") and not str(values.get("validation_notes") or "").strip():
+        errors["validation_notes"] = [str(_("Skriv vad som ska valideras."))]
+    return errors
+
+
+def may_read(role: str) -> bool:
+    return role in READ_ROLES
+
+
+def may_edit(*, role: str, user_id: int, user_unit_id: int | None, coach_id: int | None, unit_id: int) -> bool:
+    """The participation's coach, or a coach at the participation's Jobbtorg unit (a colleague covering)."""
+    if role != Role.COACH:
+        return False
+    return user_id == coach_id or (user_unit_id is not None and user_unit_id == unit_id)
+
+
+def may_see_health(*, user_id: int, coach_id: int | None) -> bool:
+    """Health data: the participation's own coach, nobody else (GDPR art. 9, DOMAIN §11)."""
+    return coach_id is not None and user_id == coach_id

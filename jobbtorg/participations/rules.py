@@ -1,0 +1,248 @@
+"""Pure rules of the participation (DOMAIN §4, §7): the state machine, who may do
+what, validation of interruptions and closures, the 18-month count and the
+Kolada outcome. No ORM here: services pass facts in and get errors or answers
+back, so every rule is tested on its own.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from jobbtorg.accounts.models import Role
+from jobbtorg.deadlines import rules as deadline_rules
+from jobbtorg.participations.models import (
+    ClosureReason,
+    InterruptionReason,
+    Status,
+    StudyLevel,
+    WageSubsidy,
+)
+
+# The state machine as data: from-status → statuses it may move to.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.REFERRED: {Status.ACTIVE, Status.CLOSED},
+    Status.ACTIVE: {Status.INTERRUPTED, Status.CLOSED},
+    Status.INTERRUPTED: {Status.ACTIVE, Status.CLOSED},
+    Status.CLOSED: set(),
+}
+
+# Who may do what to a participation, beyond seeing the person (access.policy).
+# Unit roles act only on participations at their own Jobbtorg unit.
+CAPABILITIES: dict[str, dict[str, str]] = {
+    "assign_coach": {Role.UNIT_MANAGER: "unit"},
+    "book_appointment": {Role.COACH: "unit", Role.UNIT_MANAGER: "unit", Role.SOCIAL_WORKER: "district"},
+    "enrol": {Role.COACH: "unit", Role.UNIT_MANAGER: "unit"},
+    "interrupt": {Role.COACH: "unit", Role.UNIT_MANAGER: "unit"},
+    "close": {Role.COACH: "unit", Role.UNIT_MANAGER: "unit"},
+    "follow_up": {Role.COACH: "unit", Role.UNIT_MANAGER: "unit"},
+    "return_referral": {Role.COACH: "unit", Role.UNIT_MANAGER: "unit"},
+}
+
+
+def may(
+    capability: str, role: str, user_unit_id: int | None, user_district_id: int | None, unit_id: int, district_id: int
+) -> bool:
+    """May a user with this role and place do `capability` on a participation at unit/district?"""
+    scope = CAPABILITIES[capability].get(role)
+    if scope == "unit":
+        return user_unit_id is not None and user_unit_id == unit_id
+    if scope == "district":
+        return user_district_id is not None and user_district_id == district_id
+    return False
+
+
+def transition_error(current: str, target: str) -> str | None:
+    """None when the move is allowed, else a Swedish message saying why not."""
+    if target in TRANSITIONS[current]:
+        return None
+    if current == Status.CLOSED:
+        return _("Deltagandet är avslutat och kan inte ändras.")
+    if target == Status.INTERRUPTED:
+        return _("Deltagandet kan bara avbrytas när deltagaren är inskriven.")
+    if target == Status.ACTIVE and current == Status.ACTIVE:
+        return _("Deltagaren är redan inskriven.")
+    return _("Det går inte att ändra status från %(current)s till %(target)s.") % {
+        "current": Status(current).label,
+        "target": Status(target).label,
+    }
+
+
+Errors = dict[str, list[str]]
+
+
+def _add(errors: Errors, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def validate_arrival(arrived_on: datetime.date, referred_on: datetime.date, today: datetime.date) -> Errors:
+    errors: Errors = {}
+    if arrived_on > today:
+        _add(errors, "arrived_on", _("Ankomstdatum kan inte vara i framtiden."))
+    if arrived_on < referred_on:
+        _add(
+            errors,
+            "arrived_on",
+            _("Ange ett ankomstdatum som är samma dag som eller efter anvisningsdatum (%(date)s).")
+            % {"date": referred_on.isoformat()},
+        )
+    return errors
+
+
+def validate_interruption(
+    *,
+    start: datetime.date,
+    reason: str,
+    reason_text: str,
+    arrived_on: datetime.date | None,
+    last_end: datetime.date | None,
+    today: datetime.date,
+) -> Errors:
+    errors: Errors = {}
+    if reason not in InterruptionReason.values:
+        _add(errors, "reason", _("Välj en orsak till avbrottet."))
+    if reason == InterruptionReason.OTHER and not reason_text.strip():
+        _add(errors, "reason_text", _("Beskriv orsaken när du väljer Annat."))
+    if start > today:
+        _add(errors, "start_date", _("Avbrottet kan inte börja i framtiden."))
+    if arrived_on and start < arrived_on:
+        _add(errors, "start_date", _("Avbrottet kan inte börja före ankomstdatum (%(date)s).") % {"date": arrived_on.isoformat()})
+    if last_end and start < last_end:
+        _add(
+            errors, "start_date", _("Avbrottet kan inte börja före förra nystarten (%(date)s).") % {"date": last_end.isoformat()}
+        )
+    return errors
+
+
+def validate_restart(*, start: datetime.date, end: datetime.date, today: datetime.date) -> Errors:
+    errors: Errors = {}
+    if end < start:
+        _add(
+            errors,
+            "end_date",
+            _("Ange ett datum för nystart som är samma dag som eller efter avbrottets start (%(date)s).")
+            % {"date": start.isoformat()},
+        )
+    if end > today:
+        _add(errors, "end_date", _("Nystart kan inte registreras i förväg."))
+    return errors
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The closure facts (DOMAIN §7); empty strings are unanswered questions."""
+
+    reason: str = ""
+    employment_form: str = ""
+    employment_extent: str = ""
+    wage_subsidy: str = ""
+    employment_lasts_a_month: bool | None = None
+    study_level: str = ""
+    transfer_to: str = ""
+    text: str = ""
+
+    def normalised(self) -> "Outcome":
+        """Keep only the facts that belong to the reason, so no stale answer is stored."""
+        r = self.reason
+        return Outcome(
+            reason=r,
+            employment_form=self.employment_form if r == ClosureReason.WORK else "",
+            employment_extent=self.employment_extent if r == ClosureReason.WORK else "",
+            wage_subsidy=self.wage_subsidy if r == ClosureReason.WORK else "",
+            employment_lasts_a_month=self.employment_lasts_a_month if r == ClosureReason.WORK else None,
+            study_level=self.study_level if r == ClosureReason.STUDIES else "",
+            transfer_to=self.transfer_to if r == ClosureReason.TRANSFER else "",
+            text=self.text.strip(),
+        )
+
+
+def validate_closure(
+    outcome: Outcome, closed_on: datetime.date, referred_on: datetime.date, arrived_on: datetime.date | None, today: datetime.date
+) -> Errors:
+    errors: Errors = {}
+    if outcome.reason not in ClosureReason.values:
+        _add(errors, "reason", _("Välj en avslutsorsak. Ett deltagande kan inte avslutas utan orsak."))
+        return errors
+    if outcome.reason == ClosureReason.WORK:
+        if not outcome.employment_form:
+            _add(errors, "employment_form", _("Välj anställningsform."))
+        if not outcome.employment_extent:
+            _add(errors, "employment_extent", _("Välj heltid eller deltid."))
+        if not outcome.wage_subsidy:
+            _add(errors, "wage_subsidy", _("Välj om anställningen har anställningsstöd, och i så fall vilket."))
+        if outcome.employment_lasts_a_month is None:
+            _add(errors, "employment_lasts_a_month", _("Ange om anställningen varar minst en sammanhängande månad."))
+    if outcome.reason == ClosureReason.STUDIES and not outcome.study_level:
+        _add(errors, "study_level", _("Välj vilken utbildning deltagaren börjar."))
+    if outcome.reason == ClosureReason.TRANSFER and not outcome.transfer_to:
+        _add(errors, "transfer_to", _("Välj vart deltagaren går över."))
+    if outcome.reason == ClosureReason.OTHER and not outcome.text.strip():
+        _add(errors, "text", _("Beskriv orsaken när du väljer Annat."))
+    if closed_on > today:
+        _add(errors, "closed_on", _("Avslutsdatum kan inte vara i framtiden."))
+    earliest = arrived_on or referred_on
+    if closed_on < earliest:
+        _add(
+            errors,
+            "closed_on",
+            _("Ange ett avslutsdatum som är samma dag som eller efter %(date)s.") % {"date": earliest.isoformat()},
+        )
+    return errors
+
+
+# Kolada "Resultat vid avslut ... börjat arbeta eller studera": municipal labour-market
+# employment does not count. OSA at the city is read as such an employment (the city is the
+# employer and the post is a labour-market measure); recorded in docs/adr as an assumption.
+MUNICIPAL_MEASURE_EMPLOYMENT = {WageSubsidy.STOCKHOLMSJOBB, WageSubsidy.OSA}
+# Education that gives the right to student finance (studiemedelsberättigad). SFI alone does not.
+STUDY_FINANCE_LEVELS = {StudyLevel.KOMVUX, StudyLevel.FOLKHOGSKOLA, StudyLevel.VOCATIONAL, StudyLevel.UNIVERSITY}
+
+
+def counts_as_work_or_studies(outcome: Outcome) -> bool:
+    """Numerator of the Kolada key figure: regular (possibly subsidised) work of at least
+    one continuous month, or studies that qualify for student finance."""
+    if outcome.reason == ClosureReason.WORK:
+        return bool(outcome.employment_lasts_a_month) and outcome.wage_subsidy not in MUNICIPAL_MEASURE_EMPLOYMENT
+    if outcome.reason == ClosureReason.STUDIES:
+        return outcome.study_level in STUDY_FINANCE_LEVELS
+    return False
+
+
+Period = tuple[datetime.date, datetime.date | None]
+
+
+@dataclass(frozen=True)
+class LimitDates:
+    used_days: int
+    warning_on: datetime.date
+    limit_on: datetime.date
+
+
+def participation_limit(periods: Iterable[Period], pauses: Iterable[Period], today: datetime.date) -> LimitDates | None:
+    """The 18-month limit over all of a person's participations, counting only active time.
+
+    `periods`: (arrival, closure) of every participation the person arrived at;
+    `pauses`: every interruption. None when the person never arrived.
+    """
+    periods = [p for p in periods if p[0] is not None]
+    if not periods:
+        return None
+    first = min(start for start, _end in periods)
+    used = deadline_rules.active_days(list(periods), list(pauses), today)
+    return LimitDates(
+        used_days=used,
+        warning_on=deadline_rules.limit_date(first, used, deadline_rules.LIMIT_MONTHS - 1, today),
+        limit_on=deadline_rules.limit_date(first, used, deadline_rules.LIMIT_MONTHS, today),
+    )
+
+
+def validate_followup(*, due_on: datetime.date, today: datetime.date, reduction: int | None, sustained: bool | None) -> Errors:
+    errors: Errors = {}
+    if today < due_on:
+        _add(errors, "non_field_errors", _("Uppföljningen kan göras tidigast %(date)s.") % {"date": due_on.isoformat()})
+    if reduction is not None and reduction < 0:
+        _add(errors, "assistance_reduction_kr", _("Ange minskningen som ett belopp i kronor, 0 eller mer."))
+    if sustained is None:
+        _add(errors, "outcome_sustained", _("Ange om resultatet består."))
+    return errors

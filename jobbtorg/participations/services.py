@@ -1,0 +1,670 @@
+"""The one write path for a participation (DOMAIN §4, §7).
+
+Views, the API and the referral import call these functions; nothing else
+saves a Participation, Appointment, Interruption or PostClosureFollowUp. Each
+function:
+
+1. finds the participation and checks the relation (access.policy) and the
+   role (rules.CAPABILITIES) — a refusal is audited *outside* the transaction
+   so the log keeps it, and raises AccessDenied (404) or PermissionDenied (403);
+2. validates with participations.rules (DomainError with Swedish field errors);
+3. in one transaction: saves with optimistic locking (the version the form or
+   API client read), moves the deadlines, appends the timeline entry and the
+   audit entry — all land together or not at all.
+"""
+
+import datetime
+from dataclasses import asdict
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jobbtorg.access.policy import check_person
+from jobbtorg.accounts.models import Role, User
+from jobbtorg.audit.models import Action
+from jobbtorg.audit.services import Actor, record
+from jobbtorg.core.errors import AccessDenied, DomainError
+from jobbtorg.core.locking import save_versioned
+from jobbtorg.deadlines import services as deadlines
+from jobbtorg.deadlines.models import Deadline
+from jobbtorg.deadlines.rules import Kind
+from jobbtorg.organisation.models import District, JobbtorgUnit
+from jobbtorg.participations import rules
+from jobbtorg.participations.models import (
+    OPEN_STATUSES,
+    Appointment,
+    ClosureReason,
+    EmploymentExtent,
+    EmploymentForm,
+    FollowUpPoint,
+    Interruption,
+    InterruptionReason,
+    Participation,
+    PostClosureFollowUp,
+    Status,
+    StudyLevel,
+    TransferTo,
+    WageSubsidy,
+)
+from jobbtorg.people.models import Person
+from jobbtorg.timeline import services as timeline
+
+FOLLOWUP_KINDS = {FollowUpPoint.TWO_MONTHS: Kind.FOLLOWUP_2_MONTHS, FollowUpPoint.EIGHT_MONTHS: Kind.FOLLOWUP_8_MONTHS}
+
+
+# --- access ------------------------------------------------------------------------------------
+
+
+def load(participation_id: int) -> Participation | None:
+    return Participation.objects.select_related("person", "unit", "home_district", "coach").filter(pk=participation_id).first()
+
+
+def authorise(user: User, actor: Actor, participation: Participation | None, capability: str, what: str) -> Participation:
+    """Relation to the person and the role's right to `capability`; refusals are logged.
+
+    Call it before the transaction: a refusal raised inside one would roll back its own log entry.
+    """
+    if participation is None:
+        record(actor, Action.CHANGE, what, None, allowed=False)
+        raise AccessDenied()
+    person = participation.person
+    if not check_person(user, person).allowed:
+        record(actor, Action.CHANGE, what, person.pk, allowed=False, protected=person.is_protected)
+        raise AccessDenied()
+    if not rules.may(
+        capability, user.role, user.jobbtorg_unit_id, user.district_id, participation.unit_id, participation.home_district_id
+    ):
+        record(actor, Action.CHANGE, what, person.pk, allowed=False, protected=person.is_protected)
+        raise PermissionDenied(_("Du har inte behörighet att göra det här för deltagandet."))
+    return participation
+
+
+def _audit(actor: Actor, participation: Participation, what: str, action: str = Action.CHANGE) -> None:
+    record(
+        actor,
+        action,
+        f"deltagande {participation.pk}: {what}",
+        participation.person_id,
+        protected=participation.person.is_protected,
+    )
+
+
+def _what(participation_id: int | None, what: str) -> str:
+    return f"deltagande {participation_id}: {what}"
+
+
+def _require_open(participation: Participation) -> None:
+    if not participation.is_open:
+        raise DomainError({"non_field_errors": [_("Deltagandet är avslutat och kan inte ändras.")]})
+
+
+def _move(participation: Participation, target: str) -> None:
+    message = rules.transition_error(participation.status, target)
+    if message:
+        raise DomainError({"non_field_errors": [message]})
+    participation.status = target
+
+
+def _save(participation: Participation, version: int | None, fields: list[str]) -> None:
+    participation.updated_at = timezone.now()
+    save_versioned(participation, version, [*fields, "updated_at"])
+
+
+def _raise(errors: rules.Errors) -> None:
+    if errors:
+        raise DomainError(errors)
+
+
+# --- opening (called by referrals.services) -------------------------------------------------
+
+
+def open_participation(
+    *, person: Person, unit: JobbtorgUnit, home_district: District, referred_on: datetime.date, coach: User | None = None
+) -> Participation:
+    """A new participation for a referral, linked to the person's latest closed one.
+
+    Refused while the person has an open participation; the partial unique index
+    decides when two referrals race.
+    """
+    current = Participation.objects.filter(person=person, status__in=OPEN_STATUSES).select_related("unit").first()
+    if current is not None:
+        raise DomainError({"personnummer": [open_exists_message(current)]})
+    previous = Participation.objects.filter(person=person, status=Status.CLOSED).order_by("-closed_on", "-id").first()
+    try:
+        with transaction.atomic():
+            return Participation.objects.create(
+                person=person,
+                unit=unit,
+                home_district=home_district,
+                referred_on=referred_on,
+                coach=coach,
+                previous=previous,
+                status=Status.REFERRED,
+            )
+    except IntegrityError as exc:
+        raise DomainError({"personnummer": [_("Personen har redan ett pågående deltagande.")]}) from exc
+
+
+def open_exists_message(current: Participation) -> str:
+    return _(
+        "Personen har redan ett pågående deltagande (anvisad %(date)s till %(unit)s). "
+        "Det måste avslutas innan personen kan anvisas igen."
+    ) % {"date": current.referred_on.isoformat(), "unit": current.unit.name}
+
+
+def coaches_of(unit_id: int) -> Any:
+    return User.objects.filter(role=Role.COACH, jobbtorg_unit_id=unit_id, is_active=True).order_by(
+        "last_name", "first_name", "id"
+    )
+
+
+def _check_coach(coach_id: int | None, unit_id: int, field: str) -> User:
+    coach = coaches_of(unit_id).filter(pk=coach_id).first() if coach_id else None
+    if coach is None:
+        raise DomainError({field: [_("Välj en coach som arbetar på det mottagande jobbtorget.")]})
+    return coach
+
+
+# --- appointments ------------------------------------------------------------------------------
+
+
+def appointment_errors(
+    unit_id: int, referred_on: datetime.date | None, starts_at: datetime.datetime | None, place: str, coach_id: int | None
+) -> rules.Errors:
+    """Time, place and a coach of the receiving unit; checked before anything is saved."""
+    errors: rules.Errors = {}
+    place = " ".join((place or "").split())
+    if not place:
+        errors.setdefault("appointment_place", []).append(_("Ange var besöket äger rum."))
+    elif len(place) > 200:
+        errors.setdefault("appointment_place", []).append(_("Texten är för lång – högst 200 tecken."))
+    if starts_at is None:
+        errors.setdefault("appointment_at", []).append(_("Ange dag och tid för besöket."))
+    elif not 2000 <= starts_at.year <= 2100:
+        # Checked before any time-zone arithmetic, which overflows at the ends of the calendar.
+        errors.setdefault("appointment_at", []).append(_("Ange en tid mellan år 2000 och 2100."))
+    elif referred_on is not None and timezone.localdate(starts_at) < referred_on:
+        errors.setdefault("appointment_at", []).append(_("Besöket kan inte vara före anvisningsdatum."))
+    if not coach_id or not coaches_of(unit_id).filter(pk=coach_id).exists():
+        errors.setdefault("appointment_coach", []).append(_("Välj en coach som arbetar på det mottagande jobbtorget."))
+    return errors
+
+
+def book_appointment(
+    participation: Participation,
+    *,
+    user: User,
+    starts_at: datetime.datetime,
+    place: str,
+    coach_id: int | None,
+    kind: str = Appointment.Kind.FIRST,
+) -> Appointment:
+    """Book a meeting; the first one sets the FIRST_APPOINTMENT deadline to its day.
+
+    Used inside the referral's transaction (already authorised) and by `book`.
+    """
+    place = " ".join(place.split())
+    _raise(appointment_errors(participation.unit_id, participation.referred_on, starts_at, place, coach_id))
+    coach = coaches_of(participation.unit_id).get(pk=coach_id)
+    appointment = Appointment.objects.create(
+        participation=participation, kind=kind, starts_at=starts_at, place=place, coach=coach, booked_by=user
+    )
+    day = timezone.localdate(starts_at)
+    if kind == Appointment.Kind.FIRST:
+        deadlines.open_deadline(participation, Kind.FIRST_APPOINTMENT, due=day)
+    timeline.append(
+        kind="appointment_booked",
+        text=_("Besökstid bokad %(at)s, %(place)s, med %(coach)s.")
+        % {
+            "at": timezone.localtime(starts_at).strftime("%Y-%m-%d %H:%M"),
+            "place": place,
+            "coach": coach.get_full_name() or coach.get_username(),
+        },
+        author=user,
+        participation=participation,
+        data={"appointment": appointment.pk, "kind": kind},
+    )
+    return appointment
+
+
+def book(
+    user: User, actor: Actor, participation_id: int, *, starts_at: datetime.datetime, place: str, coach_id: int | None
+) -> Appointment:
+    """Book the first appointment later (e.g. after a CSV import, which has no appointment columns)."""
+    what = _("bokning av besökstid")
+    p = authorise(user, actor, load(participation_id), "book_appointment", _what(participation_id, what))
+    _require_open(p)
+    with transaction.atomic():
+        kind = (
+            Appointment.Kind.OTHER
+            if p.appointments.filter(kind=Appointment.Kind.FIRST).exists() or p.arrived_on
+            else Appointment.Kind.FIRST
+        )
+        appointment = book_appointment(p, user=user, starts_at=starts_at, place=place, coach_id=coach_id, kind=kind)
+        _audit(actor, p, what)
+    return appointment
+
+
+# --- enrolment ---------------------------------------------------------------------------------
+
+
+def assign_coach(user: User, actor: Actor, participation_id: int, *, version: int | None, coach_id: int | None) -> Participation:
+    """A unit manager assigns the personal coach (DOMAIN §4.2), only a coach of the unit."""
+    what = _("tilldelning av coach")
+    p = authorise(user, actor, load(participation_id), "assign_coach", _what(participation_id, what))
+    _require_open(p)
+    coach = _check_coach(coach_id, p.unit_id, "coach")
+    today = timezone.localdate()
+    with transaction.atomic():
+        p.coach = coach
+        p.coach_assigned_on = today
+        p.coach_assigned_by = user
+        _save(p, version, ["coach", "coach_assigned_on", "coach_assigned_by"])
+        timeline.append(
+            kind="coach_assigned",
+            text=_("%(coach)s är personlig coach.") % {"coach": coach.get_full_name() or coach.get_username()},
+            author=user,
+            participation=p,
+            data={"coach": coach.pk},
+        )
+        _audit(actor, p, what)
+    return p
+
+
+def record_arrival(
+    user: User, actor: Actor, participation_id: int, *, version: int | None, arrived_on: datetime.date
+) -> Participation:
+    """Arrival (ankomst): active; the plan clock (5 working days) and the 18-month clock start."""
+    what = _("ankomst")
+    p = authorise(user, actor, load(participation_id), "enrol", _what(participation_id, what))
+    today = timezone.localdate()
+    _require_open(p)
+    _raise(rules.validate_arrival(arrived_on, p.referred_on, today))
+    with transaction.atomic():
+        _move(p, Status.ACTIVE)
+        p.arrived_on = arrived_on
+        _save(p, version, ["status", "arrived_on"])
+        deadlines.complete(p, Kind.FIRST_APPOINTMENT, arrived_on)
+        deadlines.open_deadline(p, Kind.PLAN_DRAWN_UP, arrived_on)
+        refresh_limit_deadlines(p, today)
+        timeline.append(
+            kind="participant_arrived",
+            text=_("Deltagaren kom till jobbtorget och är inskriven."),
+            author=user,
+            participation=p,
+            occurred_on=arrived_on,
+        )
+        _audit(actor, p, what)
+    return p
+
+
+def refresh_limit_deadlines(participation: Participation, today: datetime.date) -> None:
+    """Recompute the 18-month limit (and its warning) over all of the person's participations."""
+    periods = list(
+        Participation.objects.filter(person_id=participation.person_id, arrived_on__isnull=False).values_list(
+            "arrived_on", "closed_on"
+        )
+    )
+    pauses = list(
+        Interruption.objects.filter(participation__person_id=participation.person_id).values_list("start_date", "end_date")
+    )
+    limit = rules.participation_limit(periods, pauses, today)
+    if limit is None:
+        return
+    deadlines.open_deadline(participation, Kind.PARTICIPATION_LIMIT_WARNING, due=limit.warning_on)
+    deadlines.open_deadline(participation, Kind.PARTICIPATION_LIMIT, due=limit.limit_on)
+
+
+def record_af_registration(
+    user: User,
+    actor: Actor,
+    participation_id: int,
+    *,
+    version: int | None,
+    registered: bool | None,
+    registered_on: datetime.date | None,
+) -> Participation:
+    """Whether the person is registered at Arbetsförmedlingen, and since when (DOMAIN §4.2)."""
+    what = _("inskrivning på Arbetsförmedlingen")
+    p = authorise(user, actor, load(participation_id), "enrol", _what(participation_id, what))
+    _require_open(p)
+    errors: rules.Errors = {}
+    if registered is None:
+        errors["af_registered"] = [_("Ange om personen är inskriven på Arbetsförmedlingen.")]
+    elif registered and registered_on is None:
+        errors["af_registered_on"] = [_("Ange datum för inskrivningen.")]
+    elif registered and registered_on and registered_on > timezone.localdate():
+        errors["af_registered_on"] = [_("Datum för inskrivningen kan inte vara i framtiden.")]
+    _raise(errors)
+    with transaction.atomic():
+        p.af_registered = registered
+        p.af_registered_on = registered_on if registered else None
+        _save(p, version, ["af_registered", "af_registered_on"])
+        text = (
+            _("Inskriven på Arbetsförmedlingen sedan %(date)s.") % {"date": registered_on.isoformat()}
+            if registered and registered_on
+            else _("Inte inskriven på Arbetsförmedlingen.")
+        )
+        timeline.append(
+            kind="af_registration_recorded",
+            text=text,
+            author=user,
+            participation=p,
+            data={"registered": registered, "registered_on": registered_on.isoformat() if registered_on else None},
+        )
+        _audit(actor, p, what)
+    return p
+
+
+def sign_off_information(
+    user: User,
+    actor: Actor,
+    participation_id: int,
+    *,
+    version: int | None,
+    rights: bool,
+    duty: bool,
+    consequences: bool,
+    signed_on: datetime.date,
+) -> Participation:
+    """The coach confirms the person was told how it works, the duty to take part and the consequences."""
+    what = _("information vid inskrivning")
+    p = authorise(user, actor, load(participation_id), "enrol", _what(participation_id, what))
+    _require_open(p)
+    errors: rules.Errors = {}
+    if not p.arrived_on:
+        errors["non_field_errors"] = [_("Registrera ankomst innan informationen signeras.")]
+    for field, ticked, message in (
+        ("informed_rights", rights, _("Bekräfta att deltagaren fått information om sina rättigheter.")),
+        ("informed_duty", duty, _("Bekräfta att deltagaren fått information om skyldigheten att delta.")),
+        (
+            "informed_consequences",
+            consequences,
+            _("Bekräfta att deltagaren fått information om konsekvenserna av att inte delta."),
+        ),
+    ):
+        if not ticked:
+            errors[field] = [message]
+    if signed_on > timezone.localdate():
+        errors["signed_on"] = [_("Datum kan inte vara i framtiden.")]
+    elif p.arrived_on and signed_on < p.arrived_on:
+        errors["signed_on"] = [
+            _("Ange ett datum som är samma dag som eller efter ankomsten (%(date)s).") % {"date": p.arrived_on.isoformat()}
+        ]
+    _raise(errors)
+    with transaction.atomic():
+        p.informed_rights = p.informed_duty = p.informed_consequences = True
+        p.information_signed_on = signed_on
+        p.information_signed_by = user
+        _save(
+            p,
+            version,
+            ["informed_rights", "informed_duty", "informed_consequences", "information_signed_on", "information_signed_by"],
+        )
+        timeline.append(
+            kind="information_signed_off",
+            occurred_on=signed_on,
+            author=user,
+            participation=p,
+            text=_("Deltagaren har informerats om rättigheter, skyldigheten att delta och konsekvenserna av att inte delta."),
+        )
+        _audit(actor, p, what)
+    return p
+
+
+def record_job_guarantee_offer(
+    user: User, actor: Actor, participation_id: int, *, version: int | None, offered_on: datetime.date, text: str
+) -> Participation:
+    """Job guarantee: work or education was offered (completes the 5-day deadline)."""
+    what = _("jobbgaranti")
+    p = authorise(user, actor, load(participation_id), "enrol", _what(participation_id, what))
+    _require_open(p)
+    errors: rules.Errors = {}
+    if not Deadline.objects.filter(participation=p, kind=Kind.JOB_GUARANTEE_OFFER).exists():
+        errors["non_field_errors"] = [_("Deltagandet omfattas inte av jobbgarantin.")]
+    if not text.strip():
+        errors["text"] = [_("Beskriv vilket arbete eller vilken utbildning som erbjöds.")]
+    if offered_on > timezone.localdate():
+        errors["offered_on"] = [_("Datum kan inte vara i framtiden.")]
+    elif offered_on < p.referred_on:
+        errors["offered_on"] = [_("Datum kan inte vara före anvisningsdatum.")]
+    _raise(errors)
+    with transaction.atomic():
+        p.job_guarantee_offer_on = offered_on
+        _save(p, version, ["job_guarantee_offer_on"])
+        deadlines.complete(p, Kind.JOB_GUARANTEE_OFFER, offered_on)
+        timeline.append(
+            kind="job_guarantee_offer_made",
+            occurred_on=offered_on,
+            author=user,
+            participation=p,
+            text=_("Jobbgaranti: erbjudande lämnat – %(text)s") % {"text": text.strip()},
+        )
+        _audit(actor, p, what)
+    return p
+
+
+# --- interruption and restart --------------------------------------------------------------------
+
+
+def interrupt(
+    user: User,
+    actor: Actor,
+    participation_id: int,
+    *,
+    version: int | None,
+    start: datetime.date,
+    reason: str,
+    reason_text: str = "",
+) -> Interruption:
+    """Avbrott: every clock stops on `start` (deadlines.pause) until the restart."""
+    what = _("avbrott")
+    p = authorise(user, actor, load(participation_id), "interrupt", _what(participation_id, what))
+    message = rules.transition_error(p.status, Status.INTERRUPTED)
+    if message:
+        raise DomainError({"non_field_errors": [message]})
+    last_end = p.interruptions.filter(end_date__isnull=False).order_by("-end_date").values_list("end_date", flat=True).first()
+    _raise(
+        rules.validate_interruption(
+            start=start,
+            reason=reason,
+            reason_text=reason_text,
+            arrived_on=p.arrived_on,
+            last_end=last_end,
+            today=timezone.localdate(),
+        )
+    )
+    with transaction.atomic():
+        _move(p, Status.INTERRUPTED)
+        _save(p, version, ["status"])
+        interruption = Interruption.objects.create(
+            participation=p, reason=reason, reason_text=reason_text.strip(), start_date=start, started_by=user
+        )
+        deadlines.pause(p, start)
+        label = InterruptionReason(reason).label
+        timeline.append(
+            kind="participation_interrupted",
+            occurred_on=start,
+            author=user,
+            participation=p,
+            text=_("Avbrott: %(reason)s.") % {"reason": f"{label} – {reason_text.strip()}" if reason_text.strip() else label},
+            data={"interruption": interruption.pk, "reason": reason},
+        )
+        _audit(actor, p, what)
+    return interruption
+
+
+def restart(user: User, actor: Actor, participation_id: int, *, version: int | None, on: datetime.date) -> Interruption:
+    """Nystart: the clocks resume where they stopped, the 18-month dates are recomputed."""
+    what = _("nystart")
+    p = authorise(user, actor, load(participation_id), "interrupt", _what(participation_id, what))
+    _require_open(p)
+    interruption = p.interruptions.filter(end_date__isnull=True).first()
+    if p.status != Status.INTERRUPTED or interruption is None:
+        raise DomainError({"non_field_errors": [_("Deltagandet har inget pågående avbrott.")]})
+    today = timezone.localdate()
+    _raise(rules.validate_restart(start=interruption.start_date, end=on, today=today))
+    with transaction.atomic():
+        _move(p, Status.ACTIVE)
+        _save(p, version, ["status"])
+        interruption.end_date = on
+        interruption.ended_by = user
+        interruption.save(update_fields=["end_date", "ended_by", "updated_at"])
+        deadlines.resume(p, on)
+        refresh_limit_deadlines(p, today)
+        timeline.append(
+            kind="participation_restarted",
+            occurred_on=on,
+            author=user,
+            participation=p,
+            text=_("Nystart efter avbrott sedan %(date)s.") % {"date": interruption.start_date.isoformat()},
+            data={"interruption": interruption.pk},
+        )
+        _audit(actor, p, what)
+    return interruption
+
+
+# --- closure -------------------------------------------------------------------------------------
+
+
+def close(
+    user: User, actor: Actor, participation_id: int, *, version: int | None, closed_on: datetime.date, outcome: rules.Outcome
+) -> Participation:
+    """Avslut with a mandatory reason and outcome; the follow-ups at 2 and 8 months start."""
+    what = _("avslut")
+    p = authorise(user, actor, load(participation_id), "close", _what(participation_id, what))
+    _require_open(p)
+    outcome = outcome.normalised()
+    errors = rules.validate_closure(outcome, closed_on, p.referred_on, p.arrived_on, timezone.localdate())
+    running = p.interruptions.filter(end_date__isnull=True).first()
+    if running is not None and closed_on < running.start_date and "closed_on" not in errors:
+        errors["closed_on"] = [
+            _("Ange ett avslutsdatum som är samma dag som eller efter avbrottets start (%(date)s).")
+            % {"date": running.start_date.isoformat()}
+        ]
+    _raise(errors)
+    with transaction.atomic():
+        if running is not None:
+            # Closing during an interruption ends it; the clocks are stopped for good below.
+            running.end_date = closed_on
+            running.ended_by = user
+            running.save(update_fields=["end_date", "ended_by", "updated_at"])
+            deadlines.resume(p, running.end_date)
+        _move(p, Status.CLOSED)
+        p.closed_on = closed_on
+        p.closed_by = user
+        p.closure_reason = outcome.reason
+        p.employment_form = outcome.employment_form
+        p.employment_extent = outcome.employment_extent
+        p.wage_subsidy = outcome.wage_subsidy
+        p.employment_lasts_a_month = outcome.employment_lasts_a_month
+        p.study_level = outcome.study_level
+        p.transfer_to = outcome.transfer_to
+        p.closure_text = outcome.text
+        _save(
+            p,
+            version,
+            [
+                "status",
+                "closed_on",
+                "closed_by",
+                "closure_reason",
+                "employment_form",
+                "employment_extent",
+                "wage_subsidy",
+                "employment_lasts_a_month",
+                "study_level",
+                "transfer_to",
+                "closure_text",
+            ],
+        )
+        deadlines.cancel_at_closure(p, closed_on)
+        for point, kind in FOLLOWUP_KINDS.items():
+            deadline = deadlines.open_deadline(p, kind, closed_on)
+            PostClosureFollowUp.objects.create(participation=p, point=point, due_on=deadline.due_date)
+        timeline.append(
+            kind="participation_closed",
+            occurred_on=closed_on,
+            author=user,
+            participation=p,
+            text=_("Avslutad: %(outcome)s.") % {"outcome": describe_outcome(outcome)},
+            data={"outcome": asdict(outcome), "counts_as_work_or_studies": rules.counts_as_work_or_studies(outcome)},
+        )
+        _audit(actor, p, what)
+    return p
+
+
+def describe_outcome(outcome: rules.Outcome) -> str:
+    """The outcome in one Swedish line for the timeline."""
+    parts = [str(ClosureReason(outcome.reason).label)]
+    for value, choices in (
+        (outcome.employment_form, EmploymentForm),
+        (outcome.employment_extent, EmploymentExtent),
+        (outcome.wage_subsidy, WageSubsidy),
+        (outcome.study_level, StudyLevel),
+        (outcome.transfer_to, TransferTo),
+    ):
+        if value:
+            parts.append(str(choices(value).label))
+    if outcome.text:
+        parts.append(outcome.text)
+    return ", ".join(parts)
+
+
+def record_followup(
+    user: User,
+    actor: Actor,
+    followup_id: int,
+    *,
+    version: int | None,
+    reduction_kr: int | None,
+    sustained: bool | None,
+    note: str = "",
+) -> PostClosureFollowUp:
+    """Post-closure follow-up: the social-assistance reduction and whether the outcome held."""
+    what = _("uppföljning efter avslut")
+    followup = PostClosureFollowUp.objects.select_related("participation").filter(pk=followup_id).first()
+    p = authorise(
+        user,
+        actor,
+        load(followup.participation_id) if followup else None,
+        "follow_up",
+        _what(followup.participation_id if followup else None, what),
+    )
+    if followup is None:  # unreachable: authorise refused
+        raise AccessDenied()
+    _raise(
+        rules.validate_followup(due_on=followup.due_on, today=timezone.localdate(), reduction=reduction_kr, sustained=sustained)
+    )
+    today = timezone.localdate()
+    with transaction.atomic():
+        first_time = followup.recorded_on is None
+        followup.assistance_reduction_kr = reduction_kr
+        followup.outcome_sustained = sustained
+        followup.note = note.strip()
+        followup.recorded_on = today
+        followup.recorded_by = user
+        followup.updated_at = timezone.now()
+        save_versioned(
+            followup,
+            version,
+            ["assistance_reduction_kr", "outcome_sustained", "note", "recorded_on", "recorded_by", "updated_at"],
+        )
+        deadlines.complete(p, FOLLOWUP_KINDS[FollowUpPoint(followup.point)], today)
+        timeline.append(
+            kind="followup_recorded" if first_time else "followup_changed",
+            author=user,
+            participation=p,
+            text=_("%(point)s: resultatet %(held)s; minskat försörjningsstöd %(amount)s.")
+            % {
+                "point": FollowUpPoint(followup.point).label,
+                "held": _("består") if sustained else _("består inte"),
+                "amount": (f"{reduction_kr:,} kr".replace(",", "\u00a0")) if reduction_kr is not None else _("ej angivet"),
+            },
+            data={"followup": followup.pk, "point": followup.point},
+        )
+        _audit(actor, p, what)
+    return followup

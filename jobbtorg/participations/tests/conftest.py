@@ -1,0 +1,1 @@
+from jobbtorg.participations.tests.fixtures import *  # noqa: F403

@@ -1,0 +1,420 @@
+"""The participation pages: the coach's page with the enrolment checklist, interruption,
+restart and closure; the post-closure follow-up form; the manager's assignment page.
+
+Thin: parse a form, call participations.services, redirect or render the errors.
+Every page works as a plain form post; the forms carry `hx-boost` so htmx swaps
+the page in place when it is there. A refused relation is a 404 (nothing leaks),
+a missing role right a 403, a concurrent save a 409 with a Swedish message.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jobbtorg.access.services import log_listed, open_person
+from jobbtorg.accounts.models import Role
+from jobbtorg.audit.services import Actor
+from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
+from jobbtorg.participations import forms, selectors, services
+from jobbtorg.participations.forms import yes_no
+from jobbtorg.participations.models import Participation, PostClosureFollowUp, Status
+from jobbtorg.participations.rules import Outcome
+
+
+def _status(request: HttpRequest, status: int) -> int:
+    # htmx does not swap 4xx answers by default; the page with its error summary must show.
+    return 200 if getattr(request, "htmx", False) else status
+
+
+def _open(request: HttpRequest, participation_id: int, what: str) -> Participation:
+    """Load the participation and open its person through access (audited); 404 when refused."""
+    p = services.load(participation_id)
+    if p is None:
+        raise Http404
+    try:
+        open_person(request.user, Actor.from_request(request), p.person_id, f"deltagande {p.pk}: {what}")
+    except AccessDenied as exc:
+        raise Http404 from exc
+    return p
+
+
+def _forms(p: Participation, user: Any) -> dict[str, Any]:
+    initial = {"version": p.version}
+    coaches = services.coaches_of(p.unit_id)
+    return {
+        "assign": forms.AssignCoachForm(initial={**initial, "coach": p.coach_id}, coaches=coaches, prefix="assign"),
+        "book": forms.AppointmentForm(coaches=coaches, prefix="book", initial={"appointment_coach": p.coach_id}),
+        "arrive": forms.ArrivalForm(initial=initial, prefix="arrive"),
+        "af": forms.AFRegistrationForm(
+            initial={
+                **initial,
+                "af_registered": {True: "yes", False: "no"}.get(p.af_registered),
+                "af_registered_on": p.af_registered_on,
+            },
+            prefix="af",
+        ),
+        "information": forms.InformationForm(initial=initial, prefix="information"),
+        "job_guarantee": forms.JobGuaranteeForm(initial=initial, prefix="job_guarantee"),
+        "interrupt": forms.InterruptForm(initial=initial, prefix="interrupt"),
+        "restart": forms.RestartForm(initial=initial, prefix="restart"),
+        "return": forms.ReturnReferralForm(prefix="return"),
+    }
+
+
+def _referral(p: Participation) -> Any:
+    try:
+        return p.referral  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        return None
+
+
+def _detail(
+    request: HttpRequest, p: Participation, bound: dict[str, Any] | None = None, status: int = 200, conflict: str | None = None
+) -> HttpResponse:
+    page_forms = _forms(p, request.user)
+    page_forms.update(bound or {})
+    today = timezone.localdate()
+    open_deadlines = list(p.deadlines.filter(status="open").order_by("due_date"))  # type: ignore[attr-defined]
+    context = {
+        "p": p,
+        "person": p.person,
+        "referral": _referral(p),
+        "appointments": p.appointments.select_related("coach").order_by("starts_at"),  # type: ignore[attr-defined]
+        "interruptions": p.interruptions.order_by("start_date"),  # type: ignore[attr-defined]
+        "running_interruption": p.interruptions.filter(end_date__isnull=True).first(),  # type: ignore[attr-defined]
+        "followups": p.followups.order_by("due_on"),  # type: ignore[attr-defined]
+        "deadline_rows": selectors.deadline_rows(open_deadlines, today),
+        "job_guarantee": any(d.kind == "job_guarantee_offer" for d in open_deadlines),
+        "limit": selectors.limit_status(p, today) if p.arrived_on else None,
+        "can": selectors.capabilities(request.user, p),
+        "forms": page_forms,
+        "conflict": conflict,
+        "Status": Status,
+    }
+    return render(request, "participations/detail.html", context, status=status)
+
+
+@login_required
+@never_cache
+def detail(request: HttpRequest, participation_id: int) -> HttpResponse:
+    p = _open(request, participation_id, "sida")
+    return _detail(request, p)
+
+
+def _action(
+    request: HttpRequest,
+    participation_id: int,
+    key: str,
+    form_class: type[forms.DomainForm],
+    call: Callable[[Participation, dict[str, Any]], Any],
+    done: str,
+    form_kwargs: Callable[[Participation], dict[str, Any]] | None = None,
+) -> HttpResponse:
+    """POST one section's form: call the service, or show the page again with the errors."""
+    p = services.load(participation_id)
+    if p is None:
+        raise Http404
+    form = form_class(request.POST, prefix=key, **(form_kwargs(p) if form_kwargs else {}))
+    if form.is_valid():
+        try:
+            call(p, form.cleaned_data)
+        except AccessDenied as exc:
+            raise Http404 from exc
+        except ConflictError as exc:
+            p = _open(request, participation_id, "sida")
+            return _detail(request, p, {}, status=_status(request, 409), conflict=exc.messages[0])
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, done)
+            return _redirect_back(request, p)
+    p = _open(request, participation_id, "sida")
+    return _detail(request, p, {key: form}, status=_status(request, 400))
+
+
+def _redirect_back(request: HttpRequest, p: Participation) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("participations:detail", p.pk)
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.from_request(request)
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, participation_id: int) -> HttpResponse:
+    return _action(
+        request,
+        participation_id,
+        "assign",
+        forms.AssignCoachForm,
+        lambda p, d: services.assign_coach(request.user, _actor(request), p.pk, version=d["version"], coach_id=d["coach"].pk),
+        _("Coachen är tilldelad."),
+        form_kwargs=lambda p: {"coaches": services.coaches_of(p.unit_id)},
+    )
+
+
+@login_required
+@require_POST
+def book(request: HttpRequest, participation_id: int) -> HttpResponse:
+    return _action(
+        request,
+        participation_id,
+        "book",
+        forms.AppointmentForm,
+        lambda p, d: services.book(
+            request.user,
+            _actor(request),
+            p.pk,
+            starts_at=d["appointment_at"],
+            place=d["appointment_place"],
+            coach_id=d["appointment_coach"].pk,
+        ),
+        _("Besökstiden är bokad."),
+        form_kwargs=lambda p: {"coaches": services.coaches_of(p.unit_id)},
+    )
+
+
+@login_required
+@require_POST
+def arrive(request: HttpRequest, participation_id: int) -> HttpResponse:
+    return _action(
+        request,
+        participation_id,
+        "arrive",
+        forms.ArrivalForm,
+        lambda p, d: services.record_arrival(
+            request.user, _actor(request), p.pk, version=d["version"], arrived_on=d["arrived_on"]
+        ),
+        _("Ankomsten är registrerad. Aktivitetsplanen ska upprättas inom fem arbetsdagar."),
+    )
+
+
+@login_required
+@require_POST
+def af_registration(request: HttpRequest, participation_id: int) -> HttpResponse:
+    return _action(
+        request,
+        participation_id,
+        "af",
+        forms.AFRegistrationForm,
+        lambda p, d: services.record_af_registration(
+            request.user,
+            _actor(request),
+            p.pk,
+            version=d["version"],
+            registered=yes_no(d["af_registered"]),
+            registered_on=d.get("af_registered_on"),
+        ),
+        _("Uppgiften om Arbetsförmedlingen är sparad."),
+    )
+
+
+@login_required
+@require_POST
+def information(request: HttpRequest, participation_id: int) -> HttpResponse:
+    return _action(
+        request,
+        participation_id,
+        "information",
+        forms.InformationForm,
+        lambda p, d: services.sign_off_information(
+            request.user,
+            _actor(request),
+            p.pk,
+            version=d["version"],
+            rights=d["informed_rights"],
+            duty=d["informed_duty"],
+            consequences=d["informed_consequences"],
+            signed_on=d["signed_on"],
+        ),
+        _("Informationen är signerad."),
+    )
+
+
+@login_required
+@require_POST
+def job_guarantee(request: HttpRequest, participation_id: int) -> HttpResponse:
+    return _action(
+        request,
+        participation_id,
+        "job_guarantee",
+        forms.JobGuaranteeForm,
+        lambda p, d: services.record_job_guarantee_offer(
+            request.user, _actor(request), p.pk, version=d["version"], offered_on=d["offered_on"], text=d["text"]
+        ),
+        _("Erbjudandet är registrerat."),
+    )
+
+
+@login_required
+@require_POST
+def interrupt(request: HttpRequest, participation_id: int) -> HttpResponse:
+    return _action(
+        request,
+        participation_id,
+        "interrupt",
+        forms.InterruptForm,
+        lambda p, d: services.interrupt(
+            request.user,
+            _actor(request),
+            p.pk,
+            version=d["version"],
+            start=d["start_date"],
+            reason=d["reason"],
+            reason_text=d.get("reason_text", ""),
+        ),
+        _("Avbrottet är registrerat. Tidsfristerna står still tills nystart."),
+    )
+
+
+@login_required
+@require_POST
+def restart(request: HttpRequest, participation_id: int) -> HttpResponse:
+    return _action(
+        request,
+        participation_id,
+        "restart",
+        forms.RestartForm,
+        lambda p, d: services.restart(request.user, _actor(request), p.pk, version=d["version"], on=d["end_date"]),
+        _("Nystarten är registrerad. Tidsfristerna löper igen."),
+    )
+
+
+def _outcome(d: dict[str, Any]) -> Outcome:
+    return Outcome(
+        reason=d.get("reason", ""),
+        employment_form=d.get("employment_form", ""),
+        employment_extent=d.get("employment_extent", ""),
+        wage_subsidy=d.get("wage_subsidy", ""),
+        employment_lasts_a_month=yes_no(d.get("employment_lasts_a_month", "")),
+        study_level=d.get("study_level", ""),
+        transfer_to=d.get("transfer_to", ""),
+        text=d.get("text", ""),
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def close(request: HttpRequest, participation_id: int) -> HttpResponse:
+    """Avslut: its own page, because the outcome questions depend on the reason.
+
+    With htmx, choosing a reason re-renders the form with only that reason's questions
+    (GET ?reason=); without it every question is shown, grouped under its reason.
+    """
+    p = _open(request, participation_id, "avslut")
+    if not selectors.capabilities(request.user, p)["close"]:
+        raise PermissionDenied
+    status, conflict = 200, None
+    if request.method == "POST":
+        form = forms.CloseForm(request.POST)
+        if form.is_valid():
+            try:
+                services.close(
+                    request.user,
+                    _actor(request),
+                    p.pk,
+                    version=form.cleaned_data["version"],
+                    closed_on=form.cleaned_data["closed_on"],
+                    outcome=_outcome(form.cleaned_data),
+                )
+            except ConflictError as exc:
+                conflict, status = exc.messages[0], 409
+                p = services.load(p.pk) or p
+                form = forms.CloseForm(initial={"version": p.version})
+            except DomainError as exc:
+                form.add_domain_error(exc)
+                status = 400
+            else:
+                messages.success(request, _("Deltagandet är avslutat. Uppföljning efter 2 och 8 månader är inlagd."))
+                return redirect("participations:detail", p.pk)
+        else:
+            status = 400
+        reason = request.POST.get("reason", "")
+    else:
+        reason = request.GET.get("reason", "")
+        form = forms.CloseForm(initial={"version": p.version, "reason": reason or None})
+    context = {"p": p, "person": p.person, "form": form, "reason": reason, "groups": forms.CloseForm.GROUPS, "conflict": conflict}
+    return render(request, "participations/close.html", context, status=_status(request, status))
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def followup(request: HttpRequest, followup_id: int) -> HttpResponse:
+    """Post-closure follow-up at 2 or 8 months (DOMAIN §7)."""
+    item = PostClosureFollowUp.objects.filter(pk=followup_id).only("participation_id").first()
+    if item is None:
+        raise Http404
+    p = _open(request, item.participation_id, "uppföljning efter avslut")
+    item = PostClosureFollowUp.objects.get(pk=followup_id)
+    status, conflict = 200, None
+    if request.method == "POST":
+        form = forms.FollowUpForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.record_followup(
+                    request.user,
+                    _actor(request),
+                    item.pk,
+                    version=d["version"],
+                    reduction_kr=d.get("assistance_reduction_kr"),
+                    sustained=yes_no(d["outcome_sustained"]),
+                    note=d.get("note", ""),
+                )
+            except AccessDenied as exc:
+                raise Http404 from exc
+            except ConflictError as exc:
+                conflict, status = exc.messages[0], 409
+                item.refresh_from_db()
+                form = forms.FollowUpForm(initial={"version": item.version})
+            except DomainError as exc:
+                form.add_domain_error(exc)
+                status = 400
+            else:
+                messages.success(request, _("Uppföljningen är sparad."))
+                return redirect("participations:detail", p.pk)
+        else:
+            status = 400
+    else:
+        form = forms.FollowUpForm(
+            initial={
+                "version": item.version,
+                "assistance_reduction_kr": item.assistance_reduction_kr,
+                "outcome_sustained": {True: "yes", False: "no"}.get(item.outcome_sustained),
+                "note": item.note,
+            }
+        )
+    context = {"p": p, "person": p.person, "item": item, "form": form, "conflict": conflict, "today": timezone.localdate()}
+    return render(request, "participations/followup.html", context, status=_status(request, status))
+
+
+@login_required
+@never_cache
+def assignments(request: HttpRequest) -> HttpResponse:
+    """The manager's page: caseload balance per coach and the participations still without an assigned coach."""
+    if request.user.role != Role.UNIT_MANAGER or not request.user.jobbtorg_unit_id:
+        raise PermissionDenied(_("Sidan är för enhetschefer."))
+    balance = list(selectors.caseload_balance(request.user.jobbtorg_unit_id))
+    rows = list(selectors.unassigned(request.user)[:200])
+    log_listed(_actor(request), "fördelning av coacher", [p.person for p in rows])
+    # One coach list for every row: a ModelChoiceField would query it again per row.
+    coaches = [(c.pk, c.get_full_name() or c.get_username()) for c in services.coaches_of(request.user.jobbtorg_unit_id)]
+    context = {"balance": balance, "rows": rows, "coaches": coaches, "next": reverse("participations:assignments")}
+    return render(request, "participations/assignments.html", context)

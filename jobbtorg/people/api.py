@@ -1,0 +1,184 @@
+"""Persons through the API, with exactly the UI's access rules and audit entries.
+
+- list/search: only `visible_persons(user)`; each person on the returned page gets
+  an audit entry (LIST, or SEARCH when `q` is given) through `log_listed`.
+- retrieve: `open_person` decides and logs (READ, allowed or refused); a refusal is
+  the same 404 as a person that does not exist.
+- create / partial update: `people.services.create_person` / `update_person`, which
+  validate, lock optimistically and write the CREATE/CHANGE entry. A stale `version`
+  gives 409.
+
+Roles without person access (analyst, HR, system administrator) get an empty list and
+404 on every person.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from jobbtorg.access.policy import check_person, visible_persons
+from jobbtorg.access.services import log_listed, open_person
+from jobbtorg.audit.models import Action
+from jobbtorg.audit.services import Actor, record
+from jobbtorg.core.api import NOT_FOUND_MESSAGE, Pagination, SafeJSONParser
+from jobbtorg.core.errors import AccessDenied
+from jobbtorg.people import serializers
+from jobbtorg.people import services as person_services
+from jobbtorg.people.models import Person
+
+# The UI's search parsing and scoping, so the API and the search page can not disagree.
+from jobbtorg.web import selectors
+
+TOO_SHORT_MESSAGE = "Skriv minst två bokstäver av namnet, eller ett personnummer."
+CREATE_REFUSED_MESSAGE = "Du har inte behörighet att registrera personer."
+
+ERROR_400 = OpenApiResponse(description="Felaktiga uppgifter: fältfel på svenska.")
+ERROR_404 = OpenApiResponse(description="Personen finns inte, eller du har ingen relation till personen.")
+
+
+def _person_id(raw: str) -> int:
+    """The id from the URL; anything that is not a bigint is a 404 (no person was asked for)."""
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return int(raw)
+
+
+def _what(request: Request, group: str) -> str:
+    """The audit entry's 'what': endpoint and data group (never the search term)."""
+    return f"API {request.method} {request.path} · {group}"
+
+
+def _searched(request: Request, q: str) -> QuerySet[Person]:
+    """The UI's person search (same parsing, same scope), or a 400 saying what to fix."""
+    query = selectors.parse_search(q)
+    if query.kind == "too_short":
+        raise DRFValidationError({"q": [TOO_SHORT_MESSAGE]})
+    if query.kind == "invalid":
+        raise DRFValidationError({"q": [query.error]})
+    return selectors.search_persons(request.user, query)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Personer du har behörighet till",
+        description=(
+            "Bara personer du har en relation till (eget ärende, egen enhet, egen stadsdel, "
+            "egen anordnare). Varje person i svaret loggas."
+        ),
+        parameters=[serializers.PersonFilterSerializer],
+        responses={200: serializers.PersonSummarySerializer(many=True), 400: ERROR_400},
+        tags=["personer"],
+    ),
+    retrieve=extend_schema(
+        summary="En person",
+        description="Läsningen loggas, även när den nekas. Nekad åtkomst ger 404 utan uppgifter.",
+        responses={200: serializers.PersonSerializer, 404: ERROR_404},
+        tags=["personer"],
+    ),
+    create=extend_schema(
+        summary="Registrera en person",
+        request=serializers.PersonCreateSerializer,
+        responses={
+            201: serializers.PersonSerializer,
+            400: ERROR_400,
+            403: OpenApiResponse(description=CREATE_REFUSED_MESSAGE),
+        },
+        tags=["personer"],
+    ),
+    partial_update=extend_schema(
+        summary="Ändra en person",
+        description="Skicka med `version` från din senaste läsning; har någon annan ändrat personen blir svaret 409.",
+        request=serializers.PersonUpdateSerializer,
+        responses={
+            200: serializers.PersonSerializer,
+            400: ERROR_400,
+            404: ERROR_404,
+            409: OpenApiResponse(description="Någon annan har ändrat personen sedan du läste den."),
+        },
+        tags=["personer"],
+    ),
+)
+class PersonViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    pagination_class = Pagination
+    # JSON only: the browsable renderer would read the person again to build its forms.
+    renderer_classes = [JSONRenderer]
+    parser_classes = [SafeJSONParser]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    serializer_class = serializers.PersonSerializer
+
+    def get_queryset(self) -> QuerySet[Person]:
+        return visible_persons(self.request.user).select_related("home_district").order_by("last_name", "first_name", "id")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        params = serializers.PersonFilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        q = params.validated_data.get("q", "").strip()
+        qs = _searched(request, q) if q else self.get_queryset()
+        page = self.paginate_queryset(qs)
+        assert page is not None  # Pagination always has a default limit
+        log_listed(
+            Actor.from_request(request),
+            _what(request, "grunduppgifter"),
+            page,
+            action=Action.SEARCH if q else Action.LIST,
+        )
+        return self.get_paginated_response(serializers.PersonSummarySerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        person, decision = open_person(
+            request.user, Actor.from_request(request), _person_id(kwargs["pk"]), _what(request, "personuppgifter")
+        )
+        return Response(self._represent(person, decision.see_contact_details))
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = serializers.PersonCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            person = person_services.create_person(
+                request.user, Actor.from_request(request), dict(serializer.validated_data), what=_what(request, "registrering")
+            )
+        except AccessDenied as exc:
+            raise PermissionDenied(CREATE_REFUSED_MESSAGE) from exc
+        decision = check_person(request.user, person)
+        return Response(
+            self._represent(person, decision.allowed and decision.see_contact_details), status=status.HTTP_201_CREATED
+        )
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not kwargs.get("partial"):
+            raise NotFound(NOT_FOUND_MESSAGE)  # PUT is not offered (http_method_names)
+        serializer = serializers.PersonUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        expected_version = data.pop("version")
+        actor = Actor.from_request(request)
+        what = _what(request, "ändring av grunduppgifter")
+        person = Person.objects.select_related("home_district").filter(pk=_person_id(kwargs["pk"])).first()
+        if person is None:
+            # Logged like open_person logs a missing person; the answer equals a refusal.
+            record(actor, Action.CHANGE, what, None, allowed=False)
+            raise AccessDenied()
+        # update_person checks the relation and the role, and logs the change or the refusal.
+        person = person_services.update_person(request.user, actor, person, data, expected_version, what=what)
+        decision = check_person(request.user, person)
+        return Response(self._represent(person, decision.allowed and decision.see_contact_details))
+
+    def _represent(self, person: Person, see_contact_details: bool) -> dict[str, Any]:
+        return serializers.PersonSerializer(person, context={"see_contact_details": see_contact_details}).data
+
+
+def register(router) -> None:  # type: ignore[no-untyped-def]
+    router.register("persons", PersonViewSet, basename="person")

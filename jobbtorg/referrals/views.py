@@ -1,0 +1,213 @@
+"""Referral pages: the district's list, the referral form, the CSV import, and returning
+a referral for completion. Thin: parse, call referrals.services, render.
+
+Every page works as a plain form post; htmx adds the personnummer look-up and the
+coach list for the chosen unit (progressive enhancement, no inline script).
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jobbtorg.access.policy import visible_persons
+from jobbtorg.access.services import log_listed
+from jobbtorg.audit.models import Action
+from jobbtorg.audit.services import Actor
+from jobbtorg.core import personnummer
+from jobbtorg.core.errors import AccessDenied, DomainError
+from jobbtorg.organisation.models import JobbtorgUnit
+from jobbtorg.organisation.selectors import unit_for_district
+from jobbtorg.participations.forms import ReturnReferralForm
+from jobbtorg.participations.services import coaches_of
+from jobbtorg.referrals import csv_import, selectors, services
+from jobbtorg.referrals.forms import ImportForm, ReferralForm, ResubmitForm
+from jobbtorg.referrals.models import Referral
+
+PAGE_SIZE = 25
+
+
+def _error_status(request: HttpRequest, status: int) -> int:
+    # htmx does not swap 4xx answers by default; the page with its error summary must show.
+    return 200 if getattr(request, "htmx", False) else status
+
+
+def _require_social_worker(request: HttpRequest) -> None:
+    if not services.may_refer(request.user):
+        raise PermissionDenied(_("Sidan är för socialsekreterare i hemstadsdelen."))
+
+
+@login_required
+@never_cache
+def referral_list(request: HttpRequest) -> HttpResponse:
+    """The district's referrals, newest first; ?state=returned shows the returned ones."""
+    _require_social_worker(request)
+    state = request.GET.get("state") if request.GET.get("state") in Referral.State.values else None
+    page = Paginator(selectors.district_referrals(request.user, state), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    log_listed(Actor.from_request(request), "anvisningar: lista", [r.participation.person for r in page.object_list])
+    return render(request, "referrals/list.html", {"page": page, "state": state, "states": Referral.State.choices})
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def referral_create(request: HttpRequest) -> HttpResponse:
+    _require_social_worker(request)
+    if request.method == "POST":
+        form = ReferralForm(request.POST)
+        if form.is_valid():
+            try:
+                referral = services.create_referral(request.user, Actor.from_request(request), form.referral_input())
+            except DomainError as exc:
+                form.add_domain_error(exc)
+            else:
+                messages.success(request, _("Anvisningen är skickad och första besöket bokat."))
+                return redirect("participations:detail", referral.participation_id)
+        return render(request, "referrals/form.html", {"form": form}, status=_error_status(request, 400))
+    return render(request, "referrals/form.html", {"form": ReferralForm()})
+
+
+@login_required
+@never_cache
+def person_lookup(request: HttpRequest) -> HttpResponse:
+    """htmx: who does the typed personnummer belong to, within the worker's access?"""
+    _require_social_worker(request)
+    raw = request.GET.get("personnummer", "").strip()
+    context: dict[str, object] = {"raw": raw}
+    if raw:
+        try:
+            number = personnummer.normalise(raw, today=timezone.localdate())
+        except ValidationError as exc:
+            context["error"] = exc.messages[0]
+        else:
+            person = visible_persons(request.user).filter(personnummer=number).select_related("home_district").first()
+            context["person"] = person
+            if person is not None:
+                log_listed(Actor.from_request(request), "anvisning: personsök", [person], action=Action.SEARCH)
+    return render(request, "referrals/_person_lookup.html", context)
+
+
+@login_required
+@never_cache
+def coach_options(request: HttpRequest) -> HttpResponse:
+    """htmx: the coach select for the receiving unit (the chosen one, else the service area's)."""
+    _require_social_worker(request)
+    unit = None
+    if request.GET.get("unit", "").isdigit():
+        unit = JobbtorgUnit.objects.filter(pk=int(request.GET["unit"])).first()
+    if unit is None:
+        try:
+            day = datetime.date.fromisoformat(request.GET.get("referred_on", ""))
+        except ValueError:
+            day = timezone.localdate()
+        try:
+            unit = unit_for_district(request.user.district_id, day)
+        except DomainError:
+            unit = None
+    form = ReferralForm()
+    if unit is not None:
+        form.fields["appointment_coach"].choices = [  # type: ignore[attr-defined]
+            ("", _("Välj coach")),
+            (unit.name, [(c.pk, c.get_full_name() or c.get_username()) for c in coaches_of(unit.pk)]),
+        ]
+    return render(request, "referrals/_coach_select.html", {"field": form["appointment_coach"], "unit": unit})
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def referral_import(request: HttpRequest) -> HttpResponse:
+    """CSV import from the district: every row or none, with the error report on this page."""
+    _require_social_worker(request)
+    result = None
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read(csv_import.MAX_BYTES + 1)
+            result = csv_import.import_referrals(
+                request.user, Actor.from_request(request), content, filename=upload.name or "", today=timezone.localdate()
+            )
+            if result.ok:
+                messages.success(request, _("%(n)d anvisningar är importerade.") % {"n": len(result.referrals)})
+                return redirect("referrals:list")
+        status = _error_status(request, 400)
+        return render(
+            request,
+            "referrals/import.html",
+            {"form": form, "result": result, "columns": csv_import.COLUMNS, "groups": selectors.target_groups()},
+            status=status,
+        )
+    return render(
+        request,
+        "referrals/import.html",
+        {"form": ImportForm(), "columns": csv_import.COLUMNS, "groups": selectors.target_groups()},
+    )
+
+
+@login_required
+@require_POST
+def referral_return(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """The Jobbtorg sends the referral back for completion (from the participation page)."""
+    form = ReturnReferralForm(request.POST, prefix="return")
+    referral = Referral.objects.filter(pk=referral_id).only("participation_id").first()
+    if referral is None:
+        raise Http404
+    if form.is_valid():
+        try:
+            services.return_referral(request.user, Actor.from_request(request), referral_id, reason=form.cleaned_data["reason"])
+        except AccessDenied as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Anvisningen är återsänd till stadsdelen."))
+    else:
+        for error in form.errors.get("reason", []):
+            messages.error(request, error)
+    return redirect("participations:detail", referral.participation_id)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def referral_resubmit(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """The district completes a returned referral."""
+    _require_social_worker(request)
+    referral = selectors.district_referrals(request.user).filter(pk=referral_id).first()
+    if referral is None:
+        raise Http404
+    if request.method == "POST":
+        form = ResubmitForm(request.POST)
+        if form.is_valid():
+            try:
+                services.resubmit_referral(request.user, Actor.from_request(request), referral_id, **form.cleaned_data)
+            except AccessDenied as exc:
+                raise Http404 from exc
+            except DomainError as exc:
+                form.add_domain_error(exc)
+            else:
+                messages.success(request, _("Anvisningen är kompletterad och skickad till jobbtorget igen."))
+                return redirect("referrals:list")
+        status = _error_status(request, 400)
+    else:
+        form = ResubmitForm(
+            initial={
+                "basis": referral.basis,
+                "consent_given_on": referral.consent_given_on,
+                "consent_scope": referral.consent_scope,
+                "legal_ground": referral.legal_ground,
+            }
+        )
+        status = 200
+    return render(request, "referrals/resubmit.html", {"form": form, "referral": referral}, status=status)

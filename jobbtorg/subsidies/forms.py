@@ -1,0 +1,256 @@
+"""Forms of the subsidy pages. They parse; the rules are subsidies.services' (and .rules').
+
+Each action form carries the case's `version`, so a second user's save is refused with a
+conflict instead of silently overwriting. A DomainError from a service goes back onto the
+form with `add_domain_error`, so every message sits by its field (UX.md).
+"""
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jobbtorg.organisation.models import Employer, EmployerContact
+from jobbtorg.subsidies import rules
+from jobbtorg.subsidies.models import CaseStatus, MonthKind, SubsidyType
+
+YES_NO_UNKNOWN = [("", _("Vet inte")), ("yes", _("Ja")), ("no", _("Nej"))]
+
+
+def tri(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+def tri_initial(value: bool | None) -> str:
+    return {True: "yes", False: "no"}.get(value, "")  # type: ignore[arg-type]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def date_field(label: Any, required: bool = True, today_default: bool = False, **kwargs: Any) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d"],
+        initial=timezone.localdate if today_default else None,
+        error_messages={"required": _("Ange ett datum."), "invalid": _("Skriv datumet som ÅÅÅÅ-MM-DD.")},
+        **kwargs,
+    )
+
+
+class DomainForm(forms.Form):
+    """Accessible error attributes (aria-invalid, aria-describedby) and DomainError mapping."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name, value in data.items():
+            if isinstance(value, datetime.date) and not rules.DATE_MIN <= value <= rules.DATE_MAX:
+                self.add_error(name, _("Ange ett datum mellan år 2000 och 2100."))
+        return data
+
+    def add_domain_error(self, exc: ValidationError) -> None:
+        if hasattr(exc, "error_dict"):
+            for name, messages in exc.message_dict.items():
+                target = name if name in self.fields else None
+                for message in messages:
+                    self.add_error(target, message)
+        else:
+            for message in exc.messages:
+                self.add_error(None, message)
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        if field and field in self.fields:
+            widget = self.fields[field].widget
+            widget.attrs["aria-invalid"] = "true"
+            error_id = f"{self[field].auto_id}_error"
+            described = widget.attrs.get("aria-describedby", "")
+            if error_id not in described:
+                widget.attrs["aria-describedby"] = f"{described} {error_id}".strip()
+
+
+class VersionedForm(DomainForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+
+def _contact_label(contact: EmployerContact) -> str:
+    return f"{contact.name} – {contact.employer.name}"
+
+
+class SupervisorFields(forms.Form):
+    supervisor_contact = forms.ModelChoiceField(
+        label=_("Handledare bland arbetsgivarens kontaktpersoner"),
+        queryset=EmployerContact.objects.none(),
+        required=False,
+        empty_label=_("Ingen vald – skriv uppgifterna nedan"),
+        help_text=_("Välj en kontaktperson, eller skriv handledarens namn och kontaktuppgifter."),
+        error_messages={"invalid_choice": _("Välj en kontaktperson i listan.")},
+    )
+    supervisor_name = forms.CharField(label=_("Handledarens namn"), max_length=150, required=False)
+    supervisor_phone = forms.CharField(label=_("Handledarens telefon"), max_length=30, required=False)
+    supervisor_email = forms.EmailField(
+        label=_("Handledarens e-post"), required=False, error_messages={"invalid": _("Skriv en giltig e-postadress.")}
+    )
+
+    def _init_contacts(self) -> None:
+        field = self.fields["supervisor_contact"]
+        field.queryset = EmployerContact.objects.filter(is_supervisor=True).select_related("employer").order_by(  # type: ignore[attr-defined]
+            "employer__name", "name"
+        )
+        field.label_from_instance = _contact_label  # type: ignore[attr-defined]
+
+
+class CaseForm(DomainForm, SupervisorFields):
+    subsidy_type = forms.ChoiceField(
+        label=_("Stödform"), choices=SubsidyType.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("Välj en stödform."), "invalid_choice": _("Välj en stödform.")},
+    )  # fmt: skip
+    employer = forms.ModelChoiceField(
+        label=_("Arbetsgivare"), queryset=Employer.objects.order_by("name"), empty_label=_("Välj arbetsgivare"),
+        error_messages={"required": _("Välj en arbetsgivare."), "invalid_choice": _("Välj en arbetsgivare i listan.")},
+    )  # fmt: skip
+    notified_on = date_field(_("Intresseanmälan gjord"), today_default=True)
+    preceded_by_practice = forms.BooleanField(
+        label=_("Anställningen föregås av praktik"), required=False,
+        help_text=_("Skriv då ”Stockholmsjobb/praktik” eller ”Anställning och Praktik” i fritexten."),
+    )  # fmt: skip
+    notification_text = forms.CharField(
+        label=_("Fritext i intresseanmälan"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    planned_start = date_field(_("Planerad anställningsstart"), required=False)
+
+    field_order = ["subsidy_type", "employer", "notified_on", "preceded_by_practice", "notification_text", "planned_start"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._init_contacts()
+
+
+class EditCaseForm(VersionedForm, SupervisorFields):
+    preceded_by_practice = CaseForm.base_fields["preceded_by_practice"]
+    notification_text = CaseForm.base_fields["notification_text"]
+    planned_start = date_field(_("Planerad anställningsstart"), required=False)
+
+    field_order = ["preceded_by_practice", "notification_text", "planned_start"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._init_contacts()
+
+
+class DecisionForm(VersionedForm):
+    decision_on = date_field(_("Beslutsdatum"))
+    period_from = date_field(_("Beslutet gäller från"))
+    period_to = date_field(_("Beslutet gäller till"))
+
+
+class CloseForm(VersionedForm):
+    target = forms.ChoiceField(
+        label=_("Vad hände?"),
+        choices=[(CaseStatus.REFUSED, _("Arbetsförmedlingen beviljade inte stödet")),
+                 (CaseStatus.WITHDRAWN, _("Ansökan återkallades"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Välj vad som hände.")},
+    )  # fmt: skip
+    on = date_field(_("Datum"), today_default=True)
+    reason = forms.CharField(label=_("Orsak"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Ange orsak.")})
+
+
+class TerminateForm(VersionedForm):
+    terminated_on = date_field(_("Avbrutet från"), today_default=True)
+    reason = forms.CharField(label=_("Orsak till avbrottet"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Ange orsak till avbrottet.")})
+
+
+class EndForm(VersionedForm):
+    ended_on = date_field(_("Avslutat"), today_default=True)
+
+
+class StepForm(VersionedForm):
+    """Complete one step. Which extra fields apply depends on the step (the template shows them)."""
+
+    done_on = date_field(_("Datum"), today_default=True)
+    outcome = forms.ChoiceField(label=_("Utfall"), required=False, widget=forms.RadioSelect, choices=[])
+    notified = forms.MultipleChoiceField(
+        label=_("Meddelade av Arbetsförmedlingen"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(k, v) for k, v in rules.NOTIFIED_PARTIES.items()],
+    )  # fmt: skip
+    meeting_on = date_field(_("Möte med arbetsgivaren"), required=False)
+    completion_due = date_field(
+        _("Komplettering senast"), required=False, help_text=_("Enligt Arbetsförmedlingens begäran. Lämnas tomt: om 14 dagar.")
+    )
+    period_from = date_field(_("Beslutet gäller från"), required=False)
+    period_to = date_field(_("Beslutet gäller till"), required=False)
+    note = forms.CharField(label=_("Anteckning"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"step-{kind}")
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        outcomes = rules.STEP_OUTCOMES.get(kind, {})
+        self.fields["outcome"].choices = [(k, v) for k, v in outcomes.items()]  # type: ignore[attr-defined]
+        self.fields["outcome"].required = bool(outcomes)
+        self.fields["outcome"].error_messages["required"] = _("Välj utfall.")
+        keep = {"version", "done_on", "note"}
+        if kind == rules.StepKind.LB_3_ELIGIBILITY:
+            keep |= {"outcome", "notified", "meeting_on", "completion_due"}
+        if kind == rules.StepKind.LB_6_DECISION:
+            keep |= {"outcome", "period_from", "period_to"}
+            self.fields["done_on"].label = _("Beslutsdatum")
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+
+    def service_data(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        data: dict[str, Any] = {}
+        for name in ("notified", "meeting_on", "completion_due", "period_from", "period_to"):
+            if d.get(name):
+                data[name] = d[name].isoformat() if isinstance(d[name], datetime.date) else d[name]
+        return data
+
+
+class FactsForm(VersionedForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1, required=False)
+    registered_at_af = forms.ChoiceField(label=_("Inskriven som arbetssökande på Arbetsförmedlingen"), choices=YES_NO_UNKNOWN, required=False)
+    establishment_programme = forms.ChoiceField(label=_("I etableringsprogrammet"), choices=YES_NO_UNKNOWN, required=False)
+    job_guarantee = forms.ChoiceField(label=_("I jobb- och utvecklingsgarantin"), choices=YES_NO_UNKNOWN, required=False)
+    newly_arrived = forms.ChoiceField(label=_("Nyanländ"), choices=YES_NO_UNKNOWN, required=False)
+    residence_permit_on = date_field(_("Uppehållstillstånd beviljat"), required=False)
+    youth_guarantee_days = forms.IntegerField(
+        label=_("Ersättningsdagar i jobbgarantin för ungdomar"), required=False, min_value=0, max_value=5000,
+        error_messages={"invalid": _("Ange ett heltal."), "min_value": _("Ange 0 eller fler."),
+                        "max_value": _("Ange högst 5000.")},
+    )  # fmt: skip
+
+
+class HistoryForm(DomainForm):
+    """One select per month, newest first: the last 24 full months."""
+
+    def __init__(self, *args: Any, months: list[datetime.date], initial_kinds: dict[datetime.date, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.months = months
+        choices = [("", _("Okänd"))] + list(MonthKind.choices)
+        for month in months:
+            self.fields[f"m_{month:%Y_%m}"] = forms.ChoiceField(
+                label=f"{month:%Y-%m}", choices=choices, required=False, initial=initial_kinds.get(month, ""),
+                error_messages={"invalid_choice": _("Välj en situation i listan.")},
+            )  # fmt: skip
+
+    def month_values(self) -> dict[datetime.date, str | None]:
+        return {m: (self.cleaned_data.get(f"m_{m:%Y_%m}") or None) for m in self.months}
+
+
+class EvaluateForm(forms.Form):
+    stod = forms.ChoiceField(label=_("Stödform"), choices=SubsidyType.choices, required=False)
+    datum = date_field(_("Bedöm per datum"), required=False)

@@ -1,0 +1,960 @@
+"""The one write path for subsidy cases, their steps, the qualification rules and the
+eligibility facts (ARCHITECTURE: services). Views, the API, the admin and the demo
+command call these functions; nothing else saves a subsidies model.
+
+Each case function:
+1. loads the case and checks the relation to the person (access.policy) and the role
+   and unit (rules.may_act); a refusal is audited outside the transaction and raises
+   AccessDenied (shown as 404) or PermissionDenied (403);
+2. validates with subsidies.rules (DomainError with Swedish field errors, nothing saved);
+3. in one transaction: bumps the case's version with a conditional UPDATE (the case is
+   the aggregate root, so two users completing steps at once can not both win), saves,
+   moves the steps' stored due dates, appends the timeline entry and the audit entry.
+"""
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jobbtorg.access.policy import check_person
+from jobbtorg.accounts.models import User
+from jobbtorg.audit.models import Action
+from jobbtorg.audit.services import Actor, record
+from jobbtorg.core.errors import AccessDenied, DomainError
+from jobbtorg.core.locking import save_versioned
+from jobbtorg.organisation.models import Employer, EmployerContact
+from jobbtorg.participations.models import OPEN_STATUSES, Participation
+from jobbtorg.people.models import Person
+from jobbtorg.subsidies import rules
+from jobbtorg.subsidies.models import (
+    CaseStatus,
+    EligibilityFacts,
+    LabourMarketMonth,
+    MonthKind,
+    QualificationRule,
+    Route,
+    StepStatus,
+    SubsidyCase,
+    SubsidyStep,
+    SubsidyType,
+)
+from jobbtorg.subsidies.rules import Decision6, Eligibility3, StepKind
+from jobbtorg.timeline import services as timeline
+
+CASE_FIELDS = [
+    "notification_text",
+    "preceded_by_practice",
+    "supervisor_contact",
+    "supervisor_name",
+    "supervisor_phone",
+    "supervisor_email",
+    "planned_start",
+]
+
+
+# --- access ----------------------------------------------------------------------------------------
+
+
+def load_case(case_id: int) -> SubsidyCase | None:
+    return (
+        SubsidyCase.objects.select_related(
+            "participation__person", "participation__unit", "participation__coach", "employer", "supervisor_contact"
+        )
+        .filter(pk=case_id)
+        .first()
+    )
+
+
+def _what(case_id: int | None, what: str) -> str:
+    return f"stödärende {case_id or '-'}: {what}"
+
+
+def authorise(user: User, actor: Actor, participation: Participation | None, what: str, action: str = Action.CHANGE) -> Participation:
+    """Relation to the person and the right to act on the unit's cases; refusals are logged."""
+    if participation is None:
+        record(actor, action, what, None, allowed=False)
+        raise AccessDenied()
+    person = participation.person
+    if not check_person(user, person).allowed:
+        record(actor, action, what, person.pk, allowed=False, protected=person.is_protected)
+        raise AccessDenied()
+    if not rules.may_act(user.role, user.jobbtorg_unit_id, participation.unit_id):
+        record(actor, action, what, person.pk, allowed=False, protected=person.is_protected)
+        raise PermissionDenied(_("Du har inte behörighet att hantera stödärenden för deltagandet."))
+    return participation
+
+
+def _authorised_case(user: User, actor: Actor, case_id: int, what: str) -> SubsidyCase:
+    case = load_case(case_id)
+    authorise(user, actor, case.participation if case else None, _what(case_id, what))
+    assert case is not None
+    return case
+
+
+def _audit(actor: Actor, case: SubsidyCase, what: str, action: str = Action.CHANGE) -> None:
+    person = case.participation.person
+    record(actor, action, _what(case.pk, what), person.pk, protected=person.is_protected)
+
+
+def _raise(errors: rules.Errors) -> None:
+    if errors:
+        raise DomainError(errors)
+
+
+def _lock(case: SubsidyCase, version: int | None, fields: Iterable[str] = ()) -> None:
+    case.updated_at = timezone.now()
+    save_versioned(case, version, [*fields, "updated_at"])
+
+
+def route_for(person: Person) -> str:
+    """Seed 000 §1: for people with a protected identity the application is handled by a local office."""
+    return Route.LOCAL_OFFICE if person.is_protected else Route.DIGITAL
+
+
+def _facts(case: SubsidyCase, **changes: Any) -> rules.CaseFacts:
+    values = {name: getattr(case, name) for name in rules.CaseFacts.__dataclass_fields__}
+    values.update(changes)
+    return rules.CaseFacts(**values)
+
+
+def _supervisor(employer: Employer, contact_id: int | None, name: str, phone: str, email: str) -> tuple[EmployerContact | None, str, str, str]:
+    """A chosen contact person fills the supervisor's details that were left empty."""
+    if not contact_id:
+        return None, name.strip(), phone.strip(), email.strip()
+    contact = EmployerContact.objects.filter(pk=contact_id, employer=employer).first()
+    if contact is None:
+        raise DomainError({"supervisor_contact": [_("Välj en kontaktperson hos arbetsgivaren.")]})
+    return contact, (name.strip() or contact.name), (phone.strip() or contact.phone), (email.strip() or contact.email)
+
+
+def case_warnings(case: SubsidyCase) -> list[str]:
+    rule = rule_for(case.subsidy_type, case.decision_on or case.notified_on)
+    limit = (rule.parameters.get("limits") or {}).get("max_months_per_decision") if rule else None
+    return rules.case_warnings(_facts(case), limit if isinstance(limit, int) else None)
+
+
+# --- cases -----------------------------------------------------------------------------------------
+
+
+def create_case(
+    user: User,
+    actor: Actor,
+    *,
+    participation_id: int,
+    subsidy_type: str,
+    employer_id: int | None,
+    notified_on: datetime.date | None,
+    notification_text: str = "",
+    preceded_by_practice: bool = False,
+    supervisor_contact_id: int | None = None,
+    supervisor_name: str = "",
+    supervisor_phone: str = "",
+    supervisor_email: str = "",
+    planned_start: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> SubsidyCase:
+    today = today or timezone.localdate()
+    participation = (
+        Participation.objects.select_related("person", "unit").filter(pk=participation_id).first() if participation_id else None
+    )
+    authorise(user, actor, participation, _what(None, "nytt ärende"), Action.CREATE)
+    assert participation is not None
+    errors: rules.Errors = {}
+    if participation.status not in OPEN_STATUSES:
+        rules._add(errors, "participation", _("Deltagandet är avslutat. Stöd söks för pågående deltaganden."))
+    employer = Employer.objects.filter(pk=employer_id).first() if employer_id else None
+    if employer is None:
+        rules._add(errors, "employer", _("Välj en arbetsgivare."))
+    contact = None
+    if employer is not None:
+        try:
+            contact, supervisor_name, supervisor_phone, supervisor_email = _supervisor(
+                employer, supervisor_contact_id, supervisor_name, supervisor_phone, supervisor_email
+            )
+        except DomainError as exc:
+            rules.errors_update(errors, exc.message_dict)
+    facts = rules.CaseFacts(
+        subsidy_type=subsidy_type,
+        notified_on=notified_on,
+        notification_text=notification_text,
+        preceded_by_practice=preceded_by_practice,
+        supervisor_name=supervisor_name,
+        supervisor_phone=supervisor_phone,
+        supervisor_email=supervisor_email,
+        planned_start=planned_start,
+    )
+    rules.errors_update(errors, rules.case_errors(facts, today))
+    _raise(errors)
+    assert notified_on is not None and employer is not None
+    with transaction.atomic():
+        case = SubsidyCase.objects.create(
+            participation=participation,
+            subsidy_type=subsidy_type,
+            employer=employer,
+            route=route_for(participation.person),
+            notified_on=notified_on,
+            notification_text=notification_text.strip(),
+            preceded_by_practice=preceded_by_practice,
+            supervisor_contact=contact,
+            supervisor_name=supervisor_name,
+            supervisor_phone=supervisor_phone,
+            supervisor_email=supervisor_email,
+            planned_start=planned_start,
+            created_by=user,
+        )
+        case.participation = participation
+        _create_steps(case, user)
+        text = _("Ärende om %(type)s hos %(employer)s: intresseanmälan %(date)s.") % {
+            "type": SubsidyType(subsidy_type).label,
+            "employer": employer.name,
+            "date": notified_on.isoformat(),
+        }
+        if case.route == Route.LOCAL_OFFICE:
+            text += " " + _("Skyddad identitet: handläggs av Arbetsförmedlingens lokalkontor, inte digitalt.")
+        timeline.append(
+            kind="subsidy_case_created", text=text, author=user, participation=participation, occurred_on=notified_on,
+            data={"subsidy_case": case.pk, "subsidy_type": subsidy_type, "route": case.route},
+        )  # fmt: skip
+        _audit(actor, case, "skapat", Action.CREATE)
+    return case
+
+
+def _create_steps(case: SubsidyCase, user: User) -> None:
+    if case.subsidy_type == SubsidyType.LONEBIDRAG:
+        steps = []
+        for kind in rules.LONEBIDRAG_CREATED:
+            rule = rules.STEP_RULES[kind]
+            step = SubsidyStep(case=case, kind=kind, seq=rule.seq, responsible=rule.responsible)
+            if kind == StepKind.LB_1_NOTIFICATION:
+                step.status, step.opened_on, step.due_on = StepStatus.DONE, case.notified_on, case.notified_on
+                step.done_on, step.done_by = case.notified_on, user
+            elif kind in (StepKind.LB_2_CALLBACK, StepKind.LB_2_ORDER):
+                # Both clocks run from the interest notification (seed 000 §2: "inom 3 dagar", "Punkt 1-2 tar 3-5 dagar").
+                step.due_on = rules.step_due(kind, case.notified_on)
+                if kind == StepKind.LB_2_CALLBACK:
+                    step.status, step.opened_on = StepStatus.OPEN, case.notified_on
+            steps.append(step)
+        SubsidyStep.objects.bulk_create(steps)
+    _sync_intro_decision(case)
+
+
+def _sync_intro_decision(case: SubsidyCase) -> None:
+    """Introduktionsjobb: the decision is due 14 days before the planned start (a stored, visible deadline)."""
+    if case.subsidy_type != SubsidyType.INTRODUKTIONSJOBB or case.status != CaseStatus.NOTIFIED:
+        return
+    step = case.steps.filter(kind=StepKind.INTRO_DECISION).first()
+    if case.planned_start is None:
+        if step is not None and step.status == StepStatus.OPEN:
+            step.status = StepStatus.CANCELLED
+            step.save(update_fields=["status", "updated_at"])
+        return
+    due = rules.intro_decision_latest(case.planned_start)
+    rule = rules.STEP_RULES[StepKind.INTRO_DECISION]
+    if step is None:
+        SubsidyStep.objects.create(
+            case=case, kind=StepKind.INTRO_DECISION, seq=rule.seq, responsible=rule.responsible,
+            status=StepStatus.OPEN, opened_on=case.notified_on, due_on=due,
+        )  # fmt: skip
+    else:
+        step.status, step.due_on = StepStatus.OPEN, due
+        step.save(update_fields=["status", "due_on", "updated_at"])
+
+
+def update_case(
+    user: User,
+    actor: Actor,
+    case_id: int,
+    *,
+    version: int | None,
+    notification_text: str,
+    preceded_by_practice: bool,
+    supervisor_contact_id: int | None,
+    supervisor_name: str,
+    supervisor_phone: str,
+    supervisor_email: str,
+    planned_start: datetime.date | None,
+    today: datetime.date | None = None,
+) -> SubsidyCase:
+    today = today or timezone.localdate()
+    case = _authorised_case(user, actor, case_id, "ändra")
+    if not case.is_open:
+        _raise({"non_field_errors": [rules.transition_error(case.status, CaseStatus.GRANTED) or ""]})
+    contact, name, phone, email = _supervisor(case.employer, supervisor_contact_id, supervisor_name, supervisor_phone, supervisor_email)
+    facts = _facts(
+        case,
+        notification_text=notification_text,
+        preceded_by_practice=preceded_by_practice,
+        supervisor_name=name,
+        supervisor_phone=phone,
+        supervisor_email=email,
+        planned_start=planned_start,
+    )
+    _raise(rules.case_errors(facts, today))
+    with transaction.atomic():
+        case.notification_text = notification_text.strip()
+        case.preceded_by_practice = preceded_by_practice
+        case.supervisor_contact = contact
+        case.supervisor_name, case.supervisor_phone, case.supervisor_email = name, phone, email
+        case.planned_start = planned_start
+        case.route = route_for(case.participation.person)
+        _lock(case, version, [*CASE_FIELDS, "route"])
+        _sync_intro_decision(case)
+        timeline.append(
+            kind="subsidy_case_changed", text=_("Uppgifterna i ärendet om %(type)s ändrades.") % {"type": case.get_subsidy_type_display()},
+            author=user, participation=case.participation, data={"subsidy_case": case.pk},
+        )  # fmt: skip
+        _audit(actor, case, "ändrat")
+    return case
+
+
+def record_decision(
+    user: User,
+    actor: Actor,
+    case_id: int,
+    *,
+    version: int | None,
+    decision_on: datetime.date | None,
+    period_from: datetime.date | None,
+    period_to: datetime.date | None,
+    today: datetime.date | None = None,
+) -> tuple[SubsidyCase, list[str]]:
+    """Arbetsförmedlingen granted the subsidy. Lönebidrag records its decision in step 6 instead."""
+    today = today or timezone.localdate()
+    case = _authorised_case(user, actor, case_id, "beslut")
+    if case.subsidy_type == SubsidyType.LONEBIDRAG:
+        _raise({"non_field_errors": [_("För lönebidrag registreras beslutet i steg 6 i processen.")]})
+    _check_move(case, CaseStatus.GRANTED)
+    facts = _facts(case, decision_on=decision_on, period_from=period_from, period_to=period_to)
+    _raise(rules.decision_errors(facts, today))
+    with transaction.atomic():
+        _grant(case, version, decision_on, period_from, period_to)  # type: ignore[arg-type]
+        _finish_step(case, StepKind.INTRO_DECISION, decision_on, user)  # type: ignore[arg-type]
+        warnings = case_warnings(case)
+        timeline.append(
+            kind="subsidy_decision_recorded",
+            text=_("Arbetsförmedlingen beviljade %(type)s %(date)s för %(start)s–%(end)s.") % {
+                "type": case.get_subsidy_type_display(), "date": decision_on.isoformat(),  # type: ignore[union-attr]
+                "start": period_from.isoformat(), "end": period_to.isoformat()},  # type: ignore[union-attr]
+            author=user, participation=case.participation, occurred_on=decision_on,
+            data={"subsidy_case": case.pk, "warnings": warnings},
+        )  # fmt: skip
+        _audit(actor, case, "beslut registrerat")
+    return case, warnings
+
+
+def _grant(case: SubsidyCase, version: int | None, decision_on: datetime.date, period_from: datetime.date, period_to: datetime.date) -> None:
+    case.decision_on, case.period_from, case.period_to = decision_on, period_from, period_to
+    case.status = CaseStatus.GRANTED
+    _lock(case, version, ["decision_on", "period_from", "period_to", "status"])
+
+
+def _check_move(case: SubsidyCase, target: str) -> None:
+    message = rules.transition_error(case.status, target)
+    if message:
+        raise DomainError({"non_field_errors": [message]})
+
+
+def _finish_step(case: SubsidyCase, kind: StepKind, on: datetime.date, user: User | None) -> None:
+    case.steps.filter(kind=kind, status__in=[StepStatus.OPEN, StepStatus.WAITING]).update(
+        status=StepStatus.DONE, done_on=on, done_by=user, updated_at=timezone.now()
+    )
+
+
+def _cancel_open_steps(case: SubsidyCase, keep: Iterable[str] = ()) -> None:
+    case.steps.filter(status__in=[StepStatus.OPEN, StepStatus.WAITING]).exclude(kind__in=list(keep)).update(
+        status=StepStatus.CANCELLED, paused_on=None, updated_at=timezone.now()
+    )
+
+
+def close_without_grant(
+    user: User,
+    actor: Actor,
+    case_id: int,
+    *,
+    version: int | None,
+    target: str,
+    on: datetime.date | None,
+    reason: str,
+    today: datetime.date | None = None,
+) -> SubsidyCase:
+    """Not granted (REFUSED) or withdrawn by the Jobbtorg (WITHDRAWN): the case ends, its clocks stop."""
+    today = today or timezone.localdate()
+    case = _authorised_case(user, actor, case_id, "avslut utan beslut")
+    if target not in (CaseStatus.REFUSED, CaseStatus.WITHDRAWN):
+        _raise({"status": [_("Välj avslag eller återkallat.")]})
+    if case.subsidy_type == SubsidyType.LONEBIDRAG and target == CaseStatus.REFUSED:
+        _raise({"non_field_errors": [_("För lönebidrag registreras avslag i steg 3 eller steg 6 i processen.")]})
+    _check_move(case, target)
+    errors: rules.Errors = {}
+    if on is None:
+        rules._add(errors, "on", _("Ange ett datum."))
+    elif on > today:
+        rules._add(errors, "on", _("Datumet kan inte vara i framtiden."))
+    elif on < case.notified_on:
+        rules._add(errors, "on", _("Datumet kan inte vara före intresseanmälan (%(date)s).") % {"date": case.notified_on.isoformat()})
+    if not reason.strip():
+        rules._add(errors, "reason", _("Ange orsak."))
+    _raise(errors)
+    assert on is not None
+    with transaction.atomic():
+        _end(case, version, target, on, reason)
+        timeline.append(
+            kind=f"subsidy_case_{target}", text=_("Ärendet om %(type)s: %(status)s. %(reason)s") % {
+                "type": case.get_subsidy_type_display(), "status": CaseStatus(target).label, "reason": reason.strip()},
+            author=user, participation=case.participation, occurred_on=on, data={"subsidy_case": case.pk},
+        )  # fmt: skip
+        _audit(actor, case, CaseStatus(target).label)
+    return case
+
+
+def _end(case: SubsidyCase, version: int | None, target: str, on: datetime.date, reason: str) -> None:
+    case.status, case.ended_on, case.end_reason = target, on, reason.strip()
+    _lock(case, version, ["status", "ended_on", "end_reason"])
+    _cancel_open_steps(case)
+
+
+def terminate_early(
+    user: User,
+    actor: Actor,
+    case_id: int,
+    *,
+    version: int | None,
+    terminated_on: datetime.date | None,
+    reason: str,
+    today: datetime.date | None = None,
+) -> SubsidyCase:
+    """Avbrott i förtid (seed 000 §1): the case ends and a task to report it to AF's employer line opens."""
+    today = today or timezone.localdate()
+    case = _authorised_case(user, actor, case_id, "avbrott i förtid")
+    _check_move(case, CaseStatus.TERMINATED_EARLY)
+    _raise(rules.termination_errors(terminated_on, reason, case.period_from, today))
+    assert terminated_on is not None
+    with transaction.atomic():
+        case.status, case.ended_on, case.end_reason = CaseStatus.TERMINATED_EARLY, terminated_on, reason.strip()
+        _lock(case, version, ["status", "ended_on", "end_reason"])
+        if case.subsidy_type == SubsidyType.LONEBIDRAG:
+            # AF's follow-ups after the end fall away; the coach follows up until 3 months after the end.
+            case.steps.filter(kind__in=[StepKind.LB_7_AF_FOLLOWUP, StepKind.LB_7_EXTENSION], status=StepStatus.OPEN,
+                              due_on__gt=terminated_on).update(status=StepStatus.CANCELLED, updated_at=timezone.now())
+            case.steps.filter(kind=StepKind.LB_7_COACH_FOLLOWUP, status=StepStatus.OPEN).update(
+                due_on=rules.step_due(StepKind.LB_7_COACH_FOLLOWUP, terminated_on), updated_at=timezone.now())
+        rule = rules.STEP_RULES[StepKind.AF_TERMINATION_REPORT]
+        SubsidyStep.objects.create(
+            case=case, kind=StepKind.AF_TERMINATION_REPORT, seq=rule.seq, responsible=rule.responsible,
+            status=StepStatus.OPEN, opened_on=today, due_on=rule.due(today),
+            data={"terminated_on": terminated_on.isoformat(), "phone": rules.AF_EMPLOYER_LINE},
+        )  # fmt: skip
+        timeline.append(
+            kind="subsidy_terminated_early",
+            text=_("%(type)s avbröts i förtid %(date)s: %(reason)s. Avbrottet ska anmälas till Arbetsförmedlingens "
+                   "arbetsgivarlinje %(phone)s.") % {
+                "type": case.get_subsidy_type_display(), "date": terminated_on.isoformat(), "reason": reason.strip(),
+                "phone": rules.AF_EMPLOYER_LINE},
+            author=user, participation=case.participation, occurred_on=terminated_on, data={"subsidy_case": case.pk},
+        )  # fmt: skip
+        _audit(actor, case, "avbrott i förtid")
+    return case
+
+
+def end_case(
+    user: User, actor: Actor, case_id: int, *, version: int | None, ended_on: datetime.date | None, today: datetime.date | None = None
+) -> SubsidyCase:
+    """The decision period ran to its end."""
+    today = today or timezone.localdate()
+    case = _authorised_case(user, actor, case_id, "avslut")
+    _check_move(case, CaseStatus.ENDED)
+    errors: rules.Errors = {}
+    if ended_on is None:
+        rules._add(errors, "ended_on", _("Ange ett datum."))
+    elif ended_on > today:
+        rules._add(errors, "ended_on", _("Datumet kan inte vara i framtiden."))
+    elif case.period_to and ended_on < case.period_to:
+        rules._add(errors, "ended_on", _("Beslutet gäller till %(date)s. Slutar stödet tidigare är det ett avbrott i förtid.")
+                   % {"date": case.period_to.isoformat()})
+    _raise(errors)
+    assert ended_on is not None
+    with transaction.atomic():
+        case.status, case.ended_on = CaseStatus.ENDED, ended_on
+        _lock(case, version, ["status", "ended_on"])
+        timeline.append(
+            kind="subsidy_case_ended", text=_("%(type)s avslutades %(date)s enligt beslutet.") % {
+                "type": case.get_subsidy_type_display(), "date": ended_on.isoformat()},
+            author=user, participation=case.participation, occurred_on=ended_on, data={"subsidy_case": case.pk},
+        )  # fmt: skip
+        _audit(actor, case, "avslutat")
+    return case
+
+
+# --- steps -------------------------------------------------------------------------------------------
+
+
+def _state(step: SubsidyStep | None) -> rules.StepState | None:
+    if step is None:
+        return None
+    return rules.StepState(StepKind(step.kind), step.status, step.done_on, step.opened_on, step.paused_on)
+
+
+def _open_step(step: SubsidyStep, opened_on: datetime.date, clock_start: datetime.date | None) -> None:
+    step.status, step.opened_on = StepStatus.OPEN, opened_on
+    if clock_start is not None:
+        step.due_on = rules.step_due(StepKind(step.kind), clock_start)
+    step.save(update_fields=["status", "opened_on", "due_on", "updated_at"])
+
+
+def _date(data: dict[str, Any], name: str) -> datetime.date | None:
+    value = data.get(name)
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        raise DomainError({name: [_("Skriv datumet som ÅÅÅÅ-MM-DD.")]}) from None
+
+
+def complete_step(
+    user: User,
+    actor: Actor,
+    case_id: int,
+    *,
+    version: int | None,
+    kind: str,
+    done_on: datetime.date | None,
+    outcome: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    today: datetime.date | None = None,
+) -> tuple[SubsidyCase, list[str]]:
+    """Register that a step was done (by the coach, or by Arbetsförmedlingen as the coach learned).
+
+    Refused, with nothing saved, when the step before is not done or the date is before it.
+    Returns the case and any warnings (e.g. a long decision period).
+    """
+    today = today or timezone.localdate()
+    data = dict(data or {})
+    case = _authorised_case(user, actor, case_id, f"steg {kind}")
+    if kind not in rules.StepKind.__members__.values():
+        _raise({"kind": [_("Okänt steg.")]})
+    step_kind = StepKind(kind)
+    steps = {s.kind: s for s in case.steps.all()}
+    step = steps.get(step_kind)
+    if step is None:
+        _raise({"kind": [_("Steget finns inte i det här ärendet.")]})
+    if step_kind == StepKind.INTRO_DECISION:
+        _raise({"kind": [_("Registrera beslutet om introduktionsjobb med beslutsdatum och period.")]})
+    assert step is not None
+    after = rules.STEP_RULES[step_kind].after
+    previous = steps.get(after) if after else None
+    if done_on is not None and not rules.DATE_MIN <= done_on <= rules.DATE_MAX:
+        _raise({"done_on": [_("Ange ett datum mellan år 2000 och 2100.")]})
+    errors = rules.completion_errors(_state(step), _state(previous), done_on, today)  # type: ignore[arg-type]
+    _raise(errors)
+    assert done_on is not None
+    if not case.is_open and step_kind not in (StepKind.AF_TERMINATION_REPORT, StepKind.LB_7_COACH_FOLLOWUP):
+        _raise({"non_field_errors": [rules.transition_error(case.status, CaseStatus.GRANTED) or ""]})
+    warnings: list[str] = []
+    handler = _STEP_HANDLERS.get(step_kind, _plain_step)
+    with transaction.atomic():
+        _lock(case, version)
+        text = handler(case, steps, step, done_on, outcome, data, user, today, warnings)
+        step.note = note.strip()
+        step.save(update_fields=["note", "updated_at"])
+        timeline.append(
+            kind="subsidy_step_completed", text=text, author=user, participation=case.participation, occurred_on=done_on,
+            data={"subsidy_case": case.pk, "step": step_kind.value, "outcome": step.outcome},
+        )  # fmt: skip
+        _audit(actor, case, f"steg {step_kind.value}")
+    return case, warnings
+
+
+def _mark_done(step: SubsidyStep, done_on: datetime.date, user: User, outcome: str = "", data: dict[str, Any] | None = None) -> None:
+    step.status, step.done_on, step.done_by, step.outcome = StepStatus.DONE, done_on, user, outcome
+    if data:
+        step.data = {**step.data, **data}
+    step.save(update_fields=["status", "done_on", "done_by", "outcome", "data", "updated_at"])
+
+
+def _label(case: SubsidyCase, step: SubsidyStep) -> str:
+    rule = rules.STEP_RULES[StepKind(step.kind)]
+    prefix = _("Steg %(n)s: ") % {"n": rule.number} if rule.number else ""
+    return prefix + rule.label_for(case.route)
+
+
+def _plain_step(case, steps, step, done_on, outcome, data, user, today, warnings) -> str:  # type: ignore[no-untyped-def]
+    _mark_done(step, done_on, user)
+    for nxt in steps.values():
+        if nxt.status == StepStatus.WAITING and rules.STEP_RULES[StepKind(nxt.kind)].after == step.kind:
+            _open_step(nxt, done_on, _clock_start(case, steps, StepKind(nxt.kind), done_on))
+    if step.kind == StepKind.AF_TERMINATION_REPORT:
+        return _("Avbrottet är anmält till Arbetsförmedlingens arbetsgivarlinje %(phone)s.") % {"phone": rules.AF_EMPLOYER_LINE}
+    return _("%(step)s: klart %(date)s.") % {"step": _label(case, step), "date": done_on.isoformat()}
+
+
+def _clock_start(case: SubsidyCase, steps: dict[str, SubsidyStep], kind: StepKind, previous_done: datetime.date) -> datetime.date | None:
+    """Which date starts a step's clock (the table in the rules module's docstring)."""
+    if kind in (StepKind.LB_2_CALLBACK, StepKind.LB_2_ORDER):
+        return case.notified_on
+    if kind == StepKind.LB_7_AF_FOLLOWUP:
+        return case.period_from
+    if kind in (StepKind.LB_7_EXTENSION, StepKind.LB_7_COACH_FOLLOWUP):
+        return case.period_to
+    if kind == StepKind.LB_6_DECISION:
+        return None
+    return previous_done
+
+
+def _eligibility_step(case, steps, step, done_on, outcome, data, user, today, warnings) -> str:  # type: ignore[no-untyped-def]
+    if outcome not in [o.value for o in Eligibility3]:
+        _raise({"outcome": [_("Välj utfallet av utredningen.")]})
+    if outcome == Eligibility3.NOT_ELIGIBLE:
+        notified = data.get("notified") or []
+        if not isinstance(notified, list) or set(notified) != set(rules.NOTIFIED_PARTIES):
+            _raise({"notified": [_("Ange att arbetsgivaren, den arbetssökande och coachen har meddelats.")]})
+        _mark_done(step, done_on, user, outcome, {"notified": sorted(notified)})
+        case.status, case.ended_on = CaseStatus.REFUSED, done_on
+        case.end_reason = str(rules.STEP_OUTCOMES[StepKind.LB_3_ELIGIBILITY][Eligibility3.NOT_ELIGIBLE])
+        case.save(update_fields=["status", "ended_on", "end_reason"])
+        _cancel_open_steps(case)
+        return _("Steg 3: personen uppfyller inte kraven för lönestöd (%(date)s). Arbetsgivare, arbetssökande och coach "
+                 "är meddelade.") % {"date": done_on.isoformat()}
+    if outcome == Eligibility3.OUTDATED:
+        due = _date(data, "completion_due") or rules.step_due(StepKind.LB_3_COMPLETION, done_on)
+        assert due is not None
+        if due < done_on or due > rules.DATE_MAX:
+            _raise({"completion_due": [_("Ange ett datum för kompletteringen som är samma dag som eller efter %(date)s.")
+                                       % {"date": done_on.isoformat()}]})
+        # The step-3 clock pauses while the documentation is completed (rules docstring).
+        step.paused_on = done_on
+        step.data = {**step.data, "completions": [*step.data.get("completions", []), done_on.isoformat()]}
+        step.save(update_fields=["paused_on", "data", "updated_at"])
+        rule = rules.STEP_RULES[StepKind.LB_3_COMPLETION]
+        SubsidyStep.objects.update_or_create(
+            case=case, kind=StepKind.LB_3_COMPLETION,
+            defaults={"seq": rule.seq, "responsible": rule.responsible, "status": StepStatus.OPEN, "opened_on": done_on,
+                      "due_on": due, "done_on": None, "done_by": None},
+        )  # fmt: skip
+        return _("Steg 3: underlaget är inaktuellt; Arbetsförmedlingen begär komplettering senast %(due)s.") % {"due": due.isoformat()}
+    meeting_on = _date(data, "meeting_on")
+    if meeting_on is None:
+        _raise({"meeting_on": [_("Ange datum för mötet med arbetsgivaren.")]})
+    assert meeting_on is not None
+    if meeting_on < done_on or meeting_on > rules.DATE_MAX:
+        _raise({"meeting_on": [_("Mötet kan inte vara före beskedet (%(date)s).") % {"date": done_on.isoformat()}]})
+    _mark_done(step, done_on, user, outcome, {"meeting_on": meeting_on.isoformat()})
+    visit = steps[StepKind.LB_4_WORKPLACE_VISIT]
+    _open_step(visit, done_on, done_on)
+    return _("Steg 3: personen uppfyller kraven för lönestöd; möte med arbetsgivaren bokat %(date)s.") % {"date": meeting_on.isoformat()}
+
+
+def _completion_step(case, steps, step, done_on, outcome, data, user, today, warnings) -> str:  # type: ignore[no-untyped-def]
+    eligibility = steps[StepKind.LB_3_ELIGIBILITY]
+    if eligibility.paused_on and done_on < eligibility.paused_on:
+        _raise({"done_on": [_("Datumet kan inte vara före begäran om komplettering (%(date)s).") % {"date": eligibility.paused_on.isoformat()}]})
+    _mark_done(step, done_on, user)
+    if eligibility.paused_on and eligibility.due_on:
+        eligibility.due_on = rules.shift_for_pause(eligibility.due_on, eligibility.paused_on, done_on)
+    eligibility.paused_on = None
+    eligibility.save(update_fields=["due_on", "paused_on", "updated_at"])
+    return _("Steg 3: underlaget är kompletterat %(date)s; utredningen fortsätter (senast %(due)s).") % {
+        "date": done_on.isoformat(), "due": eligibility.due_on.isoformat() if eligibility.due_on else "–"}
+
+
+def _decision_step(case, steps, step, done_on, outcome, data, user, today, warnings) -> str:  # type: ignore[no-untyped-def]
+    if outcome not in [o.value for o in Decision6]:
+        _raise({"outcome": [_("Välj Arbetsförmedlingens beslut.")]})
+    if outcome == Decision6.REFUSED:
+        _mark_done(step, done_on, user, outcome)
+        case.status, case.ended_on = CaseStatus.REFUSED, done_on
+        case.decision_on = done_on
+        case.end_reason = str(rules.STEP_OUTCOMES[StepKind.LB_6_DECISION][Decision6.REFUSED])
+        case.save(update_fields=["status", "ended_on", "end_reason", "decision_on"])
+        _cancel_open_steps(case)
+        return _("Steg 6: Arbetsförmedlingen beviljade inte lönebidrag (%(date)s).") % {"date": done_on.isoformat()}
+    period_from, period_to = _date(data, "period_from"), _date(data, "period_to")
+    facts = _facts(case, decision_on=done_on, period_from=period_from, period_to=period_to)
+    _raise(rules.decision_errors(facts, today))
+    assert period_from is not None and period_to is not None
+    case.decision_on, case.period_from, case.period_to, case.status = done_on, period_from, period_to, CaseStatus.GRANTED
+    case.save(update_fields=["decision_on", "period_from", "period_to", "status"])
+    _mark_done(step, done_on, user, outcome, {"period_from": period_from.isoformat(), "period_to": period_to.isoformat()})
+    for kind in (StepKind.LB_7_AF_FOLLOWUP, StepKind.LB_7_EXTENSION, StepKind.LB_7_COACH_FOLLOWUP):
+        _open_step(steps[kind], done_on, _clock_start(case, steps, kind, done_on))
+    warnings.extend(case_warnings(case))
+    return _("Steg 6: Arbetsförmedlingen beviljade lönebidrag %(date)s för %(start)s–%(end)s.") % {
+        "date": done_on.isoformat(), "start": period_from.isoformat(), "end": period_to.isoformat()}
+
+
+def _coach_followup_step(case, steps, step, done_on, outcome, data, user, today, warnings) -> str:  # type: ignore[no-untyped-def]
+    insats_end = case.ended_on if case.status == CaseStatus.TERMINATED_EARLY else case.period_to
+    _raise(rules.coach_followup_errors(done_on, insats_end))
+    return _plain_step(case, steps, step, done_on, outcome, data, user, today, warnings)
+
+
+_STEP_HANDLERS = {
+    StepKind.LB_3_ELIGIBILITY: _eligibility_step,
+    StepKind.LB_3_COMPLETION: _completion_step,
+    StepKind.LB_6_DECISION: _decision_step,
+    StepKind.LB_7_COACH_FOLLOWUP: _coach_followup_step,
+}
+
+
+# --- qualification rules -------------------------------------------------------------------------------
+
+
+def rule_versions(subsidy_type: str | None = None) -> list[rules.RuleVersion]:
+    qs = QualificationRule.objects.all()
+    if subsidy_type:
+        qs = qs.filter(subsidy_type=subsidy_type)
+    return [
+        rules.RuleVersion(r.subsidy_type, r.version, r.valid_from, r.valid_to, r.source, r.parameters)
+        for r in qs.order_by("subsidy_type", "valid_from", "version")
+    ]
+
+
+def rule_for(subsidy_type: str, on: datetime.date) -> rules.RuleVersion | None:
+    return rules.rule_valid_on(rule_versions(subsidy_type), subsidy_type, on)
+
+
+def rule_version_errors(
+    subsidy_type: str, valid_from: datetime.date | None, valid_to: datetime.date | None, source: str, parameters: Any,
+    exclude_pk: int | None = None,
+) -> rules.Errors:
+    """What must hold for a new rule version: known type, ordered period, source, sound parameters, no overlap
+    with an earlier version other than the open-ended one it replaces."""
+    errors: rules.Errors = {}
+    if subsidy_type not in SubsidyType.values:
+        rules._add(errors, "subsidy_type", _("Välj en stödform."))
+    if valid_from is None:
+        rules._add(errors, "valid_from", _("Ange från vilket datum regeln gäller."))
+    elif not rules.DATE_MIN <= valid_from <= rules.DATE_MAX or (valid_to and not rules.DATE_MIN <= valid_to <= rules.DATE_MAX):
+        rules._add(errors, "valid_from", _("Ange ett datum mellan år 2000 och 2100."))
+    elif valid_to and valid_to < valid_from:
+        rules._add(errors, "valid_to", _("Ange ett slutdatum som är samma dag som eller efter startdatum."))
+    if not (source or "").strip():
+        rules._add(errors, "source", _("Ange källa, t.ex. förordningens nummer."))
+    for message in rules.parameter_errors(parameters):
+        rules._add(errors, "parameters", message)
+    if errors:
+        return errors
+    assert valid_from is not None
+    for other in QualificationRule.objects.filter(subsidy_type=subsidy_type).exclude(pk=exclude_pk):
+        replaced = other.valid_to is None and other.valid_from < valid_from
+        if not replaced and rules.periods_overlap(valid_from, valid_to, other.valid_from, other.valid_to):
+            rules._add(errors, "valid_from", _("Perioden överlappar version %(v)s (%(from)s–%(to)s).") % {
+                "v": other.version, "from": other.valid_from.isoformat(), "to": other.valid_to.isoformat() if other.valid_to else ""})
+    return errors
+
+
+def add_rule_version(
+    actor: Actor | None,
+    *,
+    subsidy_type: str,
+    valid_from: datetime.date | None,
+    valid_to: datetime.date | None = None,
+    source: str,
+    source_text: str = "",
+    parameters: Any,
+) -> QualificationRule:
+    """A new version of a subsidy's rule: the open-ended version before it ends the day before it starts."""
+    _raise(rule_version_errors(subsidy_type, valid_from, valid_to, source, parameters))
+    assert valid_from is not None
+    with transaction.atomic():
+        previous = list(
+            QualificationRule.objects.select_for_update().filter(subsidy_type=subsidy_type, valid_to__isnull=True,
+                                                                 valid_from__lt=valid_from)
+        )  # fmt: skip
+        for rule in previous:
+            rule.valid_to = valid_from - datetime.timedelta(days=1)
+            rule.save(update_fields=["valid_to", "updated_at"])
+        number = (QualificationRule.objects.filter(subsidy_type=subsidy_type).aggregate(n=Max("version"))["n"] or 0) + 1
+        rule = QualificationRule.objects.create(
+            subsidy_type=subsidy_type, version=number, valid_from=valid_from, valid_to=valid_to,
+            source=source.strip(), source_text=source_text.strip(), parameters=parameters,
+        )  # fmt: skip
+        if actor is not None:
+            record(actor, Action.CREATE, f"kvalificeringsregel {subsidy_type} v{number}", None)
+    return rule
+
+
+# --- eligibility facts and evaluation -----------------------------------------------------------------
+
+
+def _person_for_facts(user: User, actor: Actor, person_id: int, what: str, action: str) -> Person:
+    person = Person.objects.filter(pk=person_id).first() if person_id else None
+    if person is None:
+        record(actor, action, what, None, allowed=False)
+        raise AccessDenied()
+    if not check_person(user, person).allowed:
+        record(actor, action, what, person.pk, allowed=False, protected=person.is_protected)
+        raise AccessDenied()
+    if user.role not in rules.CASE_ROLES:
+        record(actor, action, what, person.pk, allowed=False, protected=person.is_protected)
+        raise PermissionDenied(_("Du har inte behörighet att hantera uppgifter för anställningsstöd."))
+    return person
+
+
+def facts_of(person: Person) -> EligibilityFacts:
+    return EligibilityFacts.objects.filter(person=person).first() or EligibilityFacts(person=person)
+
+
+def save_facts(
+    user: User,
+    actor: Actor,
+    person_id: int,
+    *,
+    version: int | None,
+    registered_at_af: bool | None,
+    establishment_programme: bool | None,
+    job_guarantee: bool | None,
+    newly_arrived: bool | None,
+    residence_permit_on: datetime.date | None,
+    youth_guarantee_days: int | None,
+    today: datetime.date | None = None,
+) -> EligibilityFacts:
+    today = today or timezone.localdate()
+    what = f"kvalificeringsuppgifter person {person_id}"
+    person = _person_for_facts(user, actor, person_id, what, Action.CHANGE)
+    errors: rules.Errors = {}
+    if residence_permit_on is not None and not rules.DATE_MIN <= residence_permit_on <= today:
+        rules._add(errors, "residence_permit_on", _("Ange ett datum mellan år 2000 och i dag."))
+    if youth_guarantee_days is not None and not 0 <= youth_guarantee_days <= 5000:
+        rules._add(errors, "youth_guarantee_days", _("Ange ett antal dagar mellan 0 och 5000."))
+    _raise(errors)
+    values = {
+        "registered_at_af": registered_at_af,
+        "establishment_programme": establishment_programme,
+        "job_guarantee": job_guarantee,
+        "newly_arrived": newly_arrived,
+        "residence_permit_on": residence_permit_on,
+        "youth_guarantee_days": youth_guarantee_days,
+        "updated_by": user,
+    }
+    with transaction.atomic():
+        facts = EligibilityFacts.objects.filter(person=person).first()
+        if facts is None:
+            facts = EligibilityFacts.objects.create(person=person, **values)
+        else:
+            for name, value in values.items():
+                setattr(facts, name, value)
+            facts.updated_at = timezone.now()
+            save_versioned(facts, version, [*values, "updated_at"])
+        timeline.append(kind="eligibility_facts_changed", text=_("Uppgifter för kvalificering till anställningsstöd ändrades."),
+                        author=user, person=person)  # fmt: skip
+        record(actor, Action.CHANGE, what, person.pk, protected=person.is_protected)
+    return facts
+
+
+def save_history(
+    user: User, actor: Actor, person_id: int, months: dict[datetime.date, str | None], today: datetime.date | None = None
+) -> int:
+    """Set the person's labour-market history month by month; None (or "") clears a month. Returns rows changed."""
+    today = today or timezone.localdate()
+    what = f"arbetsmarknadshistorik person {person_id}"
+    person = _person_for_facts(user, actor, person_id, what, Action.CHANGE)
+    errors: rules.Errors = {}
+    current = rules.first_of_month(today)
+    for month, kind in months.items():
+        if month.day != 1 or not rules.DATE_MIN <= month <= current:
+            rules._add(errors, "months", _("%(month)s är inte en månad mellan år 2000 och i dag.") % {"month": month.isoformat()})
+        elif kind and kind not in MonthKind.values:
+            rules._add(errors, "months", _("Okänd situation för %(month)s.") % {"month": rules.month_label(month)})
+    _raise(errors)
+    changed = 0
+    with transaction.atomic():
+        existing = {m.month: m for m in LabourMarketMonth.objects.filter(person=person, month__in=list(months))}
+        for month, kind in months.items():
+            row = existing.get(month)
+            if not kind:
+                if row is not None:
+                    LabourMarketMonth.objects.filter(pk=row.pk).delete()
+                    changed += 1
+            elif row is None:
+                LabourMarketMonth.objects.create(person=person, month=month, kind=kind, recorded_by=user)
+                changed += 1
+            elif row.kind != kind:
+                row.kind, row.recorded_by = kind, user
+                row.save(update_fields=["kind", "recorded_by", "updated_at"])
+                changed += 1
+        if changed:
+            timeline.append(kind="labour_market_history_changed",
+                            text=_("Arbetsmarknadshistoriken ändrades (%(n)s månader).") % {"n": changed},
+                            author=user, person=person)  # fmt: skip
+        record(actor, Action.CHANGE, what, person.pk, protected=person.is_protected)
+    return changed
+
+
+def disability_documentation(person: Person, on: datetime.date) -> str | None:
+    """Hook to the disability registration (issue 4 part 5): "valid", "expired", "missing", or None when
+    that module is not installed. Calls `disabilities.selectors.documentation_status(person, on_date)`."""
+    try:
+        from jobbtorg.disabilities import selectors as disability_selectors  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    status_of = getattr(disability_selectors, "documentation_status", None)
+    if status_of is None:
+        return None
+    return interpret_documentation(status_of(person, on))
+
+
+def interpret_documentation(result: Any) -> str | None:
+    """Accept what documentation_status returns: a mapping code → status/bool, or items with `valid`/`status`."""
+    if result is None:
+        return None
+    items = list(result.values()) if isinstance(result, dict) else list(result)
+    if not items:
+        return "missing"
+
+    def valid(item: Any) -> bool:
+        if isinstance(item, bool):
+            return item
+        if isinstance(item, str):
+            return item == "valid"
+        if isinstance(item, dict):
+            return bool(item.get("valid")) or item.get("status") == "valid"
+        return bool(getattr(item, "valid", False)) or getattr(item, "status", "") == "valid"
+
+    return "valid" if any(valid(i) for i in items) else "expired"
+
+
+def facts_for(person: Person, on: datetime.date) -> rules.Facts:
+    stored = EligibilityFacts.objects.filter(person=person).first()
+    months = {m.month: m.kind for m in LabourMarketMonth.objects.filter(person=person)}
+    registered = stored.registered_at_af if stored else None
+    if registered is None:
+        # Fall back on the participation's own answer (recorded at enrolment, DOMAIN §4.2).
+        registered = (
+            Participation.objects.filter(person=person, status__in=OPEN_STATUSES).values_list("af_registered", flat=True).first()
+        )
+    return rules.Facts(
+        birth_date=person.birth_date,
+        registered_at_af=registered,
+        establishment_programme=stored.establishment_programme if stored else None,
+        job_guarantee=stored.job_guarantee if stored else None,
+        newly_arrived=stored.newly_arrived if stored else None,
+        residence_permit_on=stored.residence_permit_on if stored else None,
+        youth_guarantee_days=stored.youth_guarantee_days if stored else None,
+        months=months,
+        disability_documentation=disability_documentation(person, on),
+    )
+
+
+def evaluate_for(
+    user: User, actor: Actor, person_id: int, subsidy_type: str, on: datetime.date | None = None
+) -> rules.Evaluation:
+    """Evaluate a person against the rule valid on `on` (default today); the reading is audited."""
+    on = on or timezone.localdate()
+    what = f"kvalificering {subsidy_type} person {person_id}"
+    if subsidy_type not in SubsidyType.values:
+        raise DomainError({"subsidy_type": [_("Välj en stödform.")]})
+    if not rules.DATE_MIN <= on <= rules.DATE_MAX:
+        raise DomainError({"on": [_("Ange ett datum mellan år 2000 och 2100.")]})
+    person = _person_for_facts(user, actor, person_id, what, Action.READ)
+    record(actor, Action.READ, what, person.pk, protected=person.is_protected)
+    return rules.evaluate(rule_for(subsidy_type, on), subsidy_type, facts_for(person, on), on)

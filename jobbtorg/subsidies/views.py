@@ -1,0 +1,452 @@
+"""Subsidy pages (mounted at /stod/): the case list, a new case, the case page with its
+actions and the lönebidrag timeline, the eligibility facts and evaluation per person, the
+city-wide lönebidrag board with its drill-down list, and the reports with Excel downloads.
+
+Thin: parse a form, call subsidies.services or .selectors, render. A refused relation
+is a 404 (nothing leaks), a missing role right a 403, a stale version a 409.
+"""
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jobbtorg.access.services import log_listed, open_person
+from jobbtorg.audit.models import Action
+from jobbtorg.audit.services import Actor, record
+from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
+from jobbtorg.organisation.models import JobbtorgUnit
+from jobbtorg.participations.models import Participation
+from jobbtorg.subsidies import forms, reports, rules, selectors, services
+from jobbtorg.subsidies.models import CaseStatus, StepStatus, SubsidyCase, SubsidyType
+
+PAGE_SIZE = 25
+
+
+def _status(request: HttpRequest, status: int) -> int:
+    # htmx does not swap 4xx answers by default; the page with its error summary must show.
+    return 200 if getattr(request, "htmx", False) else status
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.from_request(request)
+
+
+def _open_case(request: HttpRequest, case_id: int, what: str) -> SubsidyCase:
+    case = services.load_case(case_id)
+    if case is None:
+        record(_actor(request), Action.READ, services._what(case_id, what), None, allowed=False)
+        raise Http404
+    try:
+        open_person(request.user, _actor(request), case.participation.person_id, services._what(case_id, what))
+    except AccessDenied as exc:
+        raise Http404 from exc
+    return case
+
+
+# --- the case list and a new case ---------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    qs = selectors.visible_cases(request.user)
+    status = request.GET.get("status", "")
+    kind = request.GET.get("stod", "")
+    if status in CaseStatus.values:
+        qs = qs.filter(status=status)
+    if kind in SubsidyType.values:
+        qs = qs.filter(subsidy_type=kind)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    log_listed(_actor(request), "stödärenden: lista", [c.participation.person for c in rows])
+    return render(request, "subsidies/index.html", {
+        "page": page, "rows": rows, "status": status, "kind": kind, "statuses": CaseStatus.choices,
+        "kinds": SubsidyType.choices, "may_board": selectors.may_see_board(request.user),
+        "query": _query_without_page(request),
+    })  # fmt: skip
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest, participation_id: int) -> HttpResponse:
+    participation = Participation.objects.select_related("person", "unit").filter(pk=participation_id).first()
+    if participation is None:
+        raise Http404
+    try:
+        person, _decision = open_person(request.user, _actor(request), participation.person_id, f"deltagande {participation_id}: nytt stödärende")
+    except AccessDenied as exc:
+        raise Http404 from exc
+    if not rules.may_act(request.user.role, request.user.jobbtorg_unit_id, participation.unit_id):
+        raise PermissionDenied(_("Du har inte behörighet att hantera stödärenden för deltagandet."))
+    form = forms.CaseForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                case = services.create_case(
+                    request.user, _actor(request), participation_id=participation.pk, subsidy_type=d["subsidy_type"],
+                    employer_id=d["employer"].pk, notified_on=d["notified_on"], notification_text=d["notification_text"],
+                    preceded_by_practice=d["preceded_by_practice"],
+                    supervisor_contact_id=d["supervisor_contact"].pk if d["supervisor_contact"] else None,
+                    supervisor_name=d["supervisor_name"], supervisor_phone=d["supervisor_phone"],
+                    supervisor_email=d["supervisor_email"], planned_start=d["planned_start"],
+                )  # fmt: skip
+            except DomainError as exc:
+                form.add_domain_error(exc)
+            else:
+                messages.success(request, _("Ärendet är registrerat."))
+                return redirect("subsidies:detail", case.pk)
+        status = _status(request, 400)
+    return render(request, "subsidies/new.html", {"form": form, "participation": participation, "person": person}, status=status)
+
+
+# --- the case page and its actions ------------------------------------------------------------------------
+
+
+def _step_rows(case: SubsidyCase, today: datetime.date, bound: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    steps = list(case.steps.all())  # type: ignore[attr-defined]
+    for step in steps:
+        rule = rules.STEP_RULES[rules.StepKind(step.kind)]
+        state = step.status
+        if step.status == StepStatus.OPEN and step.paused_on:
+            state = "paused"
+        elif step.status == StepStatus.OPEN and step.due_on and step.due_on < today:
+            state = "overdue"
+        form = None
+        if step.status == StepStatus.OPEN and step.kind != rules.StepKind.INTRO_DECISION:
+            form = bound.get(f"step-{step.kind}") or forms.StepForm(kind=step.kind, initial={"version": case.version})
+        rows.append({
+            "step": step, "rule": rule, "label": rule.label_for(case.route), "state": state, "form": form,
+            "state_label": STATE_LABELS[state],
+            "days_late": (today - step.due_on).days if state == "overdue" and step.due_on else None,
+            "outcome_label": rules.STEP_OUTCOMES.get(step.kind, {}).get(step.outcome, ""),
+        })  # fmt: skip
+    return rows
+
+
+L = gettext_lazy
+STATE_LABELS = {
+    "waiting": L("Väntar"), "open": L("Pågår"), "paused": L("Pausat – väntar på komplettering"), "overdue": L("Försenat"),
+    "done": L("Klart"), "cancelled": L("Utgår"),
+}  # fmt: skip
+
+
+def _detail(request: HttpRequest, case: SubsidyCase, bound: dict[str, Any] | None = None, status: int = 200,
+            conflict: str | None = None) -> HttpResponse:  # fmt: skip
+    bound = bound or {}
+    today = timezone.localdate()
+    initial = {"version": case.version}
+    page_forms = {
+        "edit": forms.EditCaseForm(initial={
+            **initial, "preceded_by_practice": case.preceded_by_practice, "notification_text": case.notification_text,
+            "planned_start": case.planned_start, "supervisor_contact": case.supervisor_contact_id,
+            "supervisor_name": case.supervisor_name, "supervisor_phone": case.supervisor_phone,
+            "supervisor_email": case.supervisor_email}, prefix="edit"),
+        "decision": forms.DecisionForm(initial={**initial, "period_from": case.planned_start}, prefix="decision"),
+        "close": forms.CloseForm(initial=initial, prefix="close"),
+        "terminate": forms.TerminateForm(initial=initial, prefix="terminate"),
+        "end": forms.EndForm(initial={**initial, "ended_on": case.period_to}, prefix="end"),
+    }  # fmt: skip
+    page_forms.update({k: v for k, v in bound.items() if not k.startswith("step-")})
+    may_act = rules.may_act(request.user.role, request.user.jobbtorg_unit_id, case.participation.unit_id)
+    steps = _step_rows(case, today, bound)
+    context = {
+        "case": case,
+        "person": case.participation.person,
+        "steps": steps,
+        "warnings": services.case_warnings(case),
+        "documentation": services.disability_documentation(case.participation.person, today)
+        if case.subsidy_type == SubsidyType.LONEBIDRAG else None,
+        "intro_latest": rules.intro_decision_latest(case.planned_start)
+        if case.subsidy_type == SubsidyType.INTRODUKTIONSJOBB and case.planned_start else None,
+        "forms": page_forms,
+        "may_act": may_act,
+        "is_lonebidrag": case.subsidy_type == SubsidyType.LONEBIDRAG,
+        "conflict": conflict,
+        "employer_line": rules.AF_EMPLOYER_LINE,
+        "CaseStatus": CaseStatus,
+    }
+    return render(request, "subsidies/detail.html", context, status=status)
+
+
+@login_required
+@never_cache
+@require_GET
+def detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _detail(request, _open_case(request, case_id, "sida"))
+
+
+def _action(
+    request: HttpRequest, case_id: int, key: str, form: forms.DomainForm, call: Callable[[dict[str, Any]], Any], done: str
+) -> HttpResponse:
+    if form.is_valid():
+        try:
+            result = call(form.cleaned_data)
+        except AccessDenied as exc:
+            raise Http404 from exc
+        except ConflictError as exc:
+            case = _open_case(request, case_id, "sida")
+            return _detail(request, case, status=_status(request, 409), conflict=exc.messages[0])
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, done)
+            warnings = result[1] if isinstance(result, tuple) else []
+            for warning in warnings:
+                messages.warning(request, warning)
+            return redirect("subsidies:detail", case_id)
+    case = _open_case(request, case_id, "sida")
+    return _detail(request, case, {key: form}, status=_status(request, 400))
+
+
+@login_required
+@require_POST
+def edit(request: HttpRequest, case_id: int) -> HttpResponse:
+    form = forms.EditCaseForm(request.POST, prefix="edit")
+    return _action(request, case_id, "edit", form, lambda d: services.update_case(
+        request.user, _actor(request), case_id, version=d["version"], notification_text=d["notification_text"],
+        preceded_by_practice=d["preceded_by_practice"],
+        supervisor_contact_id=d["supervisor_contact"].pk if d["supervisor_contact"] else None,
+        supervisor_name=d["supervisor_name"], supervisor_phone=d["supervisor_phone"], supervisor_email=d["supervisor_email"],
+        planned_start=d["planned_start"]), _("Ärendet är sparat."))  # fmt: skip
+
+
+@login_required
+@require_POST
+def decision(request: HttpRequest, case_id: int) -> HttpResponse:
+    form = forms.DecisionForm(request.POST, prefix="decision")
+    return _action(request, case_id, "decision", form, lambda d: services.record_decision(
+        request.user, _actor(request), case_id, version=d["version"], decision_on=d["decision_on"],
+        period_from=d["period_from"], period_to=d["period_to"]), _("Beslutet är registrerat."))  # fmt: skip
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, case_id: int) -> HttpResponse:
+    form = forms.CloseForm(request.POST, prefix="close")
+    return _action(request, case_id, "close", form, lambda d: services.close_without_grant(
+        request.user, _actor(request), case_id, version=d["version"], target=d["target"], on=d["on"], reason=d["reason"]),
+        _("Ärendet är avslutat."))  # fmt: skip
+
+
+@login_required
+@require_POST
+def terminate(request: HttpRequest, case_id: int) -> HttpResponse:
+    form = forms.TerminateForm(request.POST, prefix="terminate")
+    return _action(request, case_id, "terminate", form, lambda d: services.terminate_early(
+        request.user, _actor(request), case_id, version=d["version"], terminated_on=d["terminated_on"], reason=d["reason"]),
+        _("Avbrottet är registrerat. Anmäl det till Arbetsförmedlingens arbetsgivarlinje %(phone)s.")
+        % {"phone": rules.AF_EMPLOYER_LINE})  # fmt: skip
+
+
+@login_required
+@require_POST
+def end(request: HttpRequest, case_id: int) -> HttpResponse:
+    form = forms.EndForm(request.POST, prefix="end")
+    return _action(request, case_id, "end", form, lambda d: services.end_case(
+        request.user, _actor(request), case_id, version=d["version"], ended_on=d["ended_on"]), _("Ärendet är avslutat."))  # fmt: skip
+
+
+@login_required
+@require_POST
+def step(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
+    if kind not in rules.StepKind.__members__.values():
+        raise Http404
+    form = forms.StepForm(request.POST, kind=kind)
+    return _action(request, case_id, f"step-{kind}", form, lambda d: services.complete_step(
+        request.user, _actor(request), case_id, version=d["version"], kind=kind, done_on=d["done_on"],
+        outcome=d.get("outcome", ""), note=d.get("note", ""), data=form.service_data()), _("Steget är registrerat."))  # fmt: skip
+
+
+# --- eligibility facts and evaluation per person ---------------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def eligibility(request: HttpRequest, person_id: int) -> HttpResponse:
+    what = f"kvalificering person {person_id}"
+    try:
+        person, _decision = open_person(request.user, _actor(request), person_id, what)
+    except AccessDenied as exc:
+        raise Http404 from exc
+    if request.user.role not in rules.CASE_ROLES:
+        raise PermissionDenied(_("Du har inte behörighet att hantera uppgifter för anställningsstöd."))
+    today = timezone.localdate()
+    stored = services.facts_of(person)
+    months = rules.month_choices(today, 24)
+    kinds = {m.month: m.kind for m in person.labour_market_months.filter(month__in=months)}  # type: ignore[attr-defined]
+    facts_form = forms.FactsForm(initial={
+        "version": stored.version if stored.pk else 0,
+        **{n: forms.tri_initial(getattr(stored, n)) for n in ("registered_at_af", "establishment_programme",
+                                                                "job_guarantee", "newly_arrived")},
+        "residence_permit_on": stored.residence_permit_on, "youth_guarantee_days": stored.youth_guarantee_days,
+    }, prefix="facts")  # fmt: skip
+    history_form = forms.HistoryForm(months=months, initial_kinds=kinds, prefix="history")
+    status = 200
+    if request.method == "POST":
+        section = request.POST.get("section")
+        try:
+            if section == "facts":
+                facts_form = forms.FactsForm(request.POST, prefix="facts")
+                if facts_form.is_valid():
+                    d = facts_form.cleaned_data
+                    services.save_facts(
+                        request.user, _actor(request), person.pk, version=d.get("version") or None,
+                        registered_at_af=forms.tri(d["registered_at_af"]),
+                        establishment_programme=forms.tri(d["establishment_programme"]),
+                        job_guarantee=forms.tri(d["job_guarantee"]), newly_arrived=forms.tri(d["newly_arrived"]),
+                        residence_permit_on=d["residence_permit_on"], youth_guarantee_days=d["youth_guarantee_days"],
+                    )  # fmt: skip
+                    messages.success(request, _("Uppgifterna är sparade."))
+                    return redirect("subsidies:eligibility", person.pk)
+            elif section == "history":
+                history_form = forms.HistoryForm(request.POST, months=months, initial_kinds=kinds, prefix="history")
+                if history_form.is_valid():
+                    services.save_history(request.user, _actor(request), person.pk, history_form.month_values())
+                    messages.success(request, _("Historiken är sparad."))
+                    return redirect("subsidies:eligibility", person.pk)
+        except ConflictError as exc:
+            facts_form.add_error(None, exc.messages[0])
+            status = 409
+        except DomainError as exc:
+            (facts_form if section == "facts" else history_form).add_domain_error(exc)
+        status = _status(request, status if status != 200 else 400)
+    evaluate_form = forms.EvaluateForm(request.GET or None)
+    evaluations = []
+    on = today
+    if evaluate_form.is_valid() and evaluate_form.cleaned_data.get("datum"):
+        on = evaluate_form.cleaned_data["datum"]
+    chosen = evaluate_form.cleaned_data.get("stod") if evaluate_form.is_valid() else ""
+    for kind in [chosen] if chosen else SubsidyType.values:
+        try:
+            evaluations.append(services.evaluate_for(request.user, _actor(request), person.pk, kind, on))
+        except DomainError as exc:
+            evaluate_form.add_error(None, exc.messages[0])
+            break
+    return render(request, "subsidies/eligibility.html", {
+        "person": person, "facts_form": facts_form, "history_form": history_form, "evaluate_form": evaluate_form,
+        "evaluations": evaluations, "on": on,
+    }, status=status)  # fmt: skip
+
+
+# --- the city-wide lönebidrag board --------------------------------------------------------------------------
+
+
+def _require_board(request: HttpRequest) -> None:
+    if not selectors.may_see_board(request.user):
+        raise PermissionDenied(_("Tavlan visas för coacher, enhetschefer, analytiker och systemförvaltare."))
+
+
+@login_required
+@never_cache
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    _require_board(request)
+    today = timezone.localdate()
+    rows = selectors.board(today)
+    return render(request, "subsidies/board.html", {
+        "rows": rows, "totals": selectors.board_totals(rows), "today": today,
+        "may_list": selectors.may_list_from_board(request.user),
+    })  # fmt: skip
+
+
+@login_required
+@never_cache
+@require_GET
+def board_list(request: HttpRequest) -> HttpResponse:
+    if not selectors.may_list_from_board(request.user):
+        raise PermissionDenied(_("Listan med namn visas bara för roller med tillgång till personer."))
+    today = timezone.localdate()
+    kind = request.GET.get("steg", "")
+    kind = kind if kind in [k.value for k in rules.LONEBIDRAG_STEPS] else ""
+    try:
+        unit_id = int(request.GET.get("enhet", "") or 0)
+    except ValueError:
+        unit_id = 0
+    unit_id = unit_id if 0 < unit_id < 2**31 else 0
+    overdue_only = request.GET.get("alla") != "1"
+    qs = selectors.board_list(request.user, today, unit_id=unit_id or None, kind=kind, overdue_only=overdue_only)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    for s in rows:
+        s.days_late = (today - s.due_on).days if s.due_on and s.due_on < today else None  # type: ignore[attr-defined]
+    log_listed(_actor(request), "lönebidrag tavla: lista", [s.case.participation.person for s in rows])
+    unit = JobbtorgUnit.objects.filter(pk=unit_id).first() if unit_id else None
+    return render(request, "subsidies/board_list.html", {
+        "page": page, "rows": rows, "today": today, "unit": unit,
+        "rule": rules.STEP_RULES[rules.StepKind(kind)] if kind else None, "overdue_only": overdue_only,
+        "query": _query_without_page(request),
+    })  # fmt: skip
+
+
+# --- reports ------------------------------------------------------------------------------------------------
+
+
+def _year(request: HttpRequest, today: datetime.date) -> int:
+    try:
+        year = int(request.GET.get("ar", "") or today.year)
+    except ValueError:
+        year = today.year
+    return year if 2000 <= year <= 2100 else today.year
+
+
+@login_required
+@never_cache
+@require_GET
+def report(request: HttpRequest) -> HttpResponse:
+    _require_board(request)
+    today = timezone.localdate()
+    year = _year(request, today)
+    return render(request, "subsidies/reports.html", {
+        "year": year, "years": selectors.report_years(today), "case_rows": selectors.cases_by_month(year),
+        "statuses": list(CaseStatus), "overdue_rows": [r for r in selectors.board(today) if r.overdue], "today": today,
+    })  # fmt: skip
+
+
+def _download(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=reports.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def report_cases_xlsx(request: HttpRequest) -> HttpResponse:
+    _require_board(request)
+    year = _year(request, timezone.localdate())
+    content = reports.cases_workbook(year, selectors.cases_by_month(year))
+    record(_actor(request), Action.EXPORT, f"rapport stödärenden {year} (xlsx)", None)
+    return _download(content, f"stodarenden-{year}.xlsx")
+
+
+@login_required
+@require_GET
+def report_overdue_xlsx(request: HttpRequest) -> HttpResponse:
+    _require_board(request)
+    today = timezone.localdate()
+    content = reports.overdue_workbook(selectors.board(today), today.isoformat())
+    record(_actor(request), Action.EXPORT, "rapport lönebidrag försenade steg (xlsx)", None)
+    return _download(content, f"lonebidrag-forsenade-steg-{today.isoformat()}.xlsx")

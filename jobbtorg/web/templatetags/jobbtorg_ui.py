@@ -1,0 +1,71 @@
+"""Template helpers for Swedish conventions and accessible list tables.
+
+Formatting only: no access or business rules live here.
+"""
+
+import datetime
+from typing import Any
+
+from django import template
+from django.utils import formats
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def isoweek(value: datetime.date | None) -> int | str:
+    """ISO week number of a date (Swedish offices plan by week)."""
+    if not value:
+        return ""
+    return value.isocalendar().week
+
+
+@register.simple_tag
+def date_with_week(value: datetime.date | None, empty: str = "–") -> str:
+    """`2026-11-23 v. 48` as a <time> element; a dash when there is no date."""
+    if not value:
+        return format_html('<span class="no-date">{}</span>', empty)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    return format_html(
+        '<time datetime="{}">{}</time> <span class="week">{}</span>',
+        value.isoformat(),
+        formats.date_format(value, "Y-m-d"),
+        _("v. %(week)s") % {"week": value.isocalendar().week},
+    )
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context: dict[str, Any], key: str, label: str) -> str:
+    """A column header that sorts the list by `key` (a toggle), with aria-sort and a visible arrow.
+
+    The current sort comes from the view as `sort`; other GET parameters (filters) are kept,
+    the page is reset.
+    """
+    request = context["request"]
+    current = context.get("sort", "")
+    params = request.GET.copy()
+    params.pop("page", None)
+    if current == key:
+        params["sort"] = f"-{key}"
+        aria, arrow, hint = "ascending", "▲", _("sorterad stigande")
+    elif current == f"-{key}":
+        params["sort"] = key
+        aria, arrow, hint = "descending", "▼", _("sorterad fallande")
+    else:
+        params["sort"] = key
+        aria, arrow, hint = "", "", ""
+    href = "?" + params.urlencode()
+    if aria:
+        return format_html(
+            '<th scope="col" aria-sort="{}"><a href="{}">{} <span aria-hidden="true">{}</span>'
+            '<span class="visually-hidden">({})</span></a></th>',
+            aria,
+            href,
+            label,
+            arrow,
+            hint,
+        )
+    return format_html('<th scope="col"><a href="{}">{}</a></th>', href, label)

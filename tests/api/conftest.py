@@ -1,0 +1,37 @@
+"""Fixtures for the API tests: token clients per role and people with a known relation."""
+
+from collections.abc import Callable
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from jobbtorg.accounts.models import User
+from jobbtorg.testing import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    # Factories set a password on every user; the production hasher costs ~0.3 s each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def token_client(user: User) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client
+
+
+@pytest.fixture
+def client_for() -> Callable[[User], APIClient]:
+    return token_client
+
+
+@pytest.fixture
+def coach() -> User:
+    return f.UserFactory(coach=True)
+
+
+@pytest.fixture
+def coach_client(coach) -> APIClient:
+    return token_client(coach)
