@@ -202,7 +202,7 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
-# E-mail through Django 6.1's MAILERS. EMAIL_BACKEND: "console" (default, the embedded
+# E-mail through Django 6.1's MAILERS. EMAIL_BACKEND: "console" (embedded default; "smtp" in production
 # set-up prints mails), "smtp" or "locmem" (tests). For SMTP: EMAIL_HOST, EMAIL_PORT,
 # EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS. DEFAULT_FROM_EMAIL: the sender.
 _EMAIL_BACKENDS = {
@@ -210,7 +210,7 @@ _EMAIL_BACKENDS = {
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
 }
-_email_backend = os.environ.get("EMAIL_BACKEND", "console")
+_email_backend = os.environ.get("EMAIL_BACKEND", "smtp" if JOBBTORG_ENV == "production" else "console")
 MAILERS = {
     "default": {
         "BACKEND": _EMAIL_BACKENDS.get(_email_backend, _email_backend),

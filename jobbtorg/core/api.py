@@ -95,7 +95,7 @@ class ApiDocsView(SpectacularSwaggerSplitView):
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             "<title>{}</title>\n"
             '<link rel="icon" href="{}">\n<link rel="stylesheet" href="{}">\n</head>\n<body>\n'
-            "<main>\n<h1 hidden>{}</h1>\n<div id=\"swagger-ui\"></div>\n</main>\n"
+            '<main>\n<h1 hidden>{}</h1>\n<div id="swagger-ui"></div>\n</main>\n'
             '<script src="{}"></script>\n<script src="{}"></script>\n<script src="{}"></script>\n'
             "</body>\n</html>\n",
             self.title or "Jobbtorg API",

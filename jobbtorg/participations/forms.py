@@ -59,6 +59,8 @@ def date_field(label: Any, required: bool = True, today_default: bool = False, *
 class DomainForm(forms.Form):
     """Base: accessible error attributes and DomainError mapping."""
 
+    label_suffix = ""  # Swedish labels end without a colon
+
     def add_domain_error(self, exc: ValidationError) -> None:
         if hasattr(exc, "error_dict"):
             for name, messages in exc.message_dict.items():

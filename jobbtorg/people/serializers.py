@@ -121,9 +121,7 @@ class _PersonInputSerializer(serializers.Serializer):
     )
     first_name = TextField(max_length=100)
     last_name = TextField(max_length=100)
-    home_district = DistrictField(
-        queryset=District.objects.all(), help_text="Hemstadsdelens id (se /api/v1/districts/)."
-    )
+    home_district = DistrictField(queryset=District.objects.all(), help_text="Hemstadsdelens id (se /api/v1/districts/).")
     street_address = TextField(max_length=200, required=False, allow_blank=True)
     postal_code = TextField(max_length=6, required=False, allow_blank=True)
     city = TextField(max_length=100, required=False, allow_blank=True)

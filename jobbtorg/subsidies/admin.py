@@ -31,9 +31,12 @@ class QualificationRuleForm(forms.ModelForm):
                 raise ValidationError({"valid_to": "Ange ett slutdatum som är samma dag som eller efter startdatum."})
             return data
         errors = services.rule_version_errors(
-            data.get("subsidy_type", ""), data.get("valid_from"), data.get("valid_to"), data.get("source", ""),
+            data.get("subsidy_type", ""),
+            data.get("valid_from"),
+            data.get("valid_to"),
+            data.get("source", ""),
             data.get("parameters"),
-        )  # fmt: skip
+        )
         if errors:
             raise ValidationError({k: v for k, v in errors.items() if k in self.fields or k == "__all__"} or errors)
         return data
@@ -60,7 +63,12 @@ class QualificationRuleAdmin(SysadminOnlyAdmin, admin.ModelAdmin):
             return
         d = form.cleaned_data
         saved = services.add_rule_version(
-            Actor.from_request(request), subsidy_type=d["subsidy_type"], valid_from=d["valid_from"], valid_to=d.get("valid_to"),
-            source=d["source"], source_text=d.get("source_text", ""), parameters=d["parameters"],
-        )  # fmt: skip
+            Actor.from_request(request),
+            subsidy_type=d["subsidy_type"],
+            valid_from=d["valid_from"],
+            valid_to=d.get("valid_to"),
+            source=d["source"],
+            source_text=d.get("source_text", ""),
+            parameters=d["parameters"],
+        )
         obj.pk, obj.version = saved.pk, saved.version

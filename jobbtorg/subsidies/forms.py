@@ -103,26 +103,35 @@ class SupervisorFields(forms.Form):
 
     def _init_contacts(self) -> None:
         field = self.fields["supervisor_contact"]
-        field.queryset = EmployerContact.objects.filter(is_supervisor=True).select_related("employer").order_by(  # type: ignore[attr-defined]
-            "employer__name", "name"
+        field.queryset = (
+            EmployerContact.objects.filter(is_supervisor=True)
+            .select_related("employer")
+            .order_by(  # type: ignore[attr-defined]
+                "employer__name", "name"
+            )
         )
         field.label_from_instance = _contact_label  # type: ignore[attr-defined]
 
 
 class CaseForm(DomainForm, SupervisorFields):
     subsidy_type = forms.ChoiceField(
-        label=_("Stödform"), choices=SubsidyType.choices, widget=forms.RadioSelect,
+        label=_("Stödform"),
+        choices=SubsidyType.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": _("Välj en stödform."), "invalid_choice": _("Välj en stödform.")},
-    )  # fmt: skip
+    )
     employer = forms.ModelChoiceField(
-        label=_("Arbetsgivare"), queryset=Employer.objects.order_by("name"), empty_label=_("Välj arbetsgivare"),
+        label=_("Arbetsgivare"),
+        queryset=Employer.objects.order_by("name"),
+        empty_label=_("Välj arbetsgivare"),
         error_messages={"required": _("Välj en arbetsgivare."), "invalid_choice": _("Välj en arbetsgivare i listan.")},
-    )  # fmt: skip
+    )
     notified_on = date_field(_("Intresseanmälan gjord"), today_default=True)
     preceded_by_practice = forms.BooleanField(
-        label=_("Anställningen föregås av praktik"), required=False,
+        label=_("Anställningen föregås av praktik"),
+        required=False,
         help_text=_("Skriv då ”Stockholmsjobb/praktik” eller ”Anställning och Praktik” i fritexten."),
-    )  # fmt: skip
+    )
     notification_text = forms.CharField(
         label=_("Fritext i intresseanmälan"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -156,20 +165,27 @@ class DecisionForm(VersionedForm):
 class CloseForm(VersionedForm):
     target = forms.ChoiceField(
         label=_("Vad hände?"),
-        choices=[(CaseStatus.REFUSED, _("Arbetsförmedlingen beviljade inte stödet")),
-                 (CaseStatus.WITHDRAWN, _("Ansökan återkallades"))],
+        choices=[
+            (CaseStatus.REFUSED, _("Arbetsförmedlingen beviljade inte stödet")),
+            (CaseStatus.WITHDRAWN, _("Ansökan återkallades")),
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": _("Välj vad som hände.")},
-    )  # fmt: skip
+    )
     on = date_field(_("Datum"), today_default=True)
-    reason = forms.CharField(label=_("Orsak"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": _("Ange orsak.")})
+    reason = forms.CharField(
+        label=_("Orsak"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": _("Ange orsak.")}
+    )
 
 
 class TerminateForm(VersionedForm):
     terminated_on = date_field(_("Avbrutet från"), today_default=True)
-    reason = forms.CharField(label=_("Orsak till avbrottet"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": _("Ange orsak till avbrottet.")})
+    reason = forms.CharField(
+        label=_("Orsak till avbrottet"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Ange orsak till avbrottet.")},
+    )
 
 
 class EndForm(VersionedForm):
@@ -182,9 +198,11 @@ class StepForm(VersionedForm):
     done_on = date_field(_("Datum"), today_default=True)
     outcome = forms.ChoiceField(label=_("Utfall"), required=False, widget=forms.RadioSelect, choices=[])
     notified = forms.MultipleChoiceField(
-        label=_("Meddelade av Arbetsförmedlingen"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Meddelade av Arbetsförmedlingen"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         choices=[(k, v) for k, v in rules.NOTIFIED_PARTIES.items()],
-    )  # fmt: skip
+    )
     meeting_on = date_field(_("Möte med arbetsgivaren"), required=False)
     completion_due = date_field(
         _("Komplettering senast"), required=False, help_text=_("Enligt Arbetsförmedlingens begäran. Lämnas tomt: om 14 dagar.")
@@ -222,16 +240,24 @@ class StepForm(VersionedForm):
 
 class FactsForm(VersionedForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1, required=False)
-    registered_at_af = forms.ChoiceField(label=_("Inskriven som arbetssökande på Arbetsförmedlingen"), choices=YES_NO_UNKNOWN, required=False)
+    registered_at_af = forms.ChoiceField(
+        label=_("Inskriven som arbetssökande på Arbetsförmedlingen"), choices=YES_NO_UNKNOWN, required=False
+    )
     establishment_programme = forms.ChoiceField(label=_("I etableringsprogrammet"), choices=YES_NO_UNKNOWN, required=False)
     job_guarantee = forms.ChoiceField(label=_("I jobb- och utvecklingsgarantin"), choices=YES_NO_UNKNOWN, required=False)
     newly_arrived = forms.ChoiceField(label=_("Nyanländ"), choices=YES_NO_UNKNOWN, required=False)
     residence_permit_on = date_field(_("Uppehållstillstånd beviljat"), required=False)
     youth_guarantee_days = forms.IntegerField(
-        label=_("Ersättningsdagar i jobbgarantin för ungdomar"), required=False, min_value=0, max_value=5000,
-        error_messages={"invalid": _("Ange ett heltal."), "min_value": _("Ange 0 eller fler."),
-                        "max_value": _("Ange högst 5000.")},
-    )  # fmt: skip
+        label=_("Ersättningsdagar i jobbgarantin för ungdomar"),
+        required=False,
+        min_value=0,
+        max_value=5000,
+        error_messages={
+            "invalid": _("Ange ett heltal."),
+            "min_value": _("Ange 0 eller fler."),
+            "max_value": _("Ange högst 5000."),
+        },
+    )
 
 
 class HistoryForm(DomainForm):
@@ -243,9 +269,12 @@ class HistoryForm(DomainForm):
         choices = [("", _("Okänd"))] + list(MonthKind.choices)
         for month in months:
             self.fields[f"m_{month:%Y_%m}"] = forms.ChoiceField(
-                label=f"{month:%Y-%m}", choices=choices, required=False, initial=initial_kinds.get(month, ""),
+                label=f"{month:%Y-%m}",
+                choices=choices,
+                required=False,
+                initial=initial_kinds.get(month, ""),
                 error_messages={"invalid_choice": _("Välj en situation i listan.")},
-            )  # fmt: skip
+            )
 
     def month_values(self) -> dict[datetime.date, str | None]:
         return {m: (self.cleaned_data.get(f"m_{m:%Y_%m}") or None) for m in self.months}

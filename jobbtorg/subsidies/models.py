@@ -110,8 +110,8 @@ class SubsidyCase(VersionedModel):
                 name="subsidy_period_ordered",
             ),
             models.CheckConstraint(
-                condition=~Q(status="granted") | (Q(decision_on__isnull=False) & Q(period_from__isnull=False)
-                                                  & Q(period_to__isnull=False)),
+                condition=~Q(status="granted")
+                | (Q(decision_on__isnull=False) & Q(period_from__isnull=False) & Q(period_to__isnull=False)),
                 name="subsidy_granted_has_decision",
             ),
             models.CheckConstraint(
@@ -152,7 +152,12 @@ class SubsidyStep(TimeStampedModel):
     paused_on = models.DateField(_("pausat sedan"), null=True, blank=True)
     done_on = models.DateField(_("klart"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrerat av")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registrerat av"),
     )
     outcome = models.CharField(_("utfall"), max_length=30, blank=True)
     note = models.TextField(_("anteckning"), blank=True)
@@ -227,9 +232,7 @@ class EligibilityFacts(VersionedModel):
     job_guarantee = models.BooleanField(_("i jobb- och utvecklingsgarantin"), null=True, blank=True)
     newly_arrived = models.BooleanField(_("nyanländ"), null=True, blank=True)
     residence_permit_on = models.DateField(_("uppehållstillstånd beviljat"), null=True, blank=True)
-    youth_guarantee_days = models.PositiveIntegerField(
-        _("ersättningsdagar i jobbgarantin för ungdomar"), null=True, blank=True
-    )
+    youth_guarantee_days = models.PositiveIntegerField(_("ersättningsdagar i jobbgarantin för ungdomar"), null=True, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("ändrat av")
     )

@@ -54,9 +54,14 @@ def cases_workbook(year: int, rows: list[CaseReportRow]) -> bytes:
     )
     for r in rows:
         ws.append(
-            [f"{year}-{r.month:02d}", r.unit_name, r.type_label,
-             *[_cell(suppress(r.counts.get(s, 0))) for s in statuses], _cell(suppress(r.total))]
-        )  # fmt: skip
+            [
+                f"{year}-{r.month:02d}",
+                r.unit_name,
+                r.type_label,
+                *[_cell(suppress(r.counts.get(s, 0))) for s in statuses],
+                _cell(suppress(r.total)),
+            ]
+        )
     return _finish(wb)
 
 
@@ -67,13 +72,20 @@ def overdue_workbook(rows: list[BoardRow], today_text: str) -> bytes:
     _header(
         ws,
         _("Lönebidrag: försenade steg per jobbtorg och steg, %(date)s") % {"date": today_text},
-        _("Antal under %(n)s visas som %(s)s, liksom dagar sent för sådana celler.") % {"n": SUPPRESSION_THRESHOLD, "s": SUPPRESSED},
+        _("Antal under %(n)s visas som %(s)s, liksom dagar sent för sådana celler.")
+        % {"n": SUPPRESSION_THRESHOLD, "s": SUPPRESSED},
         [_("Jobbtorg"), _("Steg"), _("Pågående"), _("Försenade"), _("Median dagar sent"), _("Max dagar sent")],
     )
     for r in rows:
         few = suppress(r.overdue) is None
-        ws.append([
-            r.unit_name, f"{r.number}. {r.label}", _cell(suppress(r.open)), _cell(suppress(r.overdue)),
-            SUPPRESSED if few else r.median_days_late, SUPPRESSED if few else r.max_days_late,
-        ])  # fmt: skip
+        ws.append(
+            [
+                r.unit_name,
+                f"{r.number}. {r.label}",
+                _cell(suppress(r.open)),
+                _cell(suppress(r.overdue)),
+                SUPPRESSED if few else r.median_days_late,
+                SUPPRESSED if few else r.max_days_late,
+            ]
+        )
     return _finish(wb)

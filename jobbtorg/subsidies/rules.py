@@ -9,20 +9,24 @@ Seed 000 says "arbetsdagar" in exactly one place (step 5: "5 arbetsdagar för
 yttrande") and plain "dagar" everywhere else. A text that names working days
 where it means them means calendar days where it says "dagar", so:
 
-| rule (StepKind)         | seed 000 words                                  | unit               | clock starts                          |
-| ----------------------- | ----------------------------------------------- | ------------------ | ------------------------------------- |
-| INTRO_DECISION          | "Beslut fattas som längst 14 dagar innan anställning påbörjas" | −14 calendar days | planned start of the employment |
-| LB_2_CALLBACK           | "ringer tillbaka … inom 3 dagar"                | 3 calendar days    | interest notification (step 1)        |
-| LB_2_ORDER              | "Punkt 1-2 tar 3-5 dagar"                       | 5 calendar days    | interest notification (step 1)        |
-| LB_3_ELIGIBILITY        | "Inom 4 veckor"                                 | 4 weeks = 28 days  | order sent to Lönestödsfunktionen     |
-| LB_3_COMPLETION         | (no limit in the seed: "begär in kompletteringar") | date AF asked for, default 14 calendar days | outcome "underlaget är inaktuellt" |
-| LB_4_WORKPLACE_VISIT    | "Punkt 3-4 tar 14 dagar"                        | 14 calendar days   | eligibility outcome "berättigad, möte bokat" |
-| LB_5_UNION              | "5 arbetsdagar för yttrande"                    | 5 working days     | workplace visit signed (step 4)       |
-| LB_6_DECISION           | (no limit: "Beslut fattas av Arbetsförmedlingen") | none             | union statement (step 5)              |
-| LB_7_AF_FOLLOWUP        | "uppföljningsansvar efter 3 månader"            | 3 calendar months  | decision period start                 |
-| LB_7_EXTENSION          | "2 månader innan beslutet går ut"               | −2 calendar months | decision period end                   |
-| LB_7_COACH_FOLLOWUP     | "under hela insatsen samt 3 månader efter avslutad insats" | +3 calendar months | decision period end (or early termination) |
-| AF_TERMINATION_REPORT   | (no limit: "meddelas … arbetsgivarlinjen")     | 0 days: at once    | the day the termination is recorded   |
+| rule (StepKind)       | seed 000 words                                   | unit               | clock starts          |
+| --------------------- | ------------------------------------------------ | ------------------ | --------------------- |
+| INTRO_DECISION        | "Beslut fattas som längst 14 dagar innan         | −14 calendar days  | planned start         |
+|                       | anställning påbörjas"                            |                    |                       |
+| LB_2_CALLBACK         | "ringer tillbaka … inom 3 dagar"                 | 3 calendar days    | interest notification |
+| LB_2_ORDER            | "Punkt 1-2 tar 3-5 dagar"                        | 5 calendar days    | interest notification |
+| LB_3_ELIGIBILITY      | "Inom 4 veckor"                                  | 4 weeks = 28 days  | order to the wage-    |
+|                       |                                                  |                    | subsidy function      |
+| LB_3_COMPLETION       | none ("begär in kompletteringar")                | AF's date, default | outcome "underlaget   |
+|                       |                                                  | 14 calendar days   | är inaktuellt"        |
+| LB_4_WORKPLACE_VISIT  | "Punkt 3-4 tar 14 dagar"                         | 14 calendar days   | outcome "berättigad"  |
+| LB_5_UNION            | "5 arbetsdagar för yttrande"                     | 5 working days     | workplace visit       |
+| LB_6_DECISION         | none ("Beslut fattas av Arbetsförmedlingen")     | no deadline        | union statement       |
+| LB_7_AF_FOLLOWUP      | "uppföljningsansvar efter 3 månader"             | 3 calendar months  | decision period start |
+| LB_7_EXTENSION        | "2 månader innan beslutet går ut"                | −2 calendar months | decision period end   |
+| LB_7_COACH_FOLLOWUP   | "under hela insatsen samt 3 månader efter"       | +3 calendar months | period end (or early  |
+|                       |                                                  |                    | termination)          |
+| AF_TERMINATION_REPORT | none ("meddelas … arbetsgivarlinjen")            | 0 days: at once    | termination recorded  |
 
 Working days skip weekends and Swedish public holidays (jobbtorg.core.workdays).
 Months are calendar months clamped to the month's end (core.workdays.add_months).
@@ -208,44 +212,161 @@ S = gettext_lazy
 STEP_RULES: dict[StepKind, StepRule] = {
     r.kind: r
     for r in [
-        StepRule(StepKind.INTRO_DECISION, 0, 5, S("Beslut om introduktionsjobb"), "af", -14, DayUnit.CALENDAR_DAYS,
-                 S("planerad anställningsstart"), "Beslut fattas som längst 14 dagar innan anställning påbörjas"),
-        StepRule(StepKind.LB_1_NOTIFICATION, 1, 10, S("Intresseanmälan till Personligt distansmöte (PDM)"), "coach", 0,
-                 DayUnit.CALENDAR_DAYS, S("intresseanmälan"),
-                 "Coach från Jobbtorg Stockholm initierar en digital intresseanmälan",
-                 label_local_office=S("Ärendet lämnat till Arbetsförmedlingens lokalkontor (skyddad identitet)")),
-        StepRule(StepKind.LB_2_CALLBACK, 2, 20, S("PDM ringer tillbaka och kompletterar personuppgifter"), "af", 3,
-                 DayUnit.CALENDAR_DAYS, S("intresseanmälan"), "ringer tillbaka Jobbtorg Stockholm inom 3 dagar",
-                 after=StepKind.LB_1_NOTIFICATION,
-                 label_local_office=S("Lokalkontoret återkopplar och kompletterar personuppgifter")),
-        StepRule(StepKind.LB_2_ORDER, 2, 21, S("Order skickad till Lönestödsfunktionen"), "af", 5, DayUnit.CALENDAR_DAYS,
-                 S("intresseanmälan"), "Punkt 1-2 tar 3-5 dagar", after=StepKind.LB_2_CALLBACK),
-        StepRule(StepKind.LB_3_ELIGIBILITY, 3, 30, S("Samordnarfunktionen utreder rätt till lönestöd och samtycke"), "af",
-                 28, DayUnit.CALENDAR_DAYS, S("ordern till Lönestödsfunktionen"), "Inom 4 veckor",
-                 after=StepKind.LB_2_ORDER),
-        StepRule(StepKind.LB_3_COMPLETION, 3, 31, S("Komplettering av inaktuellt underlag"), "coach", 14,
-                 DayUnit.CALENDAR_DAYS, S("begäran om komplettering"),
-                 "Underlaget är inaktuellt – Arbetsförmedlingen begär in kompletteringar (ingen tidsgräns i seed 000; "
-                 "datum enligt Arbetsförmedlingens begäran, förvalt 14 dagar)"),
-        StepRule(StepKind.LB_4_WORKPLACE_VISIT, 4, 40, S("Arbetsplatsbesök: arbetsanalys, anpassningar och underskrifter"),
-                 "coach", 14, DayUnit.CALENDAR_DAYS, S("beskedet att personen är berättigad"), "Punkt 3-4 tar 14 dagar",
-                 after=StepKind.LB_3_ELIGIBILITY),
-        StepRule(StepKind.LB_5_UNION, 5, 50, S("Samråd med arbetstagarorganisationen (yttrande)"), "af", 5,
-                 DayUnit.WORKING_DAYS, S("arbetsplatsbesöket"), "Samråd med arbetstagarorganisation, 5 arbetsdagar för yttrande",
-                 after=StepKind.LB_4_WORKPLACE_VISIT),
-        StepRule(StepKind.LB_6_DECISION, 6, 60, S("Beslut av Arbetsförmedlingen"), "af", 0, DayUnit.NONE,
-                 S("yttrandet"), "Beslut fattas av Arbetsförmedlingen", after=StepKind.LB_5_UNION),
-        StepRule(StepKind.LB_7_AF_FOLLOWUP, 7, 70, S("Arbetsförmedlingens uppföljning efter 3 månader"), "af", 3,
-                 DayUnit.MONTHS, S("beslutets start"), "uppföljningsansvar efter 3 månader", after=StepKind.LB_6_DECISION),
-        StepRule(StepKind.LB_7_EXTENSION, 7, 71, S("Arbetsförmedlingen kontaktar arbetsgivaren om förlängning"), "af", -2,
-                 DayUnit.MONTHS, S("beslutets slut"), "kontaktar arbetsgivaren 2 månader innan beslutet går ut",
-                 after=StepKind.LB_6_DECISION),
-        StepRule(StepKind.LB_7_COACH_FOLLOWUP, 7, 72, S("Coachens uppföljning under insatsen och 3 månader efter"), "coach", 3,
-                 DayUnit.MONTHS, S("insatsens slut"), "uppföljning under hela insatsen samt 3 månader efter avslutad insats",
-                 after=StepKind.LB_6_DECISION),
-        StepRule(StepKind.AF_TERMINATION_REPORT, 0, 90, S("Anmäl avbrottet till Arbetsförmedlingens arbetsgivarlinje"),
-                 "coach", 0, DayUnit.CALENDAR_DAYS, S("registrerat avbrott"),
-                 "Om ett pågående beslut behöver avbrytas i förtid så meddelas detta till arbetsgivarlinjen 0771-508 508"),
+        StepRule(
+            StepKind.INTRO_DECISION,
+            0,
+            5,
+            S("Beslut om introduktionsjobb"),
+            "af",
+            -14,
+            DayUnit.CALENDAR_DAYS,
+            S("planerad anställningsstart"),
+            "Beslut fattas som längst 14 dagar innan anställning påbörjas",
+        ),
+        StepRule(
+            StepKind.LB_1_NOTIFICATION,
+            1,
+            10,
+            S("Intresseanmälan till Personligt distansmöte (PDM)"),
+            "coach",
+            0,
+            DayUnit.CALENDAR_DAYS,
+            S("intresseanmälan"),
+            "Coach från Jobbtorg Stockholm initierar en digital intresseanmälan",
+            label_local_office=S("Ärendet lämnat till Arbetsförmedlingens lokalkontor (skyddad identitet)"),
+        ),
+        StepRule(
+            StepKind.LB_2_CALLBACK,
+            2,
+            20,
+            S("PDM ringer tillbaka och kompletterar personuppgifter"),
+            "af",
+            3,
+            DayUnit.CALENDAR_DAYS,
+            S("intresseanmälan"),
+            "ringer tillbaka Jobbtorg Stockholm inom 3 dagar",
+            after=StepKind.LB_1_NOTIFICATION,
+            label_local_office=S("Lokalkontoret återkopplar och kompletterar personuppgifter"),
+        ),
+        StepRule(
+            StepKind.LB_2_ORDER,
+            2,
+            21,
+            S("Order skickad till Lönestödsfunktionen"),
+            "af",
+            5,
+            DayUnit.CALENDAR_DAYS,
+            S("intresseanmälan"),
+            "Punkt 1-2 tar 3-5 dagar",
+            after=StepKind.LB_2_CALLBACK,
+        ),
+        StepRule(
+            StepKind.LB_3_ELIGIBILITY,
+            3,
+            30,
+            S("Samordnarfunktionen utreder rätt till lönestöd och samtycke"),
+            "af",
+            28,
+            DayUnit.CALENDAR_DAYS,
+            S("ordern till Lönestödsfunktionen"),
+            "Inom 4 veckor",
+            after=StepKind.LB_2_ORDER,
+        ),
+        StepRule(
+            StepKind.LB_3_COMPLETION,
+            3,
+            31,
+            S("Komplettering av inaktuellt underlag"),
+            "coach",
+            14,
+            DayUnit.CALENDAR_DAYS,
+            S("begäran om komplettering"),
+            "Underlaget är inaktuellt – Arbetsförmedlingen begär in kompletteringar (ingen tidsgräns i seed 000; "
+            "datum enligt Arbetsförmedlingens begäran, förvalt 14 dagar)",
+        ),
+        StepRule(
+            StepKind.LB_4_WORKPLACE_VISIT,
+            4,
+            40,
+            S("Arbetsplatsbesök: arbetsanalys, anpassningar och underskrifter"),
+            "coach",
+            14,
+            DayUnit.CALENDAR_DAYS,
+            S("beskedet att personen är berättigad"),
+            "Punkt 3-4 tar 14 dagar",
+            after=StepKind.LB_3_ELIGIBILITY,
+        ),
+        StepRule(
+            StepKind.LB_5_UNION,
+            5,
+            50,
+            S("Samråd med arbetstagarorganisationen (yttrande)"),
+            "af",
+            5,
+            DayUnit.WORKING_DAYS,
+            S("arbetsplatsbesöket"),
+            "Samråd med arbetstagarorganisation, 5 arbetsdagar för yttrande",
+            after=StepKind.LB_4_WORKPLACE_VISIT,
+        ),
+        StepRule(
+            StepKind.LB_6_DECISION,
+            6,
+            60,
+            S("Beslut av Arbetsförmedlingen"),
+            "af",
+            0,
+            DayUnit.NONE,
+            S("yttrandet"),
+            "Beslut fattas av Arbetsförmedlingen",
+            after=StepKind.LB_5_UNION,
+        ),
+        StepRule(
+            StepKind.LB_7_AF_FOLLOWUP,
+            7,
+            70,
+            S("Arbetsförmedlingens uppföljning efter 3 månader"),
+            "af",
+            3,
+            DayUnit.MONTHS,
+            S("beslutets start"),
+            "uppföljningsansvar efter 3 månader",
+            after=StepKind.LB_6_DECISION,
+        ),
+        StepRule(
+            StepKind.LB_7_EXTENSION,
+            7,
+            71,
+            S("Arbetsförmedlingen kontaktar arbetsgivaren om förlängning"),
+            "af",
+            -2,
+            DayUnit.MONTHS,
+            S("beslutets slut"),
+            "kontaktar arbetsgivaren 2 månader innan beslutet går ut",
+            after=StepKind.LB_6_DECISION,
+        ),
+        StepRule(
+            StepKind.LB_7_COACH_FOLLOWUP,
+            7,
+            72,
+            S("Coachens uppföljning under insatsen och 3 månader efter"),
+            "coach",
+            3,
+            DayUnit.MONTHS,
+            S("insatsens slut"),
+            "uppföljning under hela insatsen samt 3 månader efter avslutad insats",
+            after=StepKind.LB_6_DECISION,
+        ),
+        StepRule(
+            StepKind.AF_TERMINATION_REPORT,
+            0,
+            90,
+            S("Anmäl avbrottet till Arbetsförmedlingens arbetsgivarlinje"),
+            "coach",
+            0,
+            DayUnit.CALENDAR_DAYS,
+            S("registrerat avbrott"),
+            "Om ett pågående beslut behöver avbrytas i förtid så meddelas detta till arbetsgivarlinjen 0771-508 508",
+        ),
     ]
 }
 
@@ -275,9 +396,7 @@ class StepState:
     paused_on: datetime.date | None = None
 
 
-def completion_errors(
-    step: StepState, previous: StepState | None, done_on: datetime.date | None, today: datetime.date
-) -> Errors:
+def completion_errors(step: StepState, previous: StepState | None, done_on: datetime.date | None, today: datetime.date) -> Errors:
     """May `step` be completed on `done_on`? The previous step must be done, and on an earlier or the same date."""
     errors: Errors = {}
     rule = STEP_RULES[step.kind]
@@ -568,7 +687,9 @@ def parameter_errors(parameters: Any) -> list[str]:
     for key in ("counted_kinds", "disregarded_kinds"):
         kinds = parameters.get(key)
         if kinds is not None and (not isinstance(kinds, list) or any(k not in MonthKind.values for k in kinds)):
-            errors.append(_("”%(key)s” ska vara en lista med månadstyper: %(kinds)s.") % {"key": key, "kinds": ", ".join(MonthKind.values)})
+            errors.append(
+                _("”%(key)s” ska vara en lista med månadstyper: %(kinds)s.") % {"key": key, "kinds": ", ".join(MonthKind.values)}
+            )
     limits = parameters.get("limits", {})
     if not isinstance(limits, dict):
         errors.append(_("”limits” ska vara ett JSON-objekt."))
@@ -594,9 +715,8 @@ class RuleVersion:
 def rule_valid_on(rules: list[RuleVersion], subsidy_type: str, on: datetime.date) -> RuleVersion | None:
     """The rule version in force on `on` (the newest version if two were ever left overlapping)."""
     valid = [
-        r for r in rules
-        if r.subsidy_type == subsidy_type and r.valid_from <= on and (r.valid_to is None or on <= r.valid_to)
-    ]  # fmt: skip
+        r for r in rules if r.subsidy_type == subsidy_type and r.valid_from <= on and (r.valid_to is None or on <= r.valid_to)
+    ]
     return max(valid, key=lambda r: (r.valid_from, r.version), default=None)
 
 
@@ -612,7 +732,7 @@ class Facts:
     residence_permit_on: datetime.date | None = None
     youth_guarantee_days: int | None = None
     months: dict[datetime.date, str] = field(default_factory=dict)  # first of month → MonthKind
-    disability_documentation: str | None = None  # "valid" | "expired" | "missing" | None (not known)
+    disability_documentation: str | None = None  # "valid" | "expired" | "missing" | "hidden" | None (not known)
 
 
 @dataclass
@@ -702,7 +822,9 @@ def _age_condition(facts: Facts, on: datetime.date, lo: int | None, hi: int | No
     else:
         need = _("högst %(hi)s år") % {"hi": hi}
     met = (lo is None or age >= lo) and (hi is None or age <= hi)
-    return Condition("age", met, _("Ålder %(age)s år den %(on)s (krav: %(need)s).") % {"age": age, "on": on.isoformat(), "need": need})
+    return Condition(
+        "age", met, _("Ålder %(age)s år den %(on)s (krav: %(need)s).") % {"age": age, "on": on.isoformat(), "need": need}
+    )
 
 
 def _flag_condition(key: str, value: bool | None, yes: str, no: str, unknown: str) -> Condition:
@@ -711,7 +833,9 @@ def _flag_condition(key: str, value: bool | None, yes: str, no: str, unknown: st
     return Condition(key, bool(value), yes if value else no)
 
 
-def _months_condition(facts: Facts, on: datetime.date, required: int, window: int, params: dict[str, Any]) -> tuple[Condition, list[MonthCount]]:
+def _months_condition(
+    facts: Facts, on: datetime.date, required: int, window: int, params: dict[str, Any]
+) -> tuple[Condition, list[MonthCount]]:
     counted_kinds = params.get("counted_kinds") or [str(k) for k in DEFAULT_COUNTED]
     disregarded_kinds = params.get("disregarded_kinds") or [str(k) for k in DEFAULT_DISREGARDED]
     in_window, skipped = count_months(facts.months, on, window, counted_kinds, disregarded_kinds)
@@ -742,11 +866,18 @@ def evaluate(rule: RuleVersion | None, subsidy_type: str, facts: Facts, on: date
     condition that fails; otherwise UNKNOWN, with the data that is missing. Always with reasons."""
     if rule is None:
         return Evaluation(
-            subsidy_type, on, Outcome.UNKNOWN, None, [],
-            [_("Det finns ingen kvalificeringsregel för %(type)s som gäller %(on)s.") % {
-                "type": SubsidyType(subsidy_type).label, "on": on.isoformat()}],
-            [_("kvalificeringsregel")], [],
-        )  # fmt: skip
+            subsidy_type,
+            on,
+            Outcome.UNKNOWN,
+            None,
+            [],
+            [
+                _("Det finns ingen kvalificeringsregel för %(type)s som gäller %(on)s.")
+                % {"type": SubsidyType(subsidy_type).label, "on": on.isoformat()}
+            ],
+            [_("kvalificeringsregel")],
+            [],
+        )
     params = rule.parameters
     paths: list[PathResult] = []
     months_seen: dict[datetime.date, MonthCount] = {}
@@ -756,24 +887,35 @@ def evaluate(rule: RuleVersion | None, subsidy_type: str, facts: Facts, on: date
         if "age_min" in conds or "age_max" in conds:
             results.append(_age_condition(facts, on, conds.get("age_min"), conds.get("age_max")))
         if conds.get("registered_at_af"):
-            results.append(_flag_condition(
-                "registered_at_af", facts.registered_at_af,
-                _("Inskriven som arbetssökande på Arbetsförmedlingen."),
-                _("Inte inskriven som arbetssökande på Arbetsförmedlingen."),
-                _("Uppgift saknas om inskrivning på Arbetsförmedlingen."),
-            ))  # fmt: skip
+            results.append(
+                _flag_condition(
+                    "registered_at_af",
+                    facts.registered_at_af,
+                    _("Inskriven som arbetssökande på Arbetsförmedlingen."),
+                    _("Inte inskriven som arbetssökande på Arbetsförmedlingen."),
+                    _("Uppgift saknas om inskrivning på Arbetsförmedlingen."),
+                )
+            )
         if conds.get("establishment_programme"):
-            results.append(_flag_condition(
-                "establishment_programme", facts.establishment_programme,
-                _("Deltar i etableringsprogrammet."), _("Deltar inte i etableringsprogrammet."),
-                _("Uppgift saknas om etableringsprogrammet."),
-            ))  # fmt: skip
+            results.append(
+                _flag_condition(
+                    "establishment_programme",
+                    facts.establishment_programme,
+                    _("Deltar i etableringsprogrammet."),
+                    _("Deltar inte i etableringsprogrammet."),
+                    _("Uppgift saknas om etableringsprogrammet."),
+                )
+            )
         if conds.get("job_guarantee"):
-            results.append(_flag_condition(
-                "job_guarantee", facts.job_guarantee,
-                _("Deltar i jobb- och utvecklingsgarantin."), _("Deltar inte i jobb- och utvecklingsgarantin."),
-                _("Uppgift saknas om jobb- och utvecklingsgarantin."),
-            ))  # fmt: skip
+            results.append(
+                _flag_condition(
+                    "job_guarantee",
+                    facts.job_guarantee,
+                    _("Deltar i jobb- och utvecklingsgarantin."),
+                    _("Deltar inte i jobb- och utvecklingsgarantin."),
+                    _("Uppgift saknas om jobb- och utvecklingsgarantin."),
+                )
+            )
         if "months_required" in conds:
             cond, counted = _months_condition(facts, on, conds["months_required"], conds["months_window"], params)
             results.append(cond)
@@ -784,9 +926,14 @@ def evaluate(rule: RuleVersion | None, subsidy_type: str, facts: Facts, on: date
             if facts.residence_permit_on is not None:
                 since = add_months(on, -limit)
                 met = since <= facts.residence_permit_on <= on
-                results.append(Condition("residence_permit", met, _(
-                    "Uppehållstillstånd %(date)s (krav: inom de senaste %(months)s månaderna, från %(since)s).") % {
-                    "date": facts.residence_permit_on.isoformat(), "months": limit, "since": since.isoformat()}))
+                results.append(
+                    Condition(
+                        "residence_permit",
+                        met,
+                        _("Uppehållstillstånd %(date)s (krav: inom de senaste %(months)s månaderna, från %(since)s).")
+                        % {"date": facts.residence_permit_on.isoformat(), "months": limit, "since": since.isoformat()},
+                    )
+                )
             elif facts.newly_arrived is False:
                 results.append(Condition("residence_permit", False, _("Inte nyanländ.")))
             else:
@@ -794,19 +941,44 @@ def evaluate(rule: RuleVersion | None, subsidy_type: str, facts: Facts, on: date
         if "youth_guarantee_days_min" in conds:
             need = conds["youth_guarantee_days_min"]
             if facts.youth_guarantee_days is None:
-                results.append(Condition("youth_guarantee_days", None, _("Antal ersättningsdagar i jobbgarantin för ungdomar saknas.")))
+                results.append(
+                    Condition("youth_guarantee_days", None, _("Antal ersättningsdagar i jobbgarantin för ungdomar saknas."))
+                )
             else:
-                results.append(Condition("youth_guarantee_days", facts.youth_guarantee_days >= need, _(
-                    "%(days)s ersättningsdagar i jobbgarantin för ungdomar (krav: minst %(need)s).") % {
-                    "days": facts.youth_guarantee_days, "need": need}))
+                results.append(
+                    Condition(
+                        "youth_guarantee_days",
+                        facts.youth_guarantee_days >= need,
+                        _("%(days)s ersättningsdagar i jobbgarantin för ungdomar (krav: minst %(need)s).")
+                        % {"days": facts.youth_guarantee_days, "need": need},
+                    )
+                )
         if conds.get("disability_documented"):
             doc = facts.disability_documentation
             if doc == "valid":
-                results.append(Condition("disability", True, _("Funktionsnedsättning med nedsatt arbetsförmåga är dokumenterad och underlaget är aktuellt.")))
+                results.append(
+                    Condition(
+                        "disability",
+                        True,
+                        _("Funktionsnedsättning med nedsatt arbetsförmåga är dokumenterad och underlaget är aktuellt."),
+                    )
+                )
             elif doc == "expired":
-                results.append(Condition("disability", None, _("Underlaget om funktionsnedsättning är inaktuellt och behöver kompletteras.")))
+                results.append(
+                    Condition("disability", None, _("Underlaget om funktionsnedsättning är inaktuellt och behöver kompletteras."))
+                )
+            elif doc == "hidden":
+                results.append(
+                    Condition(
+                        "disability",
+                        None,
+                        _("Uppgift om funktionsnedsättning visas bara för personens coach och OSA-handläggare."),
+                    )
+                )
             elif doc == "missing":
-                results.append(Condition("disability", False, _("Ingen dokumenterad funktionsnedsättning med nedsatt arbetsförmåga.")))
+                results.append(
+                    Condition("disability", False, _("Ingen dokumenterad funktionsnedsättning med nedsatt arbetsförmåga."))
+                )
             else:
                 results.append(Condition("disability", None, _("Uppgift saknas om dokumenterad funktionsnedsättning.")))
         if any(c.met is False for c in results):
@@ -838,8 +1010,10 @@ def evaluate(rule: RuleVersion | None, subsidy_type: str, facts: Facts, on: date
         for p in paths:
             failed = next(c for c in p.conditions if c.met is False)
             reasons.append(f"{p.label}: {failed.text}")
-    reasons.append(_("Regel: %(source)s, version %(version)s (gäller från %(from)s).") % {
-        "source": rule.source, "version": rule.version, "from": rule.valid_from.isoformat()})
+    reasons.append(
+        _("Regel: %(source)s, version %(version)s (gäller från %(from)s).")
+        % {"source": rule.source, "version": rule.version, "from": rule.valid_from.isoformat()}
+    )
     months = sorted(months_seen.values(), key=lambda m: m.month, reverse=True)
     return Evaluation(subsidy_type, on, outcome, rule, paths, reasons, missing, months)
 
@@ -873,21 +1047,41 @@ DEFAULT_RULES: list[dict[str, Any]] = [
         ),
         "parameters": {
             "paths": [
-                {"label": "25 år eller äldre, 12 av de senaste 15 månaderna",
-                 "conditions": {"age_min": 25, "registered_at_af": True, "months_required": 12, "months_window": 15}},
-                {"label": "20–24 år, 6 av de senaste 9 månaderna",
-                 "conditions": {"age_min": 20, "age_max": 24, "registered_at_af": True, "months_required": 6, "months_window": 9}},
-                {"label": "Nyanländ 20 år eller äldre i etableringsprogrammet",
-                 "conditions": {"age_min": 20, "establishment_programme": True}},
-                {"label": "Nyanländ 20 år eller äldre, 6 av 9 månader och uppehållstillstånd inom 36 månader",
-                 "conditions": {"age_min": 20, "months_required": 6, "months_window": 9, "residence_permit_within_months": 36}},
-                {"label": "Jobb- och utvecklingsgarantin, 20 år eller äldre",
-                 "conditions": {"age_min": 20, "job_guarantee": True}},
+                {
+                    "label": "25 år eller äldre, 12 av de senaste 15 månaderna",
+                    "conditions": {"age_min": 25, "registered_at_af": True, "months_required": 12, "months_window": 15},
+                },
+                {
+                    "label": "20–24 år, 6 av de senaste 9 månaderna",
+                    "conditions": {
+                        "age_min": 20,
+                        "age_max": 24,
+                        "registered_at_af": True,
+                        "months_required": 6,
+                        "months_window": 9,
+                    },
+                },
+                {
+                    "label": "Nyanländ 20 år eller äldre i etableringsprogrammet",
+                    "conditions": {"age_min": 20, "establishment_programme": True},
+                },
+                {
+                    "label": "Nyanländ 20 år eller äldre, 6 av 9 månader och uppehållstillstånd inom 36 månader",
+                    "conditions": {"age_min": 20, "months_required": 6, "months_window": 9, "residence_permit_within_months": 36},
+                },
+                {
+                    "label": "Jobb- och utvecklingsgarantin, 20 år eller äldre",
+                    "conditions": {"age_min": 20, "job_guarantee": True},
+                },
             ],
             "counted_kinds": ["unemployed", "programme", "social_assistance", "sickness"],
             "disregarded_kinds": ["parental_leave"],
-            "limits": {"max_months_per_decision": 12, "max_total_months_25_plus": 24, "max_total_months_20_24": 12,
-                       "employer_redundancies_months": 12},
+            "limits": {
+                "max_months_per_decision": 12,
+                "max_total_months_25_plus": 24,
+                "max_total_months_20_24": 12,
+                "employer_redundancies_months": 12,
+            },
         },
     },
     {
@@ -903,10 +1097,14 @@ DEFAULT_RULES: list[dict[str, Any]] = [
         "parameters": {
             "paths": [
                 {"label": "Jobb- och utvecklingsgarantin", "conditions": {"job_guarantee": True}},
-                {"label": "20 år eller äldre med minst 200 ersättningsdagar i jobbgarantin för ungdomar",
-                 "conditions": {"age_min": 20, "youth_guarantee_days_min": 200}},
-                {"label": "Nyanländ 20 år eller äldre (uppehållstillstånd inom 36 månader)",
-                 "conditions": {"age_min": 20, "residence_permit_within_months": 36}},
+                {
+                    "label": "20 år eller äldre med minst 200 ersättningsdagar i jobbgarantin för ungdomar",
+                    "conditions": {"age_min": 20, "youth_guarantee_days_min": 200},
+                },
+                {
+                    "label": "Nyanländ 20 år eller äldre (uppehållstillstånd inom 36 månader)",
+                    "conditions": {"age_min": 20, "residence_permit_within_months": 36},
+                },
             ],
             "limits": {"max_months_per_decision": 12, "max_total_months": 24, "new_placement_unemployed_months": 6},
         },
@@ -923,8 +1121,14 @@ DEFAULT_RULES: list[dict[str, Any]] = [
         ),
         "parameters": {
             "paths": [{"label": "15–24 år", "conditions": {"age_min": 15, "age_max": 24}}],
-            "limits": {"min_extent_percent": 75, "min_employment_months": 6, "max_support_months": 12,
-                       "experienced_unemployed_days": 90, "experienced_window_months": 4, "union_comment_required": True},
+            "limits": {
+                "min_extent_percent": 75,
+                "min_employment_months": 6,
+                "max_support_months": 12,
+                "experienced_unemployed_days": 90,
+                "experienced_window_months": 4,
+                "union_comment_required": True,
+            },
         },
     },
     {
@@ -932,14 +1136,18 @@ DEFAULT_RULES: list[dict[str, Any]] = [
         "version": 1,
         "valid_from": "2018-01-01",
         "source": "Förordning (2017:462) om särskilda insatser för personer med funktionsnedsättning som medför nedsatt "
-                  "arbetsförmåga – standardvärden enligt DOMAIN §18",
+        "arbetsförmåga – standardvärden enligt DOMAIN §18",
         "source_text": (
             "Funktionsnedsättning som medför nedsatt arbetsförmåga, inskriven på Arbetsförmedlingen; samråd med den lokala "
             "arbetstagarorganisationen. Längsta sammanlagda tid ska kontrolleras mot förordningen."
         ),
         "parameters": {
-            "paths": [{"label": "Dokumenterad funktionsnedsättning med nedsatt arbetsförmåga",
-                       "conditions": {"registered_at_af": True, "disability_documented": True}}],
+            "paths": [
+                {
+                    "label": "Dokumenterad funktionsnedsättning med nedsatt arbetsförmåga",
+                    "conditions": {"registered_at_af": True, "disability_documented": True},
+                }
+            ],
             "limits": {"union_consultation_required": True, "max_total_months": None},
         },
     },

@@ -226,7 +226,10 @@ def cases_by_month(year: int) -> list[CaseReportRow]:
     for g in grouped:
         key = (g["month"], g["participation__unit_id"], g["subsidy_type"])
         row = rows.setdefault(
-            key, CaseReportRow(g["month"], g["participation__unit_id"], names.get(g["participation__unit_id"], ""), g["subsidy_type"], {})
+            key,
+            CaseReportRow(
+                g["month"], g["participation__unit_id"], names.get(g["participation__unit_id"], ""), g["subsidy_type"], {}
+            ),
         )
         row.counts[g["status"]] = row.counts.get(g["status"], 0) + g["n"]
     return sorted(rows.values(), key=lambda r: (r.month, r.unit_name, r.subsidy_type))

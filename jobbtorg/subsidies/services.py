@@ -75,7 +75,9 @@ def _what(case_id: int | None, what: str) -> str:
     return f"stödärende {case_id or '-'}: {what}"
 
 
-def authorise(user: User, actor: Actor, participation: Participation | None, what: str, action: str = Action.CHANGE) -> Participation:
+def authorise(
+    user: User, actor: Actor, participation: Participation | None, what: str, action: str = Action.CHANGE
+) -> Participation:
     """Relation to the person and the right to act on the unit's cases; refusals are logged."""
     if participation is None:
         record(actor, action, what, None, allowed=False)
@@ -123,7 +125,9 @@ def _facts(case: SubsidyCase, **changes: Any) -> rules.CaseFacts:
     return rules.CaseFacts(**values)
 
 
-def _supervisor(employer: Employer, contact_id: int | None, name: str, phone: str, email: str) -> tuple[EmployerContact | None, str, str, str]:
+def _supervisor(
+    employer: Employer, contact_id: int | None, name: str, phone: str, email: str
+) -> tuple[EmployerContact | None, str, str, str]:
     """A chosen contact person fills the supervisor's details that were left empty."""
     if not contact_id:
         return None, name.strip(), phone.strip(), email.strip()
@@ -218,9 +222,13 @@ def create_case(
         if case.route == Route.LOCAL_OFFICE:
             text += " " + _("Skyddad identitet: handläggs av Arbetsförmedlingens lokalkontor, inte digitalt.")
         timeline.append(
-            kind="subsidy_case_created", text=text, author=user, participation=participation, occurred_on=notified_on,
+            kind="subsidy_case_created",
+            text=text,
+            author=user,
+            participation=participation,
+            occurred_on=notified_on,
             data={"subsidy_case": case.pk, "subsidy_type": subsidy_type, "route": case.route},
-        )  # fmt: skip
+        )
         _audit(actor, case, "skapat", Action.CREATE)
     return case
 
@@ -258,9 +266,14 @@ def _sync_intro_decision(case: SubsidyCase) -> None:
     rule = rules.STEP_RULES[StepKind.INTRO_DECISION]
     if step is None:
         SubsidyStep.objects.create(
-            case=case, kind=StepKind.INTRO_DECISION, seq=rule.seq, responsible=rule.responsible,
-            status=StepStatus.OPEN, opened_on=case.notified_on, due_on=due,
-        )  # fmt: skip
+            case=case,
+            kind=StepKind.INTRO_DECISION,
+            seq=rule.seq,
+            responsible=rule.responsible,
+            status=StepStatus.OPEN,
+            opened_on=case.notified_on,
+            due_on=due,
+        )
     else:
         step.status, step.due_on = StepStatus.OPEN, due
         step.save(update_fields=["status", "due_on", "updated_at"])
@@ -285,7 +298,9 @@ def update_case(
     case = _authorised_case(user, actor, case_id, "ändra")
     if not case.is_open:
         _raise({"non_field_errors": [rules.transition_error(case.status, CaseStatus.GRANTED) or ""]})
-    contact, name, phone, email = _supervisor(case.employer, supervisor_contact_id, supervisor_name, supervisor_phone, supervisor_email)
+    contact, name, phone, email = _supervisor(
+        case.employer, supervisor_contact_id, supervisor_name, supervisor_phone, supervisor_email
+    )
     facts = _facts(
         case,
         notification_text=notification_text,
@@ -306,9 +321,12 @@ def update_case(
         _lock(case, version, [*CASE_FIELDS, "route"])
         _sync_intro_decision(case)
         timeline.append(
-            kind="subsidy_case_changed", text=_("Uppgifterna i ärendet om %(type)s ändrades.") % {"type": case.get_subsidy_type_display()},
-            author=user, participation=case.participation, data={"subsidy_case": case.pk},
-        )  # fmt: skip
+            kind="subsidy_case_changed",
+            text=_("Uppgifterna i ärendet om %(type)s ändrades.") % {"type": case.get_subsidy_type_display()},
+            author=user,
+            participation=case.participation,
+            data={"subsidy_case": case.pk},
+        )
         _audit(actor, case, "ändrat")
     return case
 
@@ -338,17 +356,25 @@ def record_decision(
         warnings = case_warnings(case)
         timeline.append(
             kind="subsidy_decision_recorded",
-            text=_("Arbetsförmedlingen beviljade %(type)s %(date)s för %(start)s–%(end)s.") % {
-                "type": case.get_subsidy_type_display(), "date": decision_on.isoformat(),  # type: ignore[union-attr]
-                "start": period_from.isoformat(), "end": period_to.isoformat()},  # type: ignore[union-attr]
-            author=user, participation=case.participation, occurred_on=decision_on,
+            text=_("Arbetsförmedlingen beviljade %(type)s %(date)s för %(start)s–%(end)s.")
+            % {
+                "type": case.get_subsidy_type_display(),
+                "date": decision_on.isoformat(),  # type: ignore[union-attr]
+                "start": period_from.isoformat(),
+                "end": period_to.isoformat(),
+            },  # type: ignore[union-attr]
+            author=user,
+            participation=case.participation,
+            occurred_on=decision_on,
             data={"subsidy_case": case.pk, "warnings": warnings},
-        )  # fmt: skip
+        )
         _audit(actor, case, "beslut registrerat")
     return case, warnings
 
 
-def _grant(case: SubsidyCase, version: int | None, decision_on: datetime.date, period_from: datetime.date, period_to: datetime.date) -> None:
+def _grant(
+    case: SubsidyCase, version: int | None, decision_on: datetime.date, period_from: datetime.date, period_to: datetime.date
+) -> None:
     case.decision_on, case.period_from, case.period_to = decision_on, period_from, period_to
     case.status = CaseStatus.GRANTED
     _lock(case, version, ["decision_on", "period_from", "period_to", "status"])
@@ -397,7 +423,9 @@ def close_without_grant(
     elif on > today:
         rules._add(errors, "on", _("Datumet kan inte vara i framtiden."))
     elif on < case.notified_on:
-        rules._add(errors, "on", _("Datumet kan inte vara före intresseanmälan (%(date)s).") % {"date": case.notified_on.isoformat()})
+        rules._add(
+            errors, "on", _("Datumet kan inte vara före intresseanmälan (%(date)s).") % {"date": case.notified_on.isoformat()}
+        )
     if not reason.strip():
         rules._add(errors, "reason", _("Ange orsak."))
     _raise(errors)
@@ -405,10 +433,14 @@ def close_without_grant(
     with transaction.atomic():
         _end(case, version, target, on, reason)
         timeline.append(
-            kind=f"subsidy_case_{target}", text=_("Ärendet om %(type)s: %(status)s. %(reason)s") % {
-                "type": case.get_subsidy_type_display(), "status": CaseStatus(target).label, "reason": reason.strip()},
-            author=user, participation=case.participation, occurred_on=on, data={"subsidy_case": case.pk},
-        )  # fmt: skip
+            kind=f"subsidy_case_{target}",
+            text=_("Ärendet om %(type)s: %(status)s. %(reason)s")
+            % {"type": case.get_subsidy_type_display(), "status": CaseStatus(target).label, "reason": reason.strip()},
+            author=user,
+            participation=case.participation,
+            occurred_on=on,
+            data={"subsidy_case": case.pk},
+        )
         _audit(actor, case, CaseStatus(target).label)
     return case
 
@@ -440,30 +472,52 @@ def terminate_early(
         _lock(case, version, ["status", "ended_on", "end_reason"])
         if case.subsidy_type == SubsidyType.LONEBIDRAG:
             # AF's follow-ups after the end fall away; the coach follows up until 3 months after the end.
-            case.steps.filter(kind__in=[StepKind.LB_7_AF_FOLLOWUP, StepKind.LB_7_EXTENSION], status=StepStatus.OPEN,
-                              due_on__gt=terminated_on).update(status=StepStatus.CANCELLED, updated_at=timezone.now())
+            case.steps.filter(
+                kind__in=[StepKind.LB_7_AF_FOLLOWUP, StepKind.LB_7_EXTENSION], status=StepStatus.OPEN, due_on__gt=terminated_on
+            ).update(status=StepStatus.CANCELLED, updated_at=timezone.now())
             case.steps.filter(kind=StepKind.LB_7_COACH_FOLLOWUP, status=StepStatus.OPEN).update(
-                due_on=rules.step_due(StepKind.LB_7_COACH_FOLLOWUP, terminated_on), updated_at=timezone.now())
+                due_on=rules.step_due(StepKind.LB_7_COACH_FOLLOWUP, terminated_on), updated_at=timezone.now()
+            )
         rule = rules.STEP_RULES[StepKind.AF_TERMINATION_REPORT]
         SubsidyStep.objects.create(
-            case=case, kind=StepKind.AF_TERMINATION_REPORT, seq=rule.seq, responsible=rule.responsible,
-            status=StepStatus.OPEN, opened_on=today, due_on=rule.due(today),
+            case=case,
+            kind=StepKind.AF_TERMINATION_REPORT,
+            seq=rule.seq,
+            responsible=rule.responsible,
+            status=StepStatus.OPEN,
+            opened_on=today,
+            due_on=rule.due(today),
             data={"terminated_on": terminated_on.isoformat(), "phone": rules.AF_EMPLOYER_LINE},
-        )  # fmt: skip
+        )
         timeline.append(
             kind="subsidy_terminated_early",
-            text=_("%(type)s avbröts i förtid %(date)s: %(reason)s. Avbrottet ska anmälas till Arbetsförmedlingens "
-                   "arbetsgivarlinje %(phone)s.") % {
-                "type": case.get_subsidy_type_display(), "date": terminated_on.isoformat(), "reason": reason.strip(),
-                "phone": rules.AF_EMPLOYER_LINE},
-            author=user, participation=case.participation, occurred_on=terminated_on, data={"subsidy_case": case.pk},
-        )  # fmt: skip
+            text=_(
+                "%(type)s avbröts i förtid %(date)s: %(reason)s. Avbrottet ska anmälas till Arbetsförmedlingens "
+                "arbetsgivarlinje %(phone)s."
+            )
+            % {
+                "type": case.get_subsidy_type_display(),
+                "date": terminated_on.isoformat(),
+                "reason": reason.strip(),
+                "phone": rules.AF_EMPLOYER_LINE,
+            },
+            author=user,
+            participation=case.participation,
+            occurred_on=terminated_on,
+            data={"subsidy_case": case.pk},
+        )
         _audit(actor, case, "avbrott i förtid")
     return case
 
 
 def end_case(
-    user: User, actor: Actor, case_id: int, *, version: int | None, ended_on: datetime.date | None, today: datetime.date | None = None
+    user: User,
+    actor: Actor,
+    case_id: int,
+    *,
+    version: int | None,
+    ended_on: datetime.date | None,
+    today: datetime.date | None = None,
 ) -> SubsidyCase:
     """The decision period ran to its end."""
     today = today or timezone.localdate()
@@ -475,18 +529,26 @@ def end_case(
     elif ended_on > today:
         rules._add(errors, "ended_on", _("Datumet kan inte vara i framtiden."))
     elif case.period_to and ended_on < case.period_to:
-        rules._add(errors, "ended_on", _("Beslutet gäller till %(date)s. Slutar stödet tidigare är det ett avbrott i förtid.")
-                   % {"date": case.period_to.isoformat()})
+        rules._add(
+            errors,
+            "ended_on",
+            _("Beslutet gäller till %(date)s. Slutar stödet tidigare är det ett avbrott i förtid.")
+            % {"date": case.period_to.isoformat()},
+        )
     _raise(errors)
     assert ended_on is not None
     with transaction.atomic():
         case.status, case.ended_on = CaseStatus.ENDED, ended_on
         _lock(case, version, ["status", "ended_on"])
         timeline.append(
-            kind="subsidy_case_ended", text=_("%(type)s avslutades %(date)s enligt beslutet.") % {
-                "type": case.get_subsidy_type_display(), "date": ended_on.isoformat()},
-            author=user, participation=case.participation, occurred_on=ended_on, data={"subsidy_case": case.pk},
-        )  # fmt: skip
+            kind="subsidy_case_ended",
+            text=_("%(type)s avslutades %(date)s enligt beslutet.")
+            % {"type": case.get_subsidy_type_display(), "date": ended_on.isoformat()},
+            author=user,
+            participation=case.participation,
+            occurred_on=ended_on,
+            data={"subsidy_case": case.pk},
+        )
         _audit(actor, case, "avslutat")
     return case
 
@@ -567,14 +629,20 @@ def complete_step(
         step.note = note.strip()
         step.save(update_fields=["note", "updated_at"])
         timeline.append(
-            kind="subsidy_step_completed", text=text, author=user, participation=case.participation, occurred_on=done_on,
+            kind="subsidy_step_completed",
+            text=text,
+            author=user,
+            participation=case.participation,
+            occurred_on=done_on,
             data={"subsidy_case": case.pk, "step": step_kind.value, "outcome": step.outcome},
-        )  # fmt: skip
+        )
         _audit(actor, case, f"steg {step_kind.value}")
     return case, warnings
 
 
-def _mark_done(step: SubsidyStep, done_on: datetime.date, user: User, outcome: str = "", data: dict[str, Any] | None = None) -> None:
+def _mark_done(
+    step: SubsidyStep, done_on: datetime.date, user: User, outcome: str = "", data: dict[str, Any] | None = None
+) -> None:
     step.status, step.done_on, step.done_by, step.outcome = StepStatus.DONE, done_on, user, outcome
     if data:
         step.data = {**step.data, **data}
@@ -597,7 +665,9 @@ def _plain_step(case, steps, step, done_on, outcome, data, user, today, warnings
     return _("%(step)s: klart %(date)s.") % {"step": _label(case, step), "date": done_on.isoformat()}
 
 
-def _clock_start(case: SubsidyCase, steps: dict[str, SubsidyStep], kind: StepKind, previous_done: datetime.date) -> datetime.date | None:
+def _clock_start(
+    case: SubsidyCase, steps: dict[str, SubsidyStep], kind: StepKind, previous_done: datetime.date
+) -> datetime.date | None:
     """Which date starts a step's clock (the table in the rules module's docstring)."""
     if kind in (StepKind.LB_2_CALLBACK, StepKind.LB_2_ORDER):
         return case.notified_on
@@ -622,25 +692,42 @@ def _eligibility_step(case, steps, step, done_on, outcome, data, user, today, wa
         case.end_reason = str(rules.STEP_OUTCOMES[StepKind.LB_3_ELIGIBILITY][Eligibility3.NOT_ELIGIBLE])
         case.save(update_fields=["status", "ended_on", "end_reason"])
         _cancel_open_steps(case)
-        return _("Steg 3: personen uppfyller inte kraven för lönestöd (%(date)s). Arbetsgivare, arbetssökande och coach "
-                 "är meddelade.") % {"date": done_on.isoformat()}
+        return _(
+            "Steg 3: personen uppfyller inte kraven för lönestöd (%(date)s). Arbetsgivare, arbetssökande och coach är meddelade."
+        ) % {"date": done_on.isoformat()}
     if outcome == Eligibility3.OUTDATED:
         due = _date(data, "completion_due") or rules.step_due(StepKind.LB_3_COMPLETION, done_on)
         assert due is not None
         if due < done_on or due > rules.DATE_MAX:
-            _raise({"completion_due": [_("Ange ett datum för kompletteringen som är samma dag som eller efter %(date)s.")
-                                       % {"date": done_on.isoformat()}]})
+            _raise(
+                {
+                    "completion_due": [
+                        _("Ange ett datum för kompletteringen som är samma dag som eller efter %(date)s.")
+                        % {"date": done_on.isoformat()}
+                    ]
+                }
+            )
         # The step-3 clock pauses while the documentation is completed (rules docstring).
         step.paused_on = done_on
         step.data = {**step.data, "completions": [*step.data.get("completions", []), done_on.isoformat()]}
         step.save(update_fields=["paused_on", "data", "updated_at"])
         rule = rules.STEP_RULES[StepKind.LB_3_COMPLETION]
         SubsidyStep.objects.update_or_create(
-            case=case, kind=StepKind.LB_3_COMPLETION,
-            defaults={"seq": rule.seq, "responsible": rule.responsible, "status": StepStatus.OPEN, "opened_on": done_on,
-                      "due_on": due, "done_on": None, "done_by": None},
-        )  # fmt: skip
-        return _("Steg 3: underlaget är inaktuellt; Arbetsförmedlingen begär komplettering senast %(due)s.") % {"due": due.isoformat()}
+            case=case,
+            kind=StepKind.LB_3_COMPLETION,
+            defaults={
+                "seq": rule.seq,
+                "responsible": rule.responsible,
+                "status": StepStatus.OPEN,
+                "opened_on": done_on,
+                "due_on": due,
+                "done_on": None,
+                "done_by": None,
+            },
+        )
+        return _("Steg 3: underlaget är inaktuellt; Arbetsförmedlingen begär komplettering senast %(due)s.") % {
+            "due": due.isoformat()
+        }
     meeting_on = _date(data, "meeting_on")
     if meeting_on is None:
         _raise({"meeting_on": [_("Ange datum för mötet med arbetsgivaren.")]})
@@ -650,20 +737,31 @@ def _eligibility_step(case, steps, step, done_on, outcome, data, user, today, wa
     _mark_done(step, done_on, user, outcome, {"meeting_on": meeting_on.isoformat()})
     visit = steps[StepKind.LB_4_WORKPLACE_VISIT]
     _open_step(visit, done_on, done_on)
-    return _("Steg 3: personen uppfyller kraven för lönestöd; möte med arbetsgivaren bokat %(date)s.") % {"date": meeting_on.isoformat()}
+    return _("Steg 3: personen uppfyller kraven för lönestöd; möte med arbetsgivaren bokat %(date)s.") % {
+        "date": meeting_on.isoformat()
+    }
 
 
 def _completion_step(case, steps, step, done_on, outcome, data, user, today, warnings) -> str:  # type: ignore[no-untyped-def]
     eligibility = steps[StepKind.LB_3_ELIGIBILITY]
     if eligibility.paused_on and done_on < eligibility.paused_on:
-        _raise({"done_on": [_("Datumet kan inte vara före begäran om komplettering (%(date)s).") % {"date": eligibility.paused_on.isoformat()}]})
+        _raise(
+            {
+                "done_on": [
+                    _("Datumet kan inte vara före begäran om komplettering (%(date)s).")
+                    % {"date": eligibility.paused_on.isoformat()}
+                ]
+            }
+        )
     _mark_done(step, done_on, user)
     if eligibility.paused_on and eligibility.due_on:
         eligibility.due_on = rules.shift_for_pause(eligibility.due_on, eligibility.paused_on, done_on)
     eligibility.paused_on = None
     eligibility.save(update_fields=["due_on", "paused_on", "updated_at"])
     return _("Steg 3: underlaget är kompletterat %(date)s; utredningen fortsätter (senast %(due)s).") % {
-        "date": done_on.isoformat(), "due": eligibility.due_on.isoformat() if eligibility.due_on else "–"}
+        "date": done_on.isoformat(),
+        "due": eligibility.due_on.isoformat() if eligibility.due_on else "–",
+    }
 
 
 def _decision_step(case, steps, step, done_on, outcome, data, user, today, warnings) -> str:  # type: ignore[no-untyped-def]
@@ -688,7 +786,10 @@ def _decision_step(case, steps, step, done_on, outcome, data, user, today, warni
         _open_step(steps[kind], done_on, _clock_start(case, steps, kind, done_on))
     warnings.extend(case_warnings(case))
     return _("Steg 6: Arbetsförmedlingen beviljade lönebidrag %(date)s för %(start)s–%(end)s.") % {
-        "date": done_on.isoformat(), "start": period_from.isoformat(), "end": period_to.isoformat()}
+        "date": done_on.isoformat(),
+        "start": period_from.isoformat(),
+        "end": period_to.isoformat(),
+    }
 
 
 def _coach_followup_step(case, steps, step, done_on, outcome, data, user, today, warnings) -> str:  # type: ignore[no-untyped-def]
@@ -723,7 +824,11 @@ def rule_for(subsidy_type: str, on: datetime.date) -> rules.RuleVersion | None:
 
 
 def rule_version_errors(
-    subsidy_type: str, valid_from: datetime.date | None, valid_to: datetime.date | None, source: str, parameters: Any,
+    subsidy_type: str,
+    valid_from: datetime.date | None,
+    valid_to: datetime.date | None,
+    source: str,
+    parameters: Any,
     exclude_pk: int | None = None,
 ) -> rules.Errors:
     """What must hold for a new rule version: known type, ordered period, source, sound parameters, no overlap
@@ -747,8 +852,16 @@ def rule_version_errors(
     for other in QualificationRule.objects.filter(subsidy_type=subsidy_type).exclude(pk=exclude_pk):
         replaced = other.valid_to is None and other.valid_from < valid_from
         if not replaced and rules.periods_overlap(valid_from, valid_to, other.valid_from, other.valid_to):
-            rules._add(errors, "valid_from", _("Perioden överlappar version %(v)s (%(from)s–%(to)s).") % {
-                "v": other.version, "from": other.valid_from.isoformat(), "to": other.valid_to.isoformat() if other.valid_to else ""})
+            rules._add(
+                errors,
+                "valid_from",
+                _("Perioden överlappar version %(v)s (%(from)s–%(to)s).")
+                % {
+                    "v": other.version,
+                    "from": other.valid_from.isoformat(),
+                    "to": other.valid_to.isoformat() if other.valid_to else "",
+                },
+            )
     return errors
 
 
@@ -767,17 +880,23 @@ def add_rule_version(
     assert valid_from is not None
     with transaction.atomic():
         previous = list(
-            QualificationRule.objects.select_for_update().filter(subsidy_type=subsidy_type, valid_to__isnull=True,
-                                                                 valid_from__lt=valid_from)
-        )  # fmt: skip
+            QualificationRule.objects.select_for_update().filter(
+                subsidy_type=subsidy_type, valid_to__isnull=True, valid_from__lt=valid_from
+            )
+        )
         for rule in previous:
             rule.valid_to = valid_from - datetime.timedelta(days=1)
             rule.save(update_fields=["valid_to", "updated_at"])
         number = (QualificationRule.objects.filter(subsidy_type=subsidy_type).aggregate(n=Max("version"))["n"] or 0) + 1
         rule = QualificationRule.objects.create(
-            subsidy_type=subsidy_type, version=number, valid_from=valid_from, valid_to=valid_to,
-            source=source.strip(), source_text=source_text.strip(), parameters=parameters,
-        )  # fmt: skip
+            subsidy_type=subsidy_type,
+            version=number,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            source=source.strip(),
+            source_text=source_text.strip(),
+            parameters=parameters,
+        )
         if actor is not None:
             record(actor, Action.CREATE, f"kvalificeringsregel {subsidy_type} v{number}", None)
     return rule
@@ -845,8 +964,12 @@ def save_facts(
                 setattr(facts, name, value)
             facts.updated_at = timezone.now()
             save_versioned(facts, version, [*values, "updated_at"])
-        timeline.append(kind="eligibility_facts_changed", text=_("Uppgifter för kvalificering till anställningsstöd ändrades."),
-                        author=user, person=person)  # fmt: skip
+        timeline.append(
+            kind="eligibility_facts_changed",
+            text=_("Uppgifter för kvalificering till anställningsstöd ändrades."),
+            author=user,
+            person=person,
+        )
         record(actor, Action.CHANGE, what, person.pk, protected=person.is_protected)
     return facts
 
@@ -883,23 +1006,41 @@ def save_history(
                 row.save(update_fields=["kind", "recorded_by", "updated_at"])
                 changed += 1
         if changed:
-            timeline.append(kind="labour_market_history_changed",
-                            text=_("Arbetsmarknadshistoriken ändrades (%(n)s månader).") % {"n": changed},
-                            author=user, person=person)  # fmt: skip
+            timeline.append(
+                kind="labour_market_history_changed",
+                text=_("Arbetsmarknadshistoriken ändrades (%(n)s månader).") % {"n": changed},
+                author=user,
+                person=person,
+            )
         record(actor, Action.CHANGE, what, person.pk, protected=person.is_protected)
     return changed
 
 
-def disability_documentation(person: Person, on: datetime.date) -> str | None:
-    """Hook to the disability registration (issue 4 part 5): "valid", "expired", "missing", or None when
-    that module is not installed. Calls `disabilities.selectors.documentation_status(person, on_date)`."""
+def documentation_hook() -> tuple[Any, Any] | None:
+    """The disability registration's hooks (issue 4 part 5), when that module is installed:
+    (`disabilities.selectors.documentation_status(person, on_date)`, `disabilities.selectors.can_see(user, person)`)."""
     try:
-        from jobbtorg.disabilities import selectors as disability_selectors  # type: ignore[attr-defined]
+        from jobbtorg.disabilities import selectors as disability_selectors
     except ImportError:
         return None
     status_of = getattr(disability_selectors, "documentation_status", None)
     if status_of is None:
         return None
+    return status_of, getattr(disability_selectors, "can_see", None)
+
+
+HIDDEN = "hidden"
+
+
+def disability_documentation(person: Person, on: datetime.date, user: User | None = None) -> str | None:
+    """ "valid", "expired", "missing"; "hidden" when `user` lacks the health relation (only the person's
+    coach and OSA officer see disability data); None when the disability registration is not installed."""
+    hook = documentation_hook()
+    if hook is None:
+        return None
+    status_of, can_see = hook
+    if user is not None and can_see is not None and not can_see(user, person):
+        return HIDDEN
     return interpret_documentation(status_of(person, on))
 
 
@@ -923,7 +1064,7 @@ def interpret_documentation(result: Any) -> str | None:
     return "valid" if any(valid(i) for i in items) else "expired"
 
 
-def facts_for(person: Person, on: datetime.date) -> rules.Facts:
+def facts_for(person: Person, on: datetime.date, user: User | None = None) -> rules.Facts:
     stored = EligibilityFacts.objects.filter(person=person).first()
     months = {m.month: m.kind for m in LabourMarketMonth.objects.filter(person=person)}
     registered = stored.registered_at_af if stored else None
@@ -941,7 +1082,7 @@ def facts_for(person: Person, on: datetime.date) -> rules.Facts:
         residence_permit_on=stored.residence_permit_on if stored else None,
         youth_guarantee_days=stored.youth_guarantee_days if stored else None,
         months=months,
-        disability_documentation=disability_documentation(person, on),
+        disability_documentation=disability_documentation(person, on, user),
     )
 
 
@@ -957,4 +1098,4 @@ def evaluate_for(
         raise DomainError({"on": [_("Ange ett datum mellan år 2000 och 2100.")]})
     person = _person_for_facts(user, actor, person_id, what, Action.READ)
     record(actor, Action.READ, what, person.pk, protected=person.is_protected)
-    return rules.evaluate(rule_for(subsidy_type, on), subsidy_type, facts_for(person, on), on)
+    return rules.evaluate(rule_for(subsidy_type, on), subsidy_type, facts_for(person, on, user), on)

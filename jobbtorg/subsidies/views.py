@@ -72,11 +72,20 @@ def index(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     log_listed(_actor(request), "stödärenden: lista", [c.participation.person for c in rows])
-    return render(request, "subsidies/index.html", {
-        "page": page, "rows": rows, "status": status, "kind": kind, "statuses": CaseStatus.choices,
-        "kinds": SubsidyType.choices, "may_board": selectors.may_see_board(request.user),
-        "query": _query_without_page(request),
-    })  # fmt: skip
+    return render(
+        request,
+        "subsidies/index.html",
+        {
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "kind": kind,
+            "statuses": CaseStatus.choices,
+            "kinds": SubsidyType.choices,
+            "may_board": selectors.may_see_board(request.user),
+            "query": _query_without_page(request),
+        },
+    )
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -93,7 +102,9 @@ def new(request: HttpRequest, participation_id: int) -> HttpResponse:
     if participation is None:
         raise Http404
     try:
-        person, _decision = open_person(request.user, _actor(request), participation.person_id, f"deltagande {participation_id}: nytt stödärende")
+        person, _decision = open_person(
+            request.user, _actor(request), participation.person_id, f"deltagande {participation_id}: nytt stödärende"
+        )
     except AccessDenied as exc:
         raise Http404 from exc
     if not rules.may_act(request.user.role, request.user.jobbtorg_unit_id, participation.unit_id):
@@ -105,13 +116,20 @@ def new(request: HttpRequest, participation_id: int) -> HttpResponse:
             d = form.cleaned_data
             try:
                 case = services.create_case(
-                    request.user, _actor(request), participation_id=participation.pk, subsidy_type=d["subsidy_type"],
-                    employer_id=d["employer"].pk, notified_on=d["notified_on"], notification_text=d["notification_text"],
+                    request.user,
+                    _actor(request),
+                    participation_id=participation.pk,
+                    subsidy_type=d["subsidy_type"],
+                    employer_id=d["employer"].pk,
+                    notified_on=d["notified_on"],
+                    notification_text=d["notification_text"],
                     preceded_by_practice=d["preceded_by_practice"],
                     supervisor_contact_id=d["supervisor_contact"].pk if d["supervisor_contact"] else None,
-                    supervisor_name=d["supervisor_name"], supervisor_phone=d["supervisor_phone"],
-                    supervisor_email=d["supervisor_email"], planned_start=d["planned_start"],
-                )  # fmt: skip
+                    supervisor_name=d["supervisor_name"],
+                    supervisor_phone=d["supervisor_phone"],
+                    supervisor_email=d["supervisor_email"],
+                    planned_start=d["planned_start"],
+                )
             except DomainError as exc:
                 form.add_domain_error(exc)
             else:
@@ -137,38 +155,57 @@ def _step_rows(case: SubsidyCase, today: datetime.date, bound: dict[str, Any]) -
         form = None
         if step.status == StepStatus.OPEN and step.kind != rules.StepKind.INTRO_DECISION:
             form = bound.get(f"step-{step.kind}") or forms.StepForm(kind=step.kind, initial={"version": case.version})
-        rows.append({
-            "step": step, "rule": rule, "label": rule.label_for(case.route), "state": state, "form": form,
-            "state_label": STATE_LABELS[state],
-            "days_late": (today - step.due_on).days if state == "overdue" and step.due_on else None,
-            "outcome_label": rules.STEP_OUTCOMES.get(step.kind, {}).get(step.outcome, ""),
-        })  # fmt: skip
+        rows.append(
+            {
+                "step": step,
+                "rule": rule,
+                "label": rule.label_for(case.route),
+                "state": state,
+                "form": form,
+                "state_label": STATE_LABELS[state],
+                "days_late": (today - step.due_on).days if state == "overdue" and step.due_on else None,
+                "outcome_label": rules.STEP_OUTCOMES.get(step.kind, {}).get(step.outcome, ""),
+            }
+        )
     return rows
 
 
 L = gettext_lazy
 STATE_LABELS = {
-    "waiting": L("Väntar"), "open": L("Pågår"), "paused": L("Pausat – väntar på komplettering"), "overdue": L("Försenat"),
-    "done": L("Klart"), "cancelled": L("Utgår"),
-}  # fmt: skip
+    "waiting": L("Väntar"),
+    "open": L("Pågår"),
+    "paused": L("Pausat – väntar på komplettering"),
+    "overdue": L("Försenat"),
+    "done": L("Klart"),
+    "cancelled": L("Utgår"),
+}
 
 
-def _detail(request: HttpRequest, case: SubsidyCase, bound: dict[str, Any] | None = None, status: int = 200,
-            conflict: str | None = None) -> HttpResponse:  # fmt: skip
+def _detail(
+    request: HttpRequest, case: SubsidyCase, bound: dict[str, Any] | None = None, status: int = 200, conflict: str | None = None
+) -> HttpResponse:
     bound = bound or {}
     today = timezone.localdate()
     initial = {"version": case.version}
     page_forms = {
-        "edit": forms.EditCaseForm(initial={
-            **initial, "preceded_by_practice": case.preceded_by_practice, "notification_text": case.notification_text,
-            "planned_start": case.planned_start, "supervisor_contact": case.supervisor_contact_id,
-            "supervisor_name": case.supervisor_name, "supervisor_phone": case.supervisor_phone,
-            "supervisor_email": case.supervisor_email}, prefix="edit"),
+        "edit": forms.EditCaseForm(
+            initial={
+                **initial,
+                "preceded_by_practice": case.preceded_by_practice,
+                "notification_text": case.notification_text,
+                "planned_start": case.planned_start,
+                "supervisor_contact": case.supervisor_contact_id,
+                "supervisor_name": case.supervisor_name,
+                "supervisor_phone": case.supervisor_phone,
+                "supervisor_email": case.supervisor_email,
+            },
+            prefix="edit",
+        ),
         "decision": forms.DecisionForm(initial={**initial, "period_from": case.planned_start}, prefix="decision"),
         "close": forms.CloseForm(initial=initial, prefix="close"),
         "terminate": forms.TerminateForm(initial=initial, prefix="terminate"),
         "end": forms.EndForm(initial={**initial, "ended_on": case.period_to}, prefix="end"),
-    }  # fmt: skip
+    }
     page_forms.update({k: v for k, v in bound.items() if not k.startswith("step-")})
     may_act = rules.may_act(request.user.role, request.user.jobbtorg_unit_id, case.participation.unit_id)
     steps = _step_rows(case, today, bound)
@@ -177,10 +214,12 @@ def _detail(request: HttpRequest, case: SubsidyCase, bound: dict[str, Any] | Non
         "person": case.participation.person,
         "steps": steps,
         "warnings": services.case_warnings(case),
-        "documentation": services.disability_documentation(case.participation.person, today)
-        if case.subsidy_type == SubsidyType.LONEBIDRAG else None,
+        "documentation": services.disability_documentation(case.participation.person, today, request.user)
+        if case.subsidy_type == SubsidyType.LONEBIDRAG
+        else None,
         "intro_latest": rules.intro_decision_latest(case.planned_start)
-        if case.subsidy_type == SubsidyType.INTRODUKTIONSJOBB and case.planned_start else None,
+        if case.subsidy_type == SubsidyType.INTRODUKTIONSJOBB and case.planned_start
+        else None,
         "forms": page_forms,
         "may_act": may_act,
         "is_lonebidrag": case.subsidy_type == SubsidyType.LONEBIDRAG,
@@ -225,48 +264,95 @@ def _action(
 @require_POST
 def edit(request: HttpRequest, case_id: int) -> HttpResponse:
     form = forms.EditCaseForm(request.POST, prefix="edit")
-    return _action(request, case_id, "edit", form, lambda d: services.update_case(
-        request.user, _actor(request), case_id, version=d["version"], notification_text=d["notification_text"],
-        preceded_by_practice=d["preceded_by_practice"],
-        supervisor_contact_id=d["supervisor_contact"].pk if d["supervisor_contact"] else None,
-        supervisor_name=d["supervisor_name"], supervisor_phone=d["supervisor_phone"], supervisor_email=d["supervisor_email"],
-        planned_start=d["planned_start"]), _("Ärendet är sparat."))  # fmt: skip
+    return _action(
+        request,
+        case_id,
+        "edit",
+        form,
+        lambda d: services.update_case(
+            request.user,
+            _actor(request),
+            case_id,
+            version=d["version"],
+            notification_text=d["notification_text"],
+            preceded_by_practice=d["preceded_by_practice"],
+            supervisor_contact_id=d["supervisor_contact"].pk if d["supervisor_contact"] else None,
+            supervisor_name=d["supervisor_name"],
+            supervisor_phone=d["supervisor_phone"],
+            supervisor_email=d["supervisor_email"],
+            planned_start=d["planned_start"],
+        ),
+        _("Ärendet är sparat."),
+    )
 
 
 @login_required
 @require_POST
 def decision(request: HttpRequest, case_id: int) -> HttpResponse:
     form = forms.DecisionForm(request.POST, prefix="decision")
-    return _action(request, case_id, "decision", form, lambda d: services.record_decision(
-        request.user, _actor(request), case_id, version=d["version"], decision_on=d["decision_on"],
-        period_from=d["period_from"], period_to=d["period_to"]), _("Beslutet är registrerat."))  # fmt: skip
+    return _action(
+        request,
+        case_id,
+        "decision",
+        form,
+        lambda d: services.record_decision(
+            request.user,
+            _actor(request),
+            case_id,
+            version=d["version"],
+            decision_on=d["decision_on"],
+            period_from=d["period_from"],
+            period_to=d["period_to"],
+        ),
+        _("Beslutet är registrerat."),
+    )
 
 
 @login_required
 @require_POST
 def close(request: HttpRequest, case_id: int) -> HttpResponse:
     form = forms.CloseForm(request.POST, prefix="close")
-    return _action(request, case_id, "close", form, lambda d: services.close_without_grant(
-        request.user, _actor(request), case_id, version=d["version"], target=d["target"], on=d["on"], reason=d["reason"]),
-        _("Ärendet är avslutat."))  # fmt: skip
+    return _action(
+        request,
+        case_id,
+        "close",
+        form,
+        lambda d: services.close_without_grant(
+            request.user, _actor(request), case_id, version=d["version"], target=d["target"], on=d["on"], reason=d["reason"]
+        ),
+        _("Ärendet är avslutat."),
+    )
 
 
 @login_required
 @require_POST
 def terminate(request: HttpRequest, case_id: int) -> HttpResponse:
     form = forms.TerminateForm(request.POST, prefix="terminate")
-    return _action(request, case_id, "terminate", form, lambda d: services.terminate_early(
-        request.user, _actor(request), case_id, version=d["version"], terminated_on=d["terminated_on"], reason=d["reason"]),
+    return _action(
+        request,
+        case_id,
+        "terminate",
+        form,
+        lambda d: services.terminate_early(
+            request.user, _actor(request), case_id, version=d["version"], terminated_on=d["terminated_on"], reason=d["reason"]
+        ),
         _("Avbrottet är registrerat. Anmäl det till Arbetsförmedlingens arbetsgivarlinje %(phone)s.")
-        % {"phone": rules.AF_EMPLOYER_LINE})  # fmt: skip
+        % {"phone": rules.AF_EMPLOYER_LINE},
+    )
 
 
 @login_required
 @require_POST
 def end(request: HttpRequest, case_id: int) -> HttpResponse:
     form = forms.EndForm(request.POST, prefix="end")
-    return _action(request, case_id, "end", form, lambda d: services.end_case(
-        request.user, _actor(request), case_id, version=d["version"], ended_on=d["ended_on"]), _("Ärendet är avslutat."))  # fmt: skip
+    return _action(
+        request,
+        case_id,
+        "end",
+        form,
+        lambda d: services.end_case(request.user, _actor(request), case_id, version=d["version"], ended_on=d["ended_on"]),
+        _("Ärendet är avslutat."),
+    )
 
 
 @login_required
@@ -275,9 +361,24 @@ def step(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
     if kind not in rules.StepKind.__members__.values():
         raise Http404
     form = forms.StepForm(request.POST, kind=kind)
-    return _action(request, case_id, f"step-{kind}", form, lambda d: services.complete_step(
-        request.user, _actor(request), case_id, version=d["version"], kind=kind, done_on=d["done_on"],
-        outcome=d.get("outcome", ""), note=d.get("note", ""), data=form.service_data()), _("Steget är registrerat."))  # fmt: skip
+    return _action(
+        request,
+        case_id,
+        f"step-{kind}",
+        form,
+        lambda d: services.complete_step(
+            request.user,
+            _actor(request),
+            case_id,
+            version=d["version"],
+            kind=kind,
+            done_on=d["done_on"],
+            outcome=d.get("outcome", ""),
+            note=d.get("note", ""),
+            data=form.service_data(),
+        ),
+        _("Steget är registrerat."),
+    )
 
 
 # --- eligibility facts and evaluation per person ---------------------------------------------------------
@@ -298,12 +399,18 @@ def eligibility(request: HttpRequest, person_id: int) -> HttpResponse:
     stored = services.facts_of(person)
     months = rules.month_choices(today, 24)
     kinds = {m.month: m.kind for m in person.labour_market_months.filter(month__in=months)}  # type: ignore[attr-defined]
-    facts_form = forms.FactsForm(initial={
-        "version": stored.version if stored.pk else 0,
-        **{n: forms.tri_initial(getattr(stored, n)) for n in ("registered_at_af", "establishment_programme",
-                                                                "job_guarantee", "newly_arrived")},
-        "residence_permit_on": stored.residence_permit_on, "youth_guarantee_days": stored.youth_guarantee_days,
-    }, prefix="facts")  # fmt: skip
+    facts_form = forms.FactsForm(
+        initial={
+            "version": stored.version if stored.pk else 0,
+            **{
+                n: forms.tri_initial(getattr(stored, n))
+                for n in ("registered_at_af", "establishment_programme", "job_guarantee", "newly_arrived")
+            },
+            "residence_permit_on": stored.residence_permit_on,
+            "youth_guarantee_days": stored.youth_guarantee_days,
+        },
+        prefix="facts",
+    )
     history_form = forms.HistoryForm(months=months, initial_kinds=kinds, prefix="history")
     status = 200
     if request.method == "POST":
@@ -314,12 +421,17 @@ def eligibility(request: HttpRequest, person_id: int) -> HttpResponse:
                 if facts_form.is_valid():
                     d = facts_form.cleaned_data
                     services.save_facts(
-                        request.user, _actor(request), person.pk, version=d.get("version") or None,
+                        request.user,
+                        _actor(request),
+                        person.pk,
+                        version=d.get("version") or None,
                         registered_at_af=forms.tri(d["registered_at_af"]),
                         establishment_programme=forms.tri(d["establishment_programme"]),
-                        job_guarantee=forms.tri(d["job_guarantee"]), newly_arrived=forms.tri(d["newly_arrived"]),
-                        residence_permit_on=d["residence_permit_on"], youth_guarantee_days=d["youth_guarantee_days"],
-                    )  # fmt: skip
+                        job_guarantee=forms.tri(d["job_guarantee"]),
+                        newly_arrived=forms.tri(d["newly_arrived"]),
+                        residence_permit_on=d["residence_permit_on"],
+                        youth_guarantee_days=d["youth_guarantee_days"],
+                    )
                     messages.success(request, _("Uppgifterna är sparade."))
                     return redirect("subsidies:eligibility", person.pk)
             elif section == "history":
@@ -346,10 +458,19 @@ def eligibility(request: HttpRequest, person_id: int) -> HttpResponse:
         except DomainError as exc:
             evaluate_form.add_error(None, exc.messages[0])
             break
-    return render(request, "subsidies/eligibility.html", {
-        "person": person, "facts_form": facts_form, "history_form": history_form, "evaluate_form": evaluate_form,
-        "evaluations": evaluations, "on": on,
-    }, status=status)  # fmt: skip
+    return render(
+        request,
+        "subsidies/eligibility.html",
+        {
+            "person": person,
+            "facts_form": facts_form,
+            "history_form": history_form,
+            "evaluate_form": evaluate_form,
+            "evaluations": evaluations,
+            "on": on,
+        },
+        status=status,
+    )
 
 
 # --- the city-wide lönebidrag board --------------------------------------------------------------------------
@@ -367,10 +488,16 @@ def board(request: HttpRequest) -> HttpResponse:
     _require_board(request)
     today = timezone.localdate()
     rows = selectors.board(today)
-    return render(request, "subsidies/board.html", {
-        "rows": rows, "totals": selectors.board_totals(rows), "today": today,
-        "may_list": selectors.may_list_from_board(request.user),
-    })  # fmt: skip
+    return render(
+        request,
+        "subsidies/board.html",
+        {
+            "rows": rows,
+            "totals": selectors.board_totals(rows),
+            "today": today,
+            "may_list": selectors.may_list_from_board(request.user),
+        },
+    )
 
 
 @login_required
@@ -395,11 +522,19 @@ def board_list(request: HttpRequest) -> HttpResponse:
         s.days_late = (today - s.due_on).days if s.due_on and s.due_on < today else None  # type: ignore[attr-defined]
     log_listed(_actor(request), "lönebidrag tavla: lista", [s.case.participation.person for s in rows])
     unit = JobbtorgUnit.objects.filter(pk=unit_id).first() if unit_id else None
-    return render(request, "subsidies/board_list.html", {
-        "page": page, "rows": rows, "today": today, "unit": unit,
-        "rule": rules.STEP_RULES[rules.StepKind(kind)] if kind else None, "overdue_only": overdue_only,
-        "query": _query_without_page(request),
-    })  # fmt: skip
+    return render(
+        request,
+        "subsidies/board_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "today": today,
+            "unit": unit,
+            "rule": rules.STEP_RULES[rules.StepKind(kind)] if kind else None,
+            "overdue_only": overdue_only,
+            "query": _query_without_page(request),
+        },
+    )
 
 
 # --- reports ------------------------------------------------------------------------------------------------
@@ -420,10 +555,18 @@ def report(request: HttpRequest) -> HttpResponse:
     _require_board(request)
     today = timezone.localdate()
     year = _year(request, today)
-    return render(request, "subsidies/reports.html", {
-        "year": year, "years": selectors.report_years(today), "case_rows": selectors.cases_by_month(year),
-        "statuses": list(CaseStatus), "overdue_rows": [r for r in selectors.board(today) if r.overdue], "today": today,
-    })  # fmt: skip
+    return render(
+        request,
+        "subsidies/reports.html",
+        {
+            "year": year,
+            "years": selectors.report_years(today),
+            "case_rows": selectors.cases_by_month(year),
+            "statuses": list(CaseStatus),
+            "overdue_rows": [r for r in selectors.board(today) if r.overdue],
+            "today": today,
+        },
+    )
 
 
 def _download(content: bytes, filename: str) -> HttpResponse:

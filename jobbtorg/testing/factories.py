@@ -428,7 +428,8 @@ class SubsidyCaseFactory(factory.django.DjangoModelFactory):
         )
         lonebidrag = factory.Trait(subsidy_type="lonebidrag")
         lonebidrag_overdue = factory.Trait(
-            subsidy_type="lonebidrag", notified_on=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=13))
+            subsidy_type="lonebidrag",
+            notified_on=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=13)),
         )
         granted = factory.Trait(
             status="granted",

@@ -11,13 +11,17 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from jobbtorg.access.policy import visible_persons
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.activities.models import Activity
 from jobbtorg.core import personnummer
+from jobbtorg.deadlines import selectors as deadline_selectors
+from jobbtorg.deadlines import services as deadline_services
+from jobbtorg.deadlines.models import Deadline
+from jobbtorg.deadlines.rules import RULES, Kind
 from jobbtorg.organisation.models import District, JobbtorgUnit
 from jobbtorg.participations.models import OPEN_STATUSES, Participation, Status
 from jobbtorg.people.models import Person
@@ -235,3 +239,84 @@ def search_persons(user: User, query: SearchQuery) -> QuerySet[Person]:
     else:
         return Person.objects.none()
     return qs.select_related("home_district").order_by("last_name", "first_name", "pk")
+
+
+# --- Deadlines on the start pages (issue 3 part 9) ---------------------------------------------
+
+# How many deadline rows the coach's "today" list shows; the rest are counted.
+DEADLINE_ROWS = 50
+
+STATE_ORDER = {"overdue": 0, "due": 1, "upcoming": 2, "paused": 3, "done": 4}
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    """One row of a worklist: the deadline, its person, and its state as a word (overdue/due/upcoming)."""
+
+    deadline: Deadline
+    state: str
+
+    @property
+    def person(self) -> Person:
+        return self.deadline.participation.person
+
+
+def deadline_rows(
+    user: User, today: datetime.date, kind: str = "", limit: int = DEADLINE_ROWS
+) -> tuple[list[DeadlineRow], int]:
+    """The user's deadline worklist (overdue first, then by due date), at most `limit` rows, and
+    how many there are in all. Two queries whatever the length."""
+    qs = deadline_selectors.worklist(user, today)
+    if kind:
+        qs = qs.filter(kind=kind)
+    rows = [DeadlineRow(d, deadline_services.state(d, today)) for d in qs[:limit]]
+    total = len(rows) if len(rows) < limit else qs.count()
+    return rows, total
+
+
+def deadline_kind_choices(user: User, today: datetime.date) -> list[tuple[str, str, int, int]]:
+    """(kind, label, overdue, due) for the kinds in the user's worklist, in the digest's order."""
+    counts = deadline_selectors.counts_by_kind(user, today)
+    return [
+        (kind, RULES[Kind(kind)].label, c["overdue"], c["due"])
+        for kind, c in sorted(counts.items(), key=lambda item: RULES[Kind(item[0])].label)
+    ]
+
+
+def overdue_by_coach(unit_id: int | None, today: datetime.date) -> dict[int | None, dict[str, int]]:
+    """Overdue and due-within-a-week deadlines per coach id at the unit (None: no coach yet)."""
+    if unit_id is None:
+        return {}
+    return {
+        row["participation__coach_id"]: {"overdue": row["overdue"], "due_soon": row["due_soon"]}  # type: ignore[misc]
+        for row in deadline_selectors.overdue_per_coach(unit_id, today)
+    }
+
+
+def unit_flows(unit_id: int | None, today: datetime.date | None = None) -> dict[str, int]:
+    """This month's flows at the unit, counted in the database: referred, enrolled (arrived), closed."""
+    today = today or timezone.localdate()
+    month_start = today.replace(day=1)
+    in_month = {"gte": month_start, "lte": today}
+    return Participation.objects.filter(unit_id=unit_id).aggregate(
+        referred=Count("pk", filter=Q(referred_on__gte=in_month["gte"], referred_on__lte=in_month["lte"])),
+        enrolled=Count("pk", filter=Q(arrived_on__gte=in_month["gte"], arrived_on__lte=in_month["lte"])),
+        closed=Count(
+            "pk", filter=Q(status=Status.CLOSED, closed_on__gte=in_month["gte"], closed_on__lte=in_month["lte"])
+        ),
+    )
+
+
+def next_deadline(participation: Participation | None, today: datetime.date) -> DeadlineRow | None:
+    """The earliest open deadline of a participation (running ones before paused ones)."""
+    if participation is None or not participation.is_open:
+        return None
+    deadline = (
+        Deadline.objects.filter(participation=participation, status=Deadline.Status.OPEN)
+        .order_by(F("paused_on").asc(nulls_first=True), "due_date", "id")
+        .first()
+    )
+    if deadline is None:
+        return None
+    deadline.participation = participation
+    return DeadlineRow(deadline, deadline_services.state(deadline, today))

@@ -12,18 +12,27 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 
 from jobbtorg.accounts.models import Role, User
+from jobbtorg.activities import selectors as activity_selectors
 from jobbtorg.organisation.models import JobbtorgUnit
+from jobbtorg.participations import selectors as participation_selectors
 from jobbtorg.participations.models import OPEN_STATUSES, Status
+from jobbtorg.referrals import selectors as referral_selectors
+from jobbtorg.subsidies import selectors as subsidy_selectors
 from jobbtorg.web import selectors
 from jobbtorg.web.context_processors import nav_items_for
 from jobbtorg.web.listing import ACTIVITY_SORTS, PARTICIPATION_SORTS, build_list, log_shown
 
 LIST_TARGET = "person-list"
+
+# Rows shown in each box of a start page's to-do; the rest are counted and linked.
+MISSING_ROWS = 10
+INBOX_ROWS = 10
 
 # The statuses a list may be filtered by; the default (no filter) is "all open".
 OPEN_STATUS_CHOICES = [(s.value, s.label) for s in Status if s in OPEN_STATUSES]
@@ -86,11 +95,47 @@ def coach_start(request: HttpRequest, user: User) -> HttpResponse:
         "columns": COACH_COLUMNS,
     }
     if not _wants_list_only(request):
+        today = timezone.localdate()
+        context.update(_coach_todo(request, user, today))
         ending = list(selectors.activities_ending_soon(user)[:10])
         log_shown(request, "startsida: insatser som slutar snart", (a.participation.person for a in ending))
         context["ending_soon"] = ending
         context["waiting"] = selectors.with_status(selectors.coach_caseload(user), Status.REFERRED, (Status.REFERRED,)).count()
     return _render(request, "web/start_coach.html", context, "web/_participation_list.html")
+
+
+def _coach_todo(request: HttpRequest, user: User, today: Any) -> dict[str, Any]:
+    """The top of the coach's "Att göra idag": deadlines (overdue first), attendance not
+    registered, subsidy steps and today's appointments. Each list is a fixed number of queries
+    and every person shown is audited."""
+    kinds = selectors.deadline_kind_choices(user, today)
+    kind = request.GET.get("frist", "")
+    if kind not in {k for k, *_rest in kinds}:
+        kind = ""
+    rows, total = selectors.deadline_rows(user, today, kind=kind)
+    log_shown(request, "startsida: tidsfrister", (row.person for row in rows))
+    missing_qs = activity_selectors.missing_registrations(user, today)
+    missing = list(missing_qs[:MISSING_ROWS])
+    log_shown(request, "startsida: närvaro ej registrerad", (a.activity.participation.person for a in missing))
+    missing_total = len(missing) if len(missing) < MISSING_ROWS else missing_qs.count()
+    steps = list(subsidy_selectors.coach_steps(user, today)[:10])
+    log_shown(request, "startsida: anställningsstöd att göra", (s.case.participation.person for s in steps))
+    appointments = list(participation_selectors.coach_appointments(user, today))
+    log_shown(request, "startsida: dagens besök", (a.participation.person for a in appointments))
+    return {
+        "today": today,
+        "deadline_rows": rows,
+        "deadline_total": total,
+        "deadline_kinds": kinds,
+        "deadline_kind": kind,
+        "overdue_count": sum(k[2] for k in kinds),
+        "due_count": sum(k[3] for k in kinds),
+        "missing": missing,
+        "missing_total": missing_total,
+        "missing_more_url": reverse("activities:missing") if missing_total > len(missing) else "",
+        "subsidy_steps": steps,
+        "appointments": appointments,
+    }
 
 
 def district_start(request: HttpRequest, user: User) -> HttpResponse:
@@ -101,13 +146,37 @@ def district_start(request: HttpRequest, user: User) -> HttpResponse:
         choices=OPEN_STATUS_CHOICES,
         default_sort="-referred",
     )
-    context = {
+    context: dict[str, Any] = {
         "listing": listing,
         "status_choices": OPEN_STATUS_CHOICES,
         "sort": listing.sort,
         "columns": DISTRICT_COLUMNS,
     }
+    if not _wants_list_only(request) and user.role == Role.SOCIAL_WORKER:
+        context.update(_district_inbox(request, user, timezone.localdate()))
     return _render(request, "web/start_district.html", context, "web/_participation_list.html")
+
+
+def _district_inbox(request: HttpRequest, user: User, today: Any) -> dict[str, Any]:
+    """The social worker's inbox: deadline counts, deviations to acknowledge and referrals
+    sent back (the plans to approve come from the plans app's inclusion tag)."""
+    deviations_qs = activity_selectors.deviation_inbox(user.district, user)
+    deviations = list(deviations_qs[:INBOX_ROWS])
+    log_shown(request, "startsida: avvikelser att kvittera", (d.participation.person for d in deviations))
+    returned = list(referral_selectors.returned_referrals(user)[:INBOX_ROWS])
+    log_shown(request, "startsida: återsända anvisningar", (r.participation.person for r in returned))
+    kinds = selectors.deadline_kind_choices(user, today)
+    return {
+        "today": today,
+        "inbox": True,
+        "deadline_kinds": kinds,
+        "overdue_count": sum(k[2] for k in kinds),
+        "due_count": sum(k[3] for k in kinds),
+        "deviations": deviations,
+        "deviation_total": len(deviations) if len(deviations) < INBOX_ROWS else deviations_qs.count(),
+        "hidden_deviations": activity_selectors.hidden_deviation_count(user.district, user),
+        "returned": returned,
+    }
 
 
 def manager_start(request: HttpRequest, user: User) -> HttpResponse:
@@ -136,7 +205,20 @@ def manager_start(request: HttpRequest, user: User) -> HttpResponse:
         "columns": MANAGER_COLUMNS,
     }
     if not _wants_list_only(request):
-        context["figures"] = selectors.unit_figures(user.jobbtorg_unit_id)
+        today = timezone.localdate()
+        context["figures"] = selectors.unit_figures(user.jobbtorg_unit_id, today)
+        context["flows"] = selectors.unit_flows(user.jobbtorg_unit_id, today)
+        late = selectors.overdue_by_coach(user.jobbtorg_unit_id, today)
+        for coach in coaches:
+            counts = late.pop(coach.pk, {})
+            coach.overdue = counts.get("overdue", 0)  # type: ignore[attr-defined]
+            coach.due_soon = counts.get("due_soon", 0)  # type: ignore[attr-defined]
+        # Deadlines of participations that have no coach yet, or a coach from another unit.
+        context["late_elsewhere"] = {
+            "overdue": sum(c["overdue"] for c in late.values()),
+            "due_soon": sum(c["due_soon"] for c in late.values()),
+        }
+        context["overdue_total"] = sum(getattr(c, "overdue", 0) for c in coaches) + context["late_elsewhere"]["overdue"]
     return _render(request, "web/start_manager.html", context, "web/_participation_list.html")
 
 

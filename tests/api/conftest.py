@@ -10,12 +10,6 @@ from jobbtorg.accounts.models import User
 from jobbtorg.testing import factories as f
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    # Factories set a password on every user; the production hasher costs ~0.3 s each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def token_client(user: User) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")

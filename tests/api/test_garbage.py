@@ -173,7 +173,14 @@ def test_garbage_queries_are_not_5xx(coach_client, query):
 
 @pytest.mark.parametrize(
     "path",
-    ["persons/abc/", "persons/-1/", "persons/" + "9" * 40 + "/", "persons/%C3%A5/", "districts/abc/", "districts/" + "9" * 40 + "/"],
+    [
+        "persons/abc/",
+        "persons/-1/",
+        "persons/" + "9" * 40 + "/",
+        "persons/%C3%A5/",
+        "districts/abc/",
+        "districts/" + "9" * 40 + "/",
+    ],
 )
 def test_bad_ids_are_json_404(coach_client, path):
     response = coach_client.get(f"/api/v1/{path}")

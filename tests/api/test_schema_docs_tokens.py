@@ -52,16 +52,7 @@ def test_schema_is_served():
     assert response.json()["info"]["title"] == "Jobbtorg API"
 
 
-@pytest.fixture
-def plain_static(settings):
-    # The manifest storage needs collectstatic; the page's links are what is tested here.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-def test_docs_page_loads_nothing_from_outside_and_nothing_inline(plain_static):
+def test_docs_page_loads_nothing_from_outside_and_nothing_inline():
     response = APIClient().get("/api/v1/docs/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -73,7 +64,7 @@ def test_docs_page_loads_nothing_from_outside_and_nothing_inline(plain_static):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
 
 
-def test_docs_assets_are_served_by_our_static_files(plain_static):
+def test_docs_assets_are_served_by_our_static_files():
     """Needs 'drf_spectacular_sidecar' in INSTALLED_APPS (collectstatic then copies the files)."""
     html = APIClient().get("/api/v1/docs/").content.decode()
     assets = re.findall(r'(?:src|href)="/static/([^"]+)"', html)
@@ -82,7 +73,7 @@ def test_docs_assets_are_served_by_our_static_files(plain_static):
         assert finders.find(asset), f"{asset} is not found by the static files finders"
 
 
-def test_docs_init_script_points_at_our_schema(plain_static):
+def test_docs_init_script_points_at_our_schema():
     response = APIClient().get("/api/v1/docs/", {"script": ""})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/javascript")

@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 ORG_LISTS = ["districts", "units", "service-areas", "af-units", "providers", "employers"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def client():
     user = UserFactory(analyst=True)
@@ -69,7 +64,9 @@ def test_service_areas_without_day_include_history(client):
     assert everything["count"] == ServiceArea.objects.count()
 
 
-@pytest.mark.parametrize("query", ["on=2024-13-01", "on=igår", "on=" + "9" * 200, "district=abc", "unit=-1", "district=" + "9" * 40])
+@pytest.mark.parametrize(
+    "query", ["on=2024-13-01", "on=igår", "on=" + "9" * 200, "district=abc", "unit=-1", "district=" + "9" * 40]
+)
 def test_service_area_filter_garbage_is_400(client, query):
     response = client.get(f"/api/v1/service-areas/?{query}")
     assert response.status_code == 400

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from jobbtorg.audit.models import Action, AuditEntry, Outcome
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
@@ -384,3 +385,23 @@ def test_protected_person_only_reached_by_own_coach(coach, other_coach, today):
     arrive(coach, p, today)
     entry = AuditEntry.objects.filter(person_id=p.person_id, user_id=coach.pk).latest("id")
     assert entry.flagged  # protected identities are flagged for review
+
+
+def test_unit_books_the_first_appointment_after_an_import(coach, manager, today):
+    p = f.ParticipationFactory(referred=True, referred_on=today)
+    deadlines.open_deadline(p, Kind.FIRST_APPOINTMENT, today)  # the rule's 5 working days
+    at = timezone.now() + 3 * DAY
+    services.book(manager, actor_for(manager), p.pk, starts_at=at, place="Jobbtorg Järva", coach_id=coach.pk)
+    assert deadline(p, Kind.FIRST_APPOINTMENT).due_date == timezone.localdate(at)
+    assert p.appointments.get().kind == "first"
+    with pytest.raises(DomainError) as exc:
+        services.book(manager, actor_for(manager), p.pk, starts_at=at.replace(year=1), place="", coach_id=None)
+    assert set(exc.value.message_dict) == {"appointment_at", "appointment_place", "appointment_coach"}
+
+
+def test_unassigned_list_never_shows_protected_people(manager, coach, today):
+    from jobbtorg.participations.selectors import unassigned
+
+    visible = f.ParticipationFactory(referred=True, coach=coach)
+    f.ParticipationFactory(referred=True, coach=coach, person__protected=True)
+    assert list(unassigned(manager)) == [visible]

@@ -17,11 +17,6 @@ URL = "/api/v1/persons/"
 NEW_NUMBER = "19811218-9876"
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def client_for(user) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
@@ -223,8 +218,7 @@ def test_anonymous_gets_401_and_nothing(coach):
 def test_session_login_works_too(coach):
     [person] = caseload(coach)
     client = APIClient()
-    # Fetched again: the factory's in-memory password hash is not the stored one.
-    client.force_login(type(coach).objects.get(pk=coach.pk))
+    client.force_login(coach)
     assert client.get(url(person)).status_code == 200
 
 

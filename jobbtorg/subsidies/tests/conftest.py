@@ -15,6 +15,13 @@ def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_disability_module(monkeypatch):
+    """The disability registration is another helper's module; these tests run without it
+    (`test_disability_hook_*` plug in a stand-in to prove the integration)."""
+    monkeypatch.setattr("jobbtorg.subsidies.services.documentation_hook", lambda: None)
+
+
 def actor_for(user) -> Actor:
     return Actor(user_id=user.pk, username=user.get_username(), role=user.role, client_address="127.0.0.1")
 

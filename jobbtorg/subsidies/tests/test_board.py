@@ -22,8 +22,9 @@ def overdue_case(coach, days_late: int, today, protected=False, unit="jarva", la
     """A lönebidrag case whose PDM callback (due notification + 3 days) is `days_late` days late."""
     person = f.PersonFactory(protected=protected, **({"last_name": last_name} if last_name else {}))
     participation = f.ParticipationFactory(enrolled=True, coach=coach, person=person, unit=f.unit(unit))
-    return f.SubsidyCaseFactory(participation=participation, lonebidrag=True,
-                                notified_on=today - datetime.timedelta(days=3 + days_late))
+    return f.SubsidyCaseFactory(
+        participation=participation, lonebidrag=True, notified_on=today - datetime.timedelta(days=3 + days_late)
+    )
 
 
 def row(rows, unit_name, kind):

@@ -105,46 +105,106 @@ def test_decision_before_notification_refused(coach, participation, employer):
 def test_decision_period_end_before_start_refused(coach, participation, employer):
     case = create(coach, participation, employer)
     with pytest.raises(DomainError) as exc:
-        services.record_decision(coach, actor_for(coach), case.pk, version=case.version, decision_on=D(2026, 3, 4),
-                                 period_from=D(2026, 3, 5), period_to=D(2026, 3, 4), today=D(2026, 3, 10))
+        services.record_decision(
+            coach,
+            actor_for(coach),
+            case.pk,
+            version=case.version,
+            decision_on=D(2026, 3, 4),
+            period_from=D(2026, 3, 5),
+            period_to=D(2026, 3, 4),
+            today=D(2026, 3, 10),
+        )
     assert "period_to" in exc.value.message_dict
 
 
 def test_introduktionsjobb_decision_later_than_14_days_before_start_warns(coach, participation, employer, supervisor):
     # Planned start 2026-03-20: the decision is due 2026-03-06 at the latest.
-    case = create(coach, participation, employer, subsidy_type="introduktionsjobb", supervisor_contact_id=supervisor.pk,
-                  planned_start=D(2026, 3, 20))
+    case = create(
+        coach,
+        participation,
+        employer,
+        subsidy_type="introduktionsjobb",
+        supervisor_contact_id=supervisor.pk,
+        planned_start=D(2026, 3, 20),
+    )
     step = case.steps.get(kind=StepKind.INTRO_DECISION)
     assert step.due_on == D(2026, 3, 6) and step.status == StepStatus.OPEN
-    case, warnings = services.record_decision(coach, actor_for(coach), case.pk, version=case.version,
-                                              decision_on=D(2026, 3, 7), period_from=D(2026, 3, 20), period_to=D(2026, 9, 19),
-                                              today=D(2026, 3, 10))
+    case, warnings = services.record_decision(
+        coach,
+        actor_for(coach),
+        case.pk,
+        version=case.version,
+        decision_on=D(2026, 3, 7),
+        period_from=D(2026, 3, 20),
+        period_to=D(2026, 9, 19),
+        today=D(2026, 3, 10),
+    )
     assert len(warnings) == 1 and "14 dagar" in warnings[0] and "2026-03-06" in warnings[0]
     assert case.status == CaseStatus.GRANTED
     assert case.steps.get(kind=StepKind.INTRO_DECISION).status == StepStatus.DONE
 
 
 def test_introduktionsjobb_decision_exactly_14_days_before_start_does_not_warn(coach, participation, employer, supervisor):
-    case = create(coach, participation, employer, subsidy_type="introduktionsjobb", supervisor_contact_id=supervisor.pk,
-                  planned_start=D(2026, 3, 20))
-    _, warnings = services.record_decision(coach, actor_for(coach), case.pk, version=case.version, decision_on=D(2026, 3, 6),
-                                           period_from=D(2026, 3, 20), period_to=D(2026, 9, 19), today=D(2026, 3, 10))
+    case = create(
+        coach,
+        participation,
+        employer,
+        subsidy_type="introduktionsjobb",
+        supervisor_contact_id=supervisor.pk,
+        planned_start=D(2026, 3, 20),
+    )
+    _, warnings = services.record_decision(
+        coach,
+        actor_for(coach),
+        case.pk,
+        version=case.version,
+        decision_on=D(2026, 3, 6),
+        period_from=D(2026, 3, 20),
+        period_to=D(2026, 9, 19),
+        today=D(2026, 3, 10),
+    )
     assert warnings == []
 
 
 def test_intro_decision_deadline_moves_with_planned_start(coach, participation, employer, supervisor):
-    case = create(coach, participation, employer, subsidy_type="introduktionsjobb", supervisor_contact_id=supervisor.pk,
-                  planned_start=D(2026, 3, 20))
-    services.update_case(coach, actor_for(coach), case.pk, version=case.version, notification_text="", preceded_by_practice=False,
-                         supervisor_contact_id=supervisor.pk, supervisor_name="", supervisor_phone="", supervisor_email="",
-                         planned_start=D(2026, 4, 20), today=D(2026, 3, 10))
+    case = create(
+        coach,
+        participation,
+        employer,
+        subsidy_type="introduktionsjobb",
+        supervisor_contact_id=supervisor.pk,
+        planned_start=D(2026, 3, 20),
+    )
+    services.update_case(
+        coach,
+        actor_for(coach),
+        case.pk,
+        version=case.version,
+        notification_text="",
+        preceded_by_practice=False,
+        supervisor_contact_id=supervisor.pk,
+        supervisor_name="",
+        supervisor_phone="",
+        supervisor_email="",
+        planned_start=D(2026, 4, 20),
+        today=D(2026, 3, 10),
+    )
     assert case.steps.get(kind=StepKind.INTRO_DECISION).due_on == D(2026, 4, 6)
 
 
 def test_decision_period_longer_than_rule_limit_warns(coach, participation, employer):
     case = create(coach, participation, employer)
-    _, warnings = services.record_decision(coach, actor_for(coach), case.pk, version=case.version, decision_on=D(2026, 3, 4),
-                                           period_from=D(2026, 3, 5), period_to=D(2027, 3, 5), today=D(2026, 3, 10))
+    _, warnings = services.record_decision(
+        coach,
+        actor_for(coach),
+        case.pk,
+        version=case.version,
+        decision_on=D(2026, 3, 4),
+        period_from=D(2026, 3, 5),
+        period_to=D(2027, 3, 5),
+        today=D(2026, 3, 10),
+    )
     assert any("12 månader" in w for w in warnings)
 
 
@@ -158,8 +218,15 @@ def test_early_termination_creates_af_report_task(coach, participation, employer
     # Shown on the coach's list ...
     assert list(selectors.coach_steps(coach, today)) == [task]
     # ... and done when marked reported.
-    services.complete_step(coach, actor_for(coach), case.pk, version=case.version, kind=StepKind.AF_TERMINATION_REPORT,
-                           done_on=today, note="Ringt 0771-508 508")
+    services.complete_step(
+        coach,
+        actor_for(coach),
+        case.pk,
+        version=case.version,
+        kind=StepKind.AF_TERMINATION_REPORT,
+        done_on=today,
+        note="Ringt 0771-508 508",
+    )
     task.refresh_from_db()
     assert task.status == StepStatus.DONE
     assert not selectors.coach_steps(coach, today).exists()
@@ -204,16 +271,31 @@ def test_status_transitions_are_data():
 
 def test_withdraw_cancels_open_steps(coach, participation, employer, today):
     case = f.SubsidyCaseFactory(participation=participation, employer=employer, lonebidrag=True)
-    services.close_without_grant(coach, actor_for(coach), case.pk, version=case.version, target=CaseStatus.WITHDRAWN,
-                                 on=today, reason="Arbetsgivaren drog tillbaka erbjudandet")
+    services.close_without_grant(
+        coach,
+        actor_for(coach),
+        case.pk,
+        version=case.version,
+        target=CaseStatus.WITHDRAWN,
+        on=today,
+        reason="Arbetsgivaren drog tillbaka erbjudandet",
+    )
     assert not case.steps.filter(status__in=[StepStatus.OPEN, StepStatus.WAITING]).exists()
 
 
 def test_stale_version_conflicts_and_saves_nothing(coach, participation, employer, today):
     case = f.SubsidyCaseFactory(participation=participation, employer=employer)
     with pytest.raises(ConflictError):
-        services.record_decision(coach, actor_for(coach), case.pk, version=case.version + 5, decision_on=today,
-                                 period_from=today, period_to=today + datetime.timedelta(days=100), today=today)
+        services.record_decision(
+            coach,
+            actor_for(coach),
+            case.pk,
+            version=case.version + 5,
+            decision_on=today,
+            period_from=today,
+            period_to=today + datetime.timedelta(days=100),
+            today=today,
+        )
     case.refresh_from_db()
     assert case.status == CaseStatus.NOTIFIED
 

@@ -70,7 +70,9 @@ def test_parental_leave_child_under_2_is_disregarded():
     assert len(disregarded) == 4
     # Without disregarding, the same 9 calendar months would give only 6 (3 + 3 of the following) — and
     # counting the leave as a non-qualifying month would fail: prove the leave is not simply "not counted".
-    counted_as_gap = nystart(facts(22, ["unemployed"] * 3 + ["work_or_studies"] * 4 + ["unemployed"] * 2 + ["work_or_studies"] * 4))
+    counted_as_gap = nystart(
+        facts(22, ["unemployed"] * 3 + ["work_or_studies"] * 4 + ["unemployed"] * 2 + ["work_or_studies"] * 4)
+    )
     assert counted_as_gap.outcome == Outcome.NOT_ELIGIBLE
 
 
@@ -145,7 +147,11 @@ def test_parameter_errors_are_swedish():
 @pytest.mark.django_db
 def test_default_rules_are_seeded_by_migration():
     assert set(QualificationRule.objects.values_list("subsidy_type", flat=True)) == {
-        "nystartsjobb", "introduktionsjobb", "yrkesintroduktion", "lonebidrag"}
+        "nystartsjobb",
+        "introduktionsjobb",
+        "yrkesintroduktion",
+        "lonebidrag",
+    }
 
 
 @pytest.mark.django_db
@@ -161,19 +167,34 @@ def test_new_rule_version_applies_from_its_valid_from():
     assert services.rule_for("nystartsjobb", D(2027, 1, 1)).version == 2
     # A 19-year-old: not eligible under version 1, eligible under version 2.
     fx = Facts(birth_date=D(2007, 6, 1))
-    assert rules.evaluate(services.rule_for("nystartsjobb", D(2026, 12, 31)), "nystartsjobb", fx, D(2026, 12, 31)).outcome \
+    assert (
+        rules.evaluate(services.rule_for("nystartsjobb", D(2026, 12, 31)), "nystartsjobb", fx, D(2026, 12, 31)).outcome
         == Outcome.NOT_ELIGIBLE
-    assert rules.evaluate(services.rule_for("nystartsjobb", D(2027, 1, 1)), "nystartsjobb", fx, D(2027, 1, 1)).outcome \
+    )
+    assert (
+        rules.evaluate(services.rule_for("nystartsjobb", D(2027, 1, 1)), "nystartsjobb", fx, D(2027, 1, 1)).outcome
         == Outcome.ELIGIBLE
+    )
 
 
 @pytest.mark.django_db
 def test_overlapping_rule_version_refused():
-    services.add_rule_version(None, subsidy_type="lonebidrag", valid_from=D(2027, 1, 1), valid_to=D(2027, 12, 31),
-                              source="x", parameters={"paths": [{"label": "a", "conditions": {"age_min": 18}}]})
+    services.add_rule_version(
+        None,
+        subsidy_type="lonebidrag",
+        valid_from=D(2027, 1, 1),
+        valid_to=D(2027, 12, 31),
+        source="x",
+        parameters={"paths": [{"label": "a", "conditions": {"age_min": 18}}]},
+    )
     with pytest.raises(DomainError) as exc:
-        services.add_rule_version(None, subsidy_type="lonebidrag", valid_from=D(2027, 6, 1), source="y",
-                                  parameters={"paths": [{"label": "a", "conditions": {"age_min": 18}}]})
+        services.add_rule_version(
+            None,
+            subsidy_type="lonebidrag",
+            valid_from=D(2027, 6, 1),
+            source="y",
+            parameters={"paths": [{"label": "a", "conditions": {"age_min": 18}}]},
+        )
     assert "valid_from" in exc.value.message_dict
     assert QualificationRule.objects.filter(subsidy_type="lonebidrag").count() == 2
 
@@ -181,7 +202,9 @@ def test_overlapping_rule_version_refused():
 @pytest.mark.django_db
 def test_bad_parameters_refused_nothing_saved():
     with pytest.raises(DomainError) as exc:
-        services.add_rule_version(None, subsidy_type="nystartsjobb", valid_from=D(2027, 1, 1), source="x", parameters={"paths": 3})
+        services.add_rule_version(
+            None, subsidy_type="nystartsjobb", valid_from=D(2027, 1, 1), source="x", parameters={"paths": 3}
+        )
     assert "parameters" in exc.value.message_dict
     assert QualificationRule.objects.get(subsidy_type="nystartsjobb", version=1).valid_to is None
 
@@ -189,8 +212,18 @@ def test_bad_parameters_refused_nothing_saved():
 @pytest.mark.django_db
 def test_evaluation_from_recorded_history_is_audited(coach, person):
     actor = actor_for(coach)
-    services.save_facts(coach, actor, person.pk, version=None, registered_at_af=True, establishment_programme=False,
-                        job_guarantee=False, newly_arrived=False, residence_permit_on=None, youth_guarantee_days=None)
+    services.save_facts(
+        coach,
+        actor,
+        person.pk,
+        version=None,
+        registered_at_af=True,
+        establishment_programme=False,
+        job_guarantee=False,
+        newly_arrived=False,
+        residence_permit_on=None,
+        youth_guarantee_days=None,
+    )
     today = D(2026, 3, 10)
     services.save_history(coach, actor, person.pk, months_back(["unemployed"] * 15, today), today=today)
     result = services.evaluate_for(coach, actor, person.pk, "nystartsjobb", today)

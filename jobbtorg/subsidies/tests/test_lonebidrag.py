@@ -36,8 +36,9 @@ def step(case, kind):
 
 def done(coach, case, kind, on, **kwargs):
     case.refresh_from_db()
-    return services.complete_step(coach, actor_for(coach), case.pk, version=case.version, kind=kind, done_on=on,
-                                   today=kwargs.pop("today", TODAY), **kwargs)
+    return services.complete_step(
+        coach, actor_for(coach), case.pk, version=case.version, kind=kind, done_on=on, today=kwargs.pop("today", TODAY), **kwargs
+    )
 
 
 def run_to(coach, case, last: StepKind):
@@ -48,8 +49,11 @@ def run_to(coach, case, last: StepKind):
         (StepKind.LB_3_ELIGIBILITY, D(2026, 4, 20), {"outcome": "eligible", "data": {"meeting_on": "2026-04-24"}}),
         (StepKind.LB_4_WORKPLACE_VISIT, D(2026, 4, 24), {}),
         (StepKind.LB_5_UNION, D(2026, 4, 30), {}),
-        (StepKind.LB_6_DECISION, D(2026, 5, 5), {"outcome": "granted",
-                                                  "data": {"period_from": "2026-05-11", "period_to": "2027-05-10"}}),
+        (
+            StepKind.LB_6_DECISION,
+            D(2026, 5, 5),
+            {"outcome": "granted", "data": {"period_from": "2026-05-11", "period_to": "2027-05-10"}},
+        ),
     ]
     for kind, on, extra in plan:
         done(coach, case, kind, on, **extra)
@@ -155,8 +159,14 @@ def test_lonebidrag_not_eligible_records_notified_parties(coach, case):
         done(coach, case, StepKind.LB_3_ELIGIBILITY, D(2026, 4, 20), outcome="not_eligible", data={"notified": ["coach"]})
     assert "notified" in exc.value.message_dict
     assert step(case, StepKind.LB_3_ELIGIBILITY).status == StepStatus.OPEN
-    done(coach, case, StepKind.LB_3_ELIGIBILITY, D(2026, 4, 20), outcome="not_eligible",
-         data={"notified": ["employer", "job_seeker", "coach"]})
+    done(
+        coach,
+        case,
+        StepKind.LB_3_ELIGIBILITY,
+        D(2026, 4, 20),
+        outcome="not_eligible",
+        data={"notified": ["employer", "job_seeker", "coach"]},
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.REFUSED
     assert step(case, StepKind.LB_3_ELIGIBILITY).data["notified"] == ["coach", "employer", "job_seeker"]
@@ -165,8 +175,14 @@ def test_lonebidrag_not_eligible_records_notified_parties(coach, case):
 
 def test_lonebidrag_outdated_documentation_requests_completion(coach, case):
     run_to(coach, case, StepKind.LB_2_ORDER)  # step 3 due 2026-05-04
-    done(coach, case, StepKind.LB_3_ELIGIBILITY, D(2026, 4, 10), outcome="documentation_outdated",
-         data={"completion_due": "2026-04-24"})
+    done(
+        coach,
+        case,
+        StepKind.LB_3_ELIGIBILITY,
+        D(2026, 4, 10),
+        outcome="documentation_outdated",
+        data={"completion_due": "2026-04-24"},
+    )
     completion = step(case, StepKind.LB_3_COMPLETION)
     assert completion.status == StepStatus.OPEN and completion.due_on == D(2026, 4, 24)
     eligibility = step(case, StepKind.LB_3_ELIGIBILITY)
@@ -200,8 +216,14 @@ def test_lonebidrag_eligible_needs_meeting_date(coach, case):
 def test_lonebidrag_decision_before_notification_refused(coach, case):
     run_to(coach, case, StepKind.LB_5_UNION)
     with pytest.raises(DomainError) as exc:
-        done(coach, case, StepKind.LB_6_DECISION, D(2026, 5, 5), outcome="granted",
-             data={"period_from": "2026-05-11", "period_to": "2026-05-10"})
+        done(
+            coach,
+            case,
+            StepKind.LB_6_DECISION,
+            D(2026, 5, 5),
+            outcome="granted",
+            data={"period_from": "2026-05-11", "period_to": "2026-05-10"},
+        )
     assert "period_to" in exc.value.message_dict
     case.refresh_from_db()
     assert case.status == CaseStatus.NOTIFIED and case.decision_on is None
@@ -217,15 +239,30 @@ def test_lonebidrag_refused_decision_closes_case(coach, case):
 
 def test_lonebidrag_decision_not_through_generic_decision(coach, case):
     with pytest.raises(DomainError):
-        services.record_decision(coach, actor_for(coach), case.pk, version=case.version, decision_on=NOTIFIED,
-                                 period_from=NOTIFIED, period_to=D(2026, 12, 31), today=TODAY)
+        services.record_decision(
+            coach,
+            actor_for(coach),
+            case.pk,
+            version=case.version,
+            decision_on=NOTIFIED,
+            period_from=NOTIFIED,
+            period_to=D(2026, 12, 31),
+            today=TODAY,
+        )
 
 
 def test_lonebidrag_early_termination_moves_coach_followup(coach, case):
     run_to(coach, case, StepKind.LB_6_DECISION)
     case.refresh_from_db()
-    services.terminate_early(coach, actor_for(coach), case.pk, version=case.version, terminated_on=D(2026, 6, 30),
-                             reason="Anställningen upphörde", today=D(2026, 7, 1))
+    services.terminate_early(
+        coach,
+        actor_for(coach),
+        case.pk,
+        version=case.version,
+        terminated_on=D(2026, 6, 30),
+        reason="Anställningen upphörde",
+        today=D(2026, 7, 1),
+    )
     assert step(case, StepKind.LB_7_COACH_FOLLOWUP).due_on == D(2026, 9, 30)
     assert step(case, StepKind.LB_7_AF_FOLLOWUP).status == StepStatus.CANCELLED
     assert step(case, StepKind.LB_7_EXTENSION).status == StepStatus.CANCELLED
@@ -234,8 +271,15 @@ def test_lonebidrag_early_termination_moves_coach_followup(coach, case):
 
 def test_lonebidrag_local_office_labels_for_protected_identity(coach, employer):
     participation = f.ParticipationFactory(enrolled=True, coach=coach, person=f.PersonFactory(protected=True))
-    case = services.create_case(coach, actor_for(coach), participation_id=participation.pk, subsidy_type="lonebidrag",
-                                employer_id=employer.pk, notified_on=NOTIFIED, today=NOTIFIED)
+    case = services.create_case(
+        coach,
+        actor_for(coach),
+        participation_id=participation.pk,
+        subsidy_type="lonebidrag",
+        employer_id=employer.pk,
+        notified_on=NOTIFIED,
+        today=NOTIFIED,
+    )
     assert case.route == Route.LOCAL_OFFICE
     assert "lokalkontor" in step(case, StepKind.LB_1_NOTIFICATION).label
     assert "PDM" not in step(case, StepKind.LB_2_CALLBACK).label
@@ -251,3 +295,33 @@ def test_documentation_status_interpretation():
     assert services.interpret_documentation([]) == "missing"
     assert services.interpret_documentation([{"code": "43", "status": "expired"}]) == "expired"
     assert services.interpret_documentation({"43": "expired", "91": "valid"}) == "valid"
+
+
+def _hook(statuses, allowed=True):
+    return lambda: (lambda person, on: statuses, lambda user, person: allowed)
+
+
+def test_disability_hook_expired_documentation_shown_on_case(client, monkeypatch, coach, participation):
+    from types import SimpleNamespace
+
+    from .conftest import login
+
+    monkeypatch.setattr(services, "documentation_hook", _hook([SimpleNamespace(code="43", valid=False, status="expired")]))
+    case = f.SubsidyCaseFactory(participation=participation, lonebidrag=True)
+    login(client, coach)
+    assert "Underlaget om funktionsnedsättning är inaktuellt" in client.get(f"/stod/{case.pk}/").content.decode()
+
+
+def test_disability_hook_feeds_lonebidrag_eligibility(monkeypatch, coach, participation):
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(services, "documentation_hook", _hook([SimpleNamespace(code="91", valid=True, status="valid")]))
+    participation.af_registered = True
+    participation.save()
+    result = services.evaluate_for(coach, actor_for(coach), participation.person_id, "lonebidrag", D(2026, 3, 10))
+    assert result.outcome == rules.Outcome.ELIGIBLE
+
+
+def test_disability_hook_hidden_without_health_relation(monkeypatch, coach, participation):
+    monkeypatch.setattr(services, "documentation_hook", _hook([], allowed=False))
+    assert services.disability_documentation(participation.person, D(2026, 3, 10), coach) == services.HIDDEN

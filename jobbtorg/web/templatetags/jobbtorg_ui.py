@@ -7,9 +7,12 @@ import datetime
 from typing import Any
 
 from django import template
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
 
@@ -69,3 +72,42 @@ def sort_header(context: dict[str, Any], key: str, label: str) -> str:
             hint,
         )
     return format_html('<th scope="col"><a href="{}">{}</a></th>', href, label)
+
+
+# The words for a deadline's state: shown as text (never by colour alone), styled by class.
+DEADLINE_STATES = {
+    "overdue": gettext_lazy("Försenad"),
+    "due": gettext_lazy("Att göra nu"),
+    "upcoming": gettext_lazy("Snart"),
+    "paused": gettext_lazy("Pausad"),
+    "done": gettext_lazy("Klar"),
+}
+
+
+@register.simple_tag
+def deadline_state(state: str) -> str:
+    """A deadline's state as a labelled badge: `<span class="deadline deadline--overdue">Försenad</span>`."""
+    label = DEADLINE_STATES.get(state, state)
+    return format_html('<span class="deadline deadline--{}">{}</span>', state, label)
+
+
+@register.simple_tag(takes_context=True)
+def include_if_exists(context: template.Context, name: str, **extra: Any) -> str:
+    """`{% include %}` for a partial another part of the system may not have yet: renders nothing
+    when the template does not exist (a later issue provides it)."""
+    try:
+        partial = get_template(name)
+    except TemplateDoesNotExist:
+        return ""
+    values = context.flatten()
+    values.update(extra)
+    return partial.render(values, context.get("request"))
+
+
+@register.filter
+def template_exists(name: str) -> bool:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True

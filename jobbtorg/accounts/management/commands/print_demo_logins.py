@@ -23,9 +23,7 @@ class Command(BaseCommand):
         url = f"http://{options['host']}:{options['port']}/"
         found = {
             user.username: user
-            for user in User.objects.filter(username__in=DEMO_USERNAMES).select_related(
-                "jobbtorg_unit", "district", "provider"
-            )
+            for user in User.objects.filter(username__in=DEMO_USERNAMES).select_related("jobbtorg_unit", "district", "provider")
         }
         self.stdout.write(f"Jobbtorg: {url}")
         if not found:

@@ -1,0 +1,267 @@
+"""OSA - skyddat arbete hos offentlig arbetsgivare (DOMAIN §10, seed 000 section 3) - as pure rules.
+
+No ORM here: given facts, return a decision with reasons, or the follow-up deadlines.
+Every time limit of the seed's OSA section, and how it is read:
+
+| seed's words | rule here |
+| --- | --- |
+| "Den inledande anställningsperioden är normalt sex (6) månader." | FIRST_PERIOD_MONTHS = 6; another length (1-12) needs a written reason |
+| "Därefter sker förlängning med antingen 6 eller 12 månader." | EXTENSION_MONTHS = {6, 12}; anything else refused |
+| "den sammanlagda anställningstiden vara under högst två år; dock skall en individuell prövning alltid ske" | MAX_TOTAL_MONTHS = 24; an extension taking the total past it needs a recorded individual review (date, by whom, reasoning), one review per such extension |
+| "Under den första anvisningsperioden ... gemensamt följa upp och träffa den anställde vid minst ett tillfälle" | deadline FIRST_PERIOD_MEETING: due the last day of the first period; done by a meeting with AF, district and the employee |
+| "Härefter sker en gemensam uppföljning minst en gång per år." | deadline YEARLY_MEETING: due 12 months after the previous joint meeting (or the first period's end if there was none), while the employment runs |
+| "inför anställningstidens slut, då övergång till annat arbete planeras, skall gemensam uppföljning ske där den anställde, arbetsförmedlaren, stadsdelsförvaltningen ..., jobbtorget och arbetsplatsen deltar" | deadline FINAL_MEETING: when transition is planned, due the employment's last day; done by a meeting with all five parties held in the last period |
+| "Lokala överenskommelser om antal årsplatser ska träffas årligen" | annual places per district and calendar year |
+
+A month is a calendar month (core.workdays.add_months); a period of n months starting on
+day S ends the day before S + n months.
+"""
+
+import datetime
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jobbtorg.core.workdays import add_months
+
+FIRST_PERIOD_MONTHS = 6
+EXTENSION_MONTHS = (6, 12)
+MAX_TOTAL_MONTHS = 24
+YEARLY_MEETING_MONTHS = 12
+SMALL_CELL = 5  # counts below this are shown as "<5" where a report may leave the unit
+
+
+class Actor(StrEnum):
+    AF = "af"
+    DISTRICT = "district"
+    JOBBTORG = "jobbtorg"
+    WORKPLACE = "workplace"
+
+
+ACTOR_LABELS = {
+    Actor.AF: gettext_lazy("Arbetsförmedlingen"),
+    Actor.DISTRICT: gettext_lazy("Stadsdelsförvaltningen/Enheten för hemlösa"),
+    Actor.JOBBTORG: gettext_lazy("Jobbtorg Stockholm"),
+    Actor.WORKPLACE: gettext_lazy("Arbetsplatsen"),
+}
+RESPONSIBLE_CHOICES = [(a.value, label) for a, label in ACTOR_LABELS.items()]
+
+# Each actor's menu of activities for the implementation plan (seed 000: "insatser ... exempelvis").
+MENU: dict[Actor, list[tuple[str, object]]] = {
+    Actor.AF: [
+        ("af_meetings", gettext_lazy("Personliga möten och stöd genom specialistfunktioner")),
+        ("af_aids", gettext_lazy("Stöd till hjälpmedel på arbetsplatsen")),
+        ("af_vision_hearing", gettext_lazy("Särskilda insatser för syn- och hörselskadade")),
+        ("af_psychology", gettext_lazy("Arbetspsykologisk utredning")),
+        ("af_competence", gettext_lazy("Kompetenshöjande insatser (Arbetsförmedlingen)")),
+    ],
+    Actor.DISTRICT: [
+        ("district_budget", gettext_lazy("Budget- och skuldrådgivning")),
+        ("district_support_team", gettext_lazy("Insatser från stödteam (t.ex. beroendeteam, relationsvåldsteam)")),
+        ("district_competence", gettext_lazy("Kompetenshöjande insatser (stadsdelen)")),
+        ("district_contact_person", gettext_lazy("Social kontaktperson")),
+    ],
+    Actor.JOBBTORG: [
+        ("jobbtorg_competence", gettext_lazy("Kompetenshöjande insatser (Jobbtorg)")),
+        ("jobbtorg_matching", gettext_lazy("Matchning till annat arbete")),
+        ("jobbtorg_se", gettext_lazy("Supported employment (SE)")),
+        ("jobbtorg_syv", gettext_lazy("Studie- och yrkesvägledning")),
+        ("jobbtorg_language", gettext_lazy("Språkstödjande insatser")),
+    ],
+}
+ACTIVITY_LABELS: dict[str, object] = {key: label for items in MENU.values() for key, label in items}
+ACTIVITY_ACTOR: dict[str, Actor] = {key: actor for actor, items in MENU.items() for key, _label in items}
+ACTIVITY_CHOICES = [
+    (str(ACTOR_LABELS[actor]), [(key, label) for key, label in items]) for actor, items in MENU.items()
+]
+
+
+class Ground(StrEnum):
+    COGNITIVE_OR_ADDICTION = "cognitive_or_addiction"
+    LSS = "lss"
+    NO_CONTACT_OR_MENTAL_ILLNESS = "no_contact_or_mental_illness"
+
+
+GROUND_LABELS = {
+    Ground.COGNITIVE_OR_ADDICTION: gettext_lazy(
+        "Kognitiv funktionsnedsättning eller nedsatt arbetsförmåga på grund av missbruks- eller beroendeproblematik"
+    ),
+    Ground.LSS: gettext_lazy("Berättigad till insatser enligt LSS (1993:387)"),
+    Ground.NO_CONTACT_OR_MENTAL_ILLNESS: gettext_lazy(
+        "Ingen tidigare kontakt med arbetslivet, eller lång frånvaro på grund av långvarig och svår psykisk sjukdom"
+    ),
+}
+
+
+# --- employer -------------------------------------------------------------------------------------
+
+def employer_error(kind: str) -> str | None:
+    """The city as employer, never a competition-exposed activity (seed 000)."""
+    if kind == "city_administration":
+        return None
+    if kind == "municipal_company":
+        return _("OSA får inte vara hos ett kommunalt bolag: bidraget lämnas inte för konkurrensutsatt verksamhet. "
+                 "Välj en av stadens förvaltningar.")
+    if kind == "procured_operation":
+        return _("OSA får inte vara hos en upphandlad verksamhet: bidraget lämnas inte för konkurrensutsatt verksamhet. "
+                 "Välj en av stadens förvaltningar.")
+    return _("Arbetsgivaren ska vara staden: välj en av stadens förvaltningar.")
+
+
+# --- periods --------------------------------------------------------------------------------------
+
+def period_end(start: datetime.date, months: int) -> datetime.date:
+    return add_months(start, months) - datetime.timedelta(days=1)
+
+
+def first_period_errors(months: int | None, length_reason: str) -> dict[str, str]:
+    if months is None or months < 1 or months > 12:
+        return {"months": _("Ange den inledande periodens längd i hela månader (normalt 6).")}
+    if months != FIRST_PERIOD_MONTHS and not length_reason.strip():
+        return {"length_reason": _("Den inledande perioden är normalt 6 månader. Skriv skälet till en annan längd.")}
+    return {}
+
+
+@dataclass(frozen=True)
+class ExtensionDecision:
+    allowed: bool
+    errors: dict[str, str]
+    total_months: int  # cumulative length after the extension
+    needs_review: bool
+
+
+def extension(months: int | None, total_before: int, has_unused_review: bool) -> ExtensionDecision:
+    """May the employment be extended by `months`, given the months already decided?"""
+    if months not in EXTENSION_MONTHS:
+        return ExtensionDecision(False, {"months": _("En förlängning är antingen 6 eller 12 månader.")}, total_before, False)
+    total = total_before + months
+    needs_review = total > MAX_TOTAL_MONTHS
+    if needs_review and not has_unused_review:
+        return ExtensionDecision(
+            False,
+            {"months": _(
+                "Förlängningen ger en sammanlagd anställningstid på %(total)s månader, mer än 24. "
+                "Registrera en individuell prövning (datum, av vem och motivering) först."
+            ) % {"total": total}},
+            total,
+            True,
+        )
+    return ExtensionDecision(True, {}, total, needs_review)
+
+
+# --- follow-up deadlines --------------------------------------------------------------------------
+
+class FollowUpKind(StrEnum):
+    FIRST_PERIOD_MEETING = "first_period_meeting"
+    YEARLY_MEETING = "yearly_meeting"
+    FINAL_MEETING = "final_meeting"
+
+
+FOLLOW_UP_LABELS = {
+    FollowUpKind.FIRST_PERIOD_MEETING: gettext_lazy("Gemensamt möte under första perioden (AF, stadsdel, den anställde)"),
+    FollowUpKind.YEARLY_MEETING: gettext_lazy("Gemensam uppföljning minst en gång per år"),
+    FollowUpKind.FINAL_MEETING: gettext_lazy("Gemensam uppföljning med alla parter inför anställningens slut"),
+}
+
+JOINT_PARTIES = frozenset({"employee", "af", "district"})
+ALL_PARTIES = frozenset({"employee", "af", "district", "jobbtorg", "workplace"})
+
+
+@dataclass(frozen=True)
+class Meeting:
+    held_on: datetime.date
+    parties: frozenset[str]
+
+    @property
+    def joint(self) -> bool:
+        return JOINT_PARTIES <= self.parties
+
+    @property
+    def all_parties(self) -> bool:
+        return ALL_PARTIES <= self.parties
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    kind: FollowUpKind
+    due: datetime.date
+    done_on: datetime.date | None
+    sequence: int = 0  # the n:th yearly meeting
+
+
+def follow_ups(
+    periods: list[tuple[datetime.date, datetime.date]], meetings: list[Meeting], transition_planned: bool
+) -> list[FollowUp]:
+    """Every follow-up the seed requires for these periods and meetings, done or not.
+
+    `periods` in order, (start, end) inclusive. A meeting completes the earliest open
+    follow-up it qualifies for; a late meeting still completes it (done after due).
+    """
+    if not periods:
+        return []
+    first_start, first_end = periods[0]
+    last_start, employment_end = periods[-1][0], max(end for _s, end in periods)
+    joint = sorted(m.held_on for m in meetings if m.joint and m.held_on >= first_start)
+    result: list[FollowUp] = []
+
+    first_done = joint[0] if joint else None
+    result.append(FollowUp(FollowUpKind.FIRST_PERIOD_MEETING, first_end, first_done))
+
+    anchor = first_done or first_end
+    sequence = 1
+    while True:
+        due = add_months(anchor, YEARLY_MEETING_MONTHS)
+        if due > employment_end:
+            break
+        done = next((d for d in joint if d > anchor), None)
+        result.append(FollowUp(FollowUpKind.YEARLY_MEETING, due, done, sequence))
+        if done is None:
+            break
+        anchor, sequence = done, sequence + 1
+
+    if transition_planned:
+        final = sorted(m.held_on for m in meetings if m.all_parties and m.held_on >= last_start)
+        result.append(FollowUp(FollowUpKind.FINAL_MEETING, employment_end, final[0] if final else None))
+    return result
+
+
+# --- transfer between districts -------------------------------------------------------------------
+
+def responsible_district(
+    initial_district_id: int, transfers: list[tuple[datetime.date, int, int]], on: datetime.date
+) -> int:
+    """Who is responsible on `on`: the old district until the handover date it decided, then the new one.
+
+    `transfers`: (handover_on, from_district_id, to_district_id), any order.
+    """
+    current = initial_district_id
+    for handover_on, _from, to in sorted(transfers):
+        if handover_on <= on:
+            current = to
+    return current
+
+
+# --- annual places --------------------------------------------------------------------------------
+
+def days_in_year(year: int) -> int:
+    return (datetime.date(year + 1, 1, 1) - datetime.date(year, 1, 1)).days
+
+
+def overlap_days(start: datetime.date, end: datetime.date, year: int) -> int:
+    lo = max(start, datetime.date(year, 1, 1))
+    hi = min(end, datetime.date(year, 12, 31))
+    return max(0, (hi - lo).days + 1)
+
+
+def utilisation(planned: int, used_place_years: float) -> float | None:
+    """Used place-years as a percentage of the planned places; None when nothing was planned."""
+    if not planned:
+        return None
+    return round(100 * used_place_years / planned, 1)
+
+
+def suppress(count: int) -> str | int:
+    """Small counts leave the unit as "<5" (0 is shown: it identifies no one)."""
+    return "<5" if 0 < count < SMALL_CELL else count

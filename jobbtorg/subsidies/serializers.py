@@ -1,0 +1,314 @@
+"""API representations of subsidy cases, steps, rules and evaluations, and the inputs of their
+actions. Input serializers only parse (types, lengths, id and date ranges, so nothing out of
+range reaches the database); every rule is subsidies.services', which answer in Swedish.
+"""
+
+import datetime
+from typing import Any
+
+from rest_framework import serializers
+
+from jobbtorg.subsidies import rules
+from jobbtorg.subsidies.models import CaseStatus, MonthKind, QualificationRule, SubsidyCase, SubsidyStep, SubsidyType
+
+MAX_ID = 2**63 - 1
+MAX_VERSION = 2**31 - 1
+
+
+def id_field(**kwargs: Any) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class BoundedDateField(serializers.DateField):
+    """A date between 2000-01-01 and 2100-12-31, written ÅÅÅÅ-MM-DD."""
+
+    default_error_messages = {
+        "invalid": "Skriv datumet som ÅÅÅÅ-MM-DD.",
+        "datetime": "Ange ett datum utan klockslag.",
+        "range": "Ange ett datum mellan år 2000 och 2100.",
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value: Any) -> datetime.date:
+        day = super().to_internal_value(value)
+        if not rules.DATE_MIN <= day <= rules.DATE_MAX:
+            self.fail("range")
+        return day
+
+
+def version_field() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_VERSION,
+        help_text="Ärendets version som du läste. Har någon annan ändrat ärendet sedan dess blir svaret 409.",
+        error_messages={"required": "Ange vilken version av ärendet du ändrar (fältet version)."},
+    )
+
+
+class StrictSerializer(serializers.Serializer):
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise serializers.ValidationError({"non_field_errors": ["Skicka uppgifterna som ett JSON-objekt."]})
+        return super().to_internal_value(data)
+
+
+# --- representations ---------------------------------------------------------------------------------
+
+
+class SubsidyStepSerializer(serializers.ModelSerializer):
+    number = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()
+    limit = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+    case = serializers.IntegerField(source="case_id", read_only=True)
+
+    class Meta:
+        model = SubsidyStep
+        fields = [
+            "id",
+            "case",
+            "kind",
+            "number",
+            "label",
+            "limit",
+            "status",
+            "responsible",
+            "opened_on",
+            "due_on",
+            "paused_on",
+            "done_on",
+            "outcome",
+            "note",
+            "data",
+            "overdue",
+        ]
+        read_only_fields = fields
+
+    def _rule(self, obj: SubsidyStep) -> rules.StepRule:
+        return rules.STEP_RULES[rules.StepKind(obj.kind)]
+
+    def get_number(self, obj: SubsidyStep) -> int:
+        return self._rule(obj).number
+
+    def get_label(self, obj: SubsidyStep) -> str:
+        return self._rule(obj).label_for(obj.case.route)
+
+    def get_limit(self, obj: SubsidyStep) -> str:
+        return self._rule(obj).limit_text
+
+    def get_overdue(self, obj: SubsidyStep) -> bool:
+        today = self.context.get("today") or datetime.date.min
+        return bool(obj.status == "open" and not obj.paused_on and obj.due_on and obj.due_on < today)
+
+
+class SubsidyCaseSerializer(serializers.ModelSerializer):
+    person = serializers.IntegerField(source="participation.person_id", read_only=True)
+    unit = serializers.IntegerField(source="participation.unit_id", read_only=True)
+    steps = serializers.SerializerMethodField()
+    warnings = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SubsidyCase
+        fields = [
+            "id",
+            "version",
+            "participation",
+            "person",
+            "unit",
+            "subsidy_type",
+            "employer",
+            "route",
+            "status",
+            "notified_on",
+            "notification_text",
+            "preceded_by_practice",
+            "supervisor_contact",
+            "supervisor_name",
+            "supervisor_phone",
+            "supervisor_email",
+            "planned_start",
+            "decision_on",
+            "period_from",
+            "period_to",
+            "ended_on",
+            "end_reason",
+            "steps",
+            "warnings",
+        ]
+        read_only_fields = fields
+
+    def get_steps(self, obj: SubsidyCase) -> list[dict[str, Any]]:
+        return SubsidyStepSerializer(list(obj.steps.all()), many=True, context=self.context).data  # type: ignore[attr-defined]
+
+    def get_warnings(self, obj: SubsidyCase) -> list[str] | None:
+        warnings = self.context.get("warnings")
+        return warnings(obj) if warnings else None
+
+
+class SubsidyRuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QualificationRule
+        fields = ["id", "subsidy_type", "version", "valid_from", "valid_to", "source", "source_text", "parameters"]
+        read_only_fields = fields
+
+
+# --- inputs ----------------------------------------------------------------------------------------------
+
+
+class SubsidySupervisorInput(StrictSerializer):
+    supervisor_contact = id_field(required=False, allow_null=True)
+    supervisor_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    supervisor_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    supervisor_email = serializers.EmailField(
+        max_length=254, required=False, allow_blank=True, default="", error_messages={"invalid": "Skriv en giltig e-postadress."}
+    )
+    notification_text = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    preceded_by_practice = serializers.BooleanField(required=False, default=False)
+    planned_start = BoundedDateField(required=False, allow_null=True, default=None)
+
+
+class SubsidyCaseInput(SubsidySupervisorInput):
+    participation = id_field(error_messages={"required": "Ange deltagandet (participation)."})
+    subsidy_type = serializers.ChoiceField(
+        choices=SubsidyType.choices, error_messages={"invalid_choice": "Välj en stödform: " + ", ".join(SubsidyType.values) + "."}
+    )
+    employer = id_field(error_messages={"required": "Ange arbetsgivaren (employer)."})
+    notified_on = BoundedDateField(error_messages={"required": "Ange datum för intresseanmälan."})
+
+
+class SubsidyCaseDetailsInput(SubsidySupervisorInput):
+    version = version_field()
+
+
+class SubsidyDecisionInput(StrictSerializer):
+    version = version_field()
+    decision_on = BoundedDateField()
+    period_from = BoundedDateField()
+    period_to = BoundedDateField()
+
+
+class SubsidyCloseInput(StrictSerializer):
+    version = version_field()
+    status = serializers.ChoiceField(choices=[(CaseStatus.REFUSED, "Ej beviljat"), (CaseStatus.WITHDRAWN, "Återkallat")])
+    on = BoundedDateField()
+    reason = serializers.CharField(max_length=2000)
+
+
+class SubsidyTerminateInput(StrictSerializer):
+    version = version_field()
+    terminated_on = BoundedDateField()
+    reason = serializers.CharField(max_length=2000)
+
+
+class SubsidyEndInput(StrictSerializer):
+    version = version_field()
+    ended_on = BoundedDateField()
+
+
+class SubsidyStepInput(StrictSerializer):
+    version = version_field()
+    kind = serializers.ChoiceField(choices=[(k.value, str(r.label)) for k, r in rules.STEP_RULES.items()])
+    done_on = BoundedDateField()
+    outcome = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    notified = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(rules.NOTIFIED_PARTIES)), required=False, max_length=3
+    )
+    meeting_on = BoundedDateField(required=False)
+    completion_due = BoundedDateField(required=False)
+    period_from = BoundedDateField(required=False)
+    period_to = BoundedDateField(required=False)
+
+    def service_data(self) -> dict[str, Any]:
+        d = self.validated_data
+        data: dict[str, Any] = {}
+        for name in ("notified", "meeting_on", "completion_due", "period_from", "period_to"):
+            if name in d:
+                data[name] = d[name].isoformat() if isinstance(d[name], datetime.date) else d[name]
+        return data
+
+
+class SubsidyRuleInput(StrictSerializer):
+    subsidy_type = serializers.ChoiceField(choices=SubsidyType.choices)
+    valid_from = BoundedDateField()
+    valid_to = BoundedDateField(required=False, allow_null=True, default=None)
+    source = serializers.CharField(max_length=200)
+    source_text = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+    parameters = serializers.JSONField()
+
+
+class SubsidyEvaluateInput(StrictSerializer):
+    person = id_field()
+    subsidy_type = serializers.ChoiceField(choices=SubsidyType.choices)
+    on = BoundedDateField(required=False)
+
+
+class SubsidyMonthInput(StrictSerializer):
+    month = serializers.RegexField(r"^[0-9]{4}-[0-9]{2}$", error_messages={"invalid": "Skriv månaden som ÅÅÅÅ-MM."})
+    kind = serializers.ChoiceField(choices=MonthKind.choices, allow_blank=True, allow_null=True)
+
+    def validate_month(self, value: str) -> datetime.date:
+        try:
+            return datetime.date(int(value[:4]), int(value[5:]), 1)
+        except ValueError:
+            raise serializers.ValidationError("Skriv månaden som ÅÅÅÅ-MM.") from None
+
+
+class SubsidyFactsInput(StrictSerializer):
+    version = serializers.IntegerField(min_value=1, max_value=MAX_VERSION, required=False, allow_null=True, default=None)
+    registered_at_af = serializers.BooleanField(allow_null=True, required=False, default=None)
+    establishment_programme = serializers.BooleanField(allow_null=True, required=False, default=None)
+    job_guarantee = serializers.BooleanField(allow_null=True, required=False, default=None)
+    newly_arrived = serializers.BooleanField(allow_null=True, required=False, default=None)
+    residence_permit_on = BoundedDateField(allow_null=True, required=False, default=None)
+    youth_guarantee_days = serializers.IntegerField(min_value=0, max_value=5000, allow_null=True, required=False, default=None)
+    months = SubsidyMonthInput(many=True, required=False, max_length=240)
+
+
+class SubsidyConditionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    met = serializers.BooleanField(allow_null=True)
+    text = serializers.CharField()
+
+
+class SubsidyPathSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    outcome = serializers.CharField()
+    conditions = SubsidyConditionSerializer(many=True)
+
+
+class SubsidyMonthCountSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    kind = serializers.CharField(allow_null=True)
+    counted = serializers.BooleanField()
+    disregarded = serializers.BooleanField()
+
+
+class SubsidyEvaluationSerializer(serializers.Serializer):
+    subsidy_type = serializers.CharField()
+    on = serializers.DateField()
+    outcome = serializers.CharField()
+    outcome_label = serializers.CharField()
+    rule_version = serializers.SerializerMethodField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    missing = serializers.ListField(child=serializers.CharField())
+    months = SubsidyMonthCountSerializer(many=True)
+    paths = SubsidyPathSerializer(many=True)
+
+    def get_rule_version(self, obj: rules.Evaluation) -> int | None:
+        return obj.rule.version if obj.rule else None
+
+
+class SubsidyBoardRowSerializer(serializers.Serializer):
+    unit_id = serializers.IntegerField(allow_null=True)
+    unit_name = serializers.CharField()
+    kind = serializers.CharField()
+    number = serializers.IntegerField()
+    label = serializers.CharField()
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    median_days_late = serializers.FloatField(allow_null=True)
+    max_days_late = serializers.IntegerField(allow_null=True)
