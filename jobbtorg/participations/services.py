@@ -49,6 +49,7 @@ from jobbtorg.participations.models import (
     TransferTo,
     WageSubsidy,
 )
+from jobbtorg.participations.signals import participation_closed
 from jobbtorg.people.models import Person
 from jobbtorg.timeline import services as timeline
 
@@ -581,6 +582,7 @@ def close(
                 "closure_text",
             ],
         )
+        participation_closed.send(sender=Participation, user=user, participation=p, closed_on=closed_on)
         deadlines.cancel_at_closure(p, closed_on)
         for point, kind in FOLLOWUP_KINDS.items():
             deadline = deadlines.open_deadline(p, kind, closed_on)
