@@ -137,7 +137,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": services.may_manage_activities(user, activity.participation),
         "can_register": bool(services.registrable(user, [activity])) and activity.is_open,
         "day_form": DayRegistrationForm(initial={"date": timezone.localdate()}),
-        "plan_form": SessionPlanForm(initial={"date": max(activity.start_date, timezone.localdate())}),
+        "plan_form": SessionPlanForm(initial={"date": max(activity.start_date, timezone.localdate())}, auto_id="id_plan_%s"),
         "today": timezone.localdate(),
     }
     return render(request, "activities/activity_detail.html", context)

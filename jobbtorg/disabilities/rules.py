@@ -17,7 +17,7 @@ the seed gives it, word for word where the seed has words:
 | 82 addiction | "Underlagen får inte vara äldre än 2 år." | 24 months |
 | 51 other somatic | "Underlag som påvisar nedsättning i arbetsförmåga behövs." | no time limit |
 | 91 allergy or hypersensitivity | "Underlagen behöver vara aktuella" | 12 months (our reading of "aktuella") |
-| 33 vision, 21 deaf from childhood, 22 hearing | "Underlag ska finnas och utredas via enheten Syn, Döv och Hörsel." | no time limit |
+| 33 vision, 21 deaf, 22 hearing | "Underlag ska finnas och utredas via enheten Syn, Döv och Hörsel." | no time limit |
 
 "Aktuella" (current) for 91 is read as at most 12 months old: the seed gives no number,
 allergy and asthma vary with season and treatment, and a year is the shortest period
@@ -83,46 +83,116 @@ def _only(validity: Validity, months: int | None = None, words: str = "") -> tup
 CODES: dict[str, Code] = {
     c.code: c
     for c in [
-        Code("43", _("Nedsatt eller begränsad rörelseförmåga"), _("t.ex. CP, polio, rullstolsburen; lumbago, diskbråck"), (
-            SubKind("chronic", _("Kronisk funktionsnedsättning (t.ex. CP, polio, rullstolsburen, saknar extremitet)"),
-                    Validity.NO_LIMIT, None, "Underlag måste finnas och bedömning måste göras"),
-            SubKind("pain", _("Smärttillstånd (lumbago, diskbråck, övriga smärtor)"),
-                    Validity.MONTHS, TWO_YEARS_MONTHS, "Underlagen får inte vara äldre än 2 år."),
-        )),
-        Code("92", _("Specifik kognitiv funktionsnedsättning"), _("ADHD, ADD, autism, dyslexi; kognitiv påverkan efter hjärnskada"), (
-            SubKind("npf", _("Neuropsykiatrisk funktionsnedsättning (ADHD, ADD, autism, dyslexi)"),
-                    Validity.PERMANENT, None, "Nya underlag i NPF behöver inte krävas in."),
-            SubKind("brain_injury", _("Kognitiv påverkan efter t.ex. hjärnskada eller stroke"),
-                    Validity.NO_LIMIT, None, "Underlag med utredningar bör finnas i sökandes akt"),
-        )),
-        Code("61", _("Psykisk funktionsnedsättning"), _("t.ex. depression, krisreaktion, bipolaritet, schizofreni"),
-             _only(Validity.NO_LIMIT, None, "Underlag måste finnas.")),
-        Code("11", _("Nedsatt funktion i hjärta, kärl eller lungor"), _("t.ex. hjärtinfarkt, kärlkramp, kronisk bronkit, KOL"), (
-            SubKind("other", _("Hjärta, kärl eller lungor utom KOL"),
-                    Validity.MONTHS, TWO_YEARS_MONTHS, "Underlagen får inte vara äldre än 2 år."),
-            SubKind("copd", _("KOL"), Validity.PERMANENT, None, "KOL är permanent och underlag ska finnas."),
-        )),
-        Code("71", _("Generellt nedsatt inlärningsförmåga"), _("permanent nedsättning; underlag t.ex. från särskola"),
-             _only(Validity.PERMANENT, None, "Permanent nedsättning. Nya underlag behöver inte begäras in.")),
-        Code("82", _("Missbruks- eller beroendeproblematik"), _("utredning via socialkonsulent eller Kriminalvården"),
-             _only(Validity.MONTHS, TWO_YEARS_MONTHS, "Underlagen får inte vara äldre än 2 år.")),
-        Code("51", _("Övriga somatiskt relaterade funktionsnedsättningar"), _("t.ex. diabetes, epilepsi, kronisk migrän"),
-             _only(Validity.NO_LIMIT, None, "Underlag som påvisar nedsättning i arbetsförmåga behövs.")),
-        Code("91", _("Allergi eller överkänslighet"), _("astma, allergi, överkänslighet"),
-             _only(Validity.MONTHS, CURRENT_MONTHS, "Underlagen behöver vara aktuella")),
-        Code("33", _("Synnedsättning"), _("utreds via enheten Syn, Döv och Hörsel"),
-             _only(Validity.NO_LIMIT, None, "Underlag ska finnas och utredas via enheten Syn, Döv och Hörsel.")),
-        Code("21", _("Barndomsdöv och/eller teckenspråkig"), _("utreds via enheten Syn, Döv och Hörsel"),
-             _only(Validity.NO_LIMIT, None, "Underlag ska finnas och utredas via enheten Syn, Döv och Hörsel.")),
-        Code("22", _("Hörselskada"), _("utreds via enheten Syn, Döv och Hörsel"),
-             _only(Validity.NO_LIMIT, None, "Underlag ska finnas och utredas via enheten Syn, Döv och Hörsel.")),
+        Code(
+            "43",
+            _("Nedsatt eller begränsad rörelseförmåga"),
+            _("t.ex. CP, polio, rullstolsburen; lumbago, diskbråck"),
+            (
+                SubKind(
+                    "chronic",
+                    _("Kronisk funktionsnedsättning (t.ex. CP, polio, rullstolsburen, saknar extremitet)"),
+                    Validity.NO_LIMIT,
+                    None,
+                    "Underlag måste finnas och bedömning måste göras",
+                ),
+                SubKind(
+                    "pain",
+                    _("Smärttillstånd (lumbago, diskbråck, övriga smärtor)"),
+                    Validity.MONTHS,
+                    TWO_YEARS_MONTHS,
+                    "Underlagen får inte vara äldre än 2 år.",
+                ),
+            ),
+        ),
+        Code(
+            "92",
+            _("Specifik kognitiv funktionsnedsättning"),
+            _("ADHD, ADD, autism, dyslexi; kognitiv påverkan efter hjärnskada"),
+            (
+                SubKind(
+                    "npf",
+                    _("Neuropsykiatrisk funktionsnedsättning (ADHD, ADD, autism, dyslexi)"),
+                    Validity.PERMANENT,
+                    None,
+                    "Nya underlag i NPF behöver inte krävas in.",
+                ),
+                SubKind(
+                    "brain_injury",
+                    _("Kognitiv påverkan efter t.ex. hjärnskada eller stroke"),
+                    Validity.NO_LIMIT,
+                    None,
+                    "Underlag med utredningar bör finnas i sökandes akt",
+                ),
+            ),
+        ),
+        Code(
+            "61",
+            _("Psykisk funktionsnedsättning"),
+            _("t.ex. depression, krisreaktion, bipolaritet, schizofreni"),
+            _only(Validity.NO_LIMIT, None, "Underlag måste finnas."),
+        ),
+        Code(
+            "11",
+            _("Nedsatt funktion i hjärta, kärl eller lungor"),
+            _("t.ex. hjärtinfarkt, kärlkramp, kronisk bronkit, KOL"),
+            (
+                SubKind(
+                    "other",
+                    _("Hjärta, kärl eller lungor utom KOL"),
+                    Validity.MONTHS,
+                    TWO_YEARS_MONTHS,
+                    "Underlagen får inte vara äldre än 2 år.",
+                ),
+                SubKind("copd", _("KOL"), Validity.PERMANENT, None, "KOL är permanent och underlag ska finnas."),
+            ),
+        ),
+        Code(
+            "71",
+            _("Generellt nedsatt inlärningsförmåga"),
+            _("permanent nedsättning; underlag t.ex. från särskola"),
+            _only(Validity.PERMANENT, None, "Permanent nedsättning. Nya underlag behöver inte begäras in."),
+        ),
+        Code(
+            "82",
+            _("Missbruks- eller beroendeproblematik"),
+            _("utredning via socialkonsulent eller Kriminalvården"),
+            _only(Validity.MONTHS, TWO_YEARS_MONTHS, "Underlagen får inte vara äldre än 2 år."),
+        ),
+        Code(
+            "51",
+            _("Övriga somatiskt relaterade funktionsnedsättningar"),
+            _("t.ex. diabetes, epilepsi, kronisk migrän"),
+            _only(Validity.NO_LIMIT, None, "Underlag som påvisar nedsättning i arbetsförmåga behövs."),
+        ),
+        Code(
+            "91",
+            _("Allergi eller överkänslighet"),
+            _("astma, allergi, överkänslighet"),
+            _only(Validity.MONTHS, CURRENT_MONTHS, "Underlagen behöver vara aktuella"),
+        ),
+        Code(
+            "33",
+            _("Synnedsättning"),
+            _("utreds via enheten Syn, Döv och Hörsel"),
+            _only(Validity.NO_LIMIT, None, "Underlag ska finnas och utredas via enheten Syn, Döv och Hörsel."),
+        ),
+        Code(
+            "21",
+            _("Barndomsdöv och/eller teckenspråkig"),
+            _("utreds via enheten Syn, Döv och Hörsel"),
+            _only(Validity.NO_LIMIT, None, "Underlag ska finnas och utredas via enheten Syn, Döv och Hörsel."),
+        ),
+        Code(
+            "22",
+            _("Hörselskada"),
+            _("utreds via enheten Syn, Döv och Hörsel"),
+            _only(Validity.NO_LIMIT, None, "Underlag ska finnas och utredas via enheten Syn, Döv och Hörsel."),
+        ),
     ]
 }
 
 CODE_CHOICES = [(c.code, f"{c.code} {c.label}") for c in CODES.values()]
-SUB_KIND_CHOICES = [("", _("Ej aktuellt"))] + [
-    (s.key, s.label) for c in CODES.values() if c.needs_sub_kind for s in c.sub_kinds
-]
+SUB_KIND_CHOICES = [("", _("Ej aktuellt"))] + [(s.key, s.label) for c in CODES.values() if c.needs_sub_kind for s in c.sub_kinds]
 
 
 class Source(StrEnum):

@@ -62,7 +62,9 @@ def any_expired(person: Person | int, on_date: datetime.date) -> bool:
     return any(s.expired for s in documentation_status(person, on_date))
 
 
-def registrations_for(user: User, actor: Actor, person_id: int, where: str = "lista") -> tuple[Person, list[DisabilityRegistration]]:
+def registrations_for(
+    user: User, actor: Actor, person_id: int, where: str = "lista"
+) -> tuple[Person, list[DisabilityRegistration]]:
     """The person's registrations for a page or API call: health relation checked, read logged."""
     person = open_for_health(user, actor, person_id, where, Action.READ)
     rows = list(
@@ -74,3 +76,11 @@ def registrations_for(user: User, actor: Actor, person_id: int, where: str = "li
 def can_see(user: User, person: Person) -> bool:
     """For deciding whether to show the section's link at all (no data read, nothing logged)."""
     return health_relation(user, person) is not None
+
+
+def person_section(user: User, person: Person) -> dict[str, object] | None:
+    """Context for `disabilities/_person_section.html`: a link, only for users with the health relation.
+
+    Reads no health data (so the person page does not log a health read); the page it links to does.
+    """
+    return {"person": person} if can_see(user, person) else None

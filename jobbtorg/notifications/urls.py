@@ -1,6 +1,10 @@
-"""Web pages of the notifications app."""
+"""Web pages of the notifications app, mounted at /notiser/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from jobbtorg.notifications import views
 
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+]

@@ -2,5 +2,9 @@
 
 from rest_framework.routers import SimpleRouter
 
+from jobbtorg.osa import api
+
 router = SimpleRouter()
+router.include_format_suffixes = False
+api.register(router)
 urlpatterns = router.urls

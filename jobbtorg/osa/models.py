@@ -68,7 +68,9 @@ class OsaCase(VersionedModel):
     transition_planned_on = models.DateField(_("övergång planerad sedan"), null=True, blank=True)
     ended_on = models.DateField(_("avslutad"), null=True, blank=True)
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("skapad av"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("skapad av")
+    )
 
     class Meta:
         verbose_name = _("OSA-anställning")
@@ -80,7 +82,9 @@ class OsaCase(VersionedModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ground_cognitive_or_addiction=True) | Q(ground_lss=True) | Q(ground_no_contact_or_mental_illness=True),
+                condition=Q(ground_cognitive_or_addiction=True)
+                | Q(ground_lss=True)
+                | Q(ground_no_contact_or_mental_illness=True),
                 name="osa_case_has_a_ground",
             ),
             models.CheckConstraint(
@@ -178,7 +182,9 @@ class PlanVersion(models.Model):
     plan = models.ForeignKey(ImplementationPlan, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     saved_at = models.DateTimeField(_("sparad"), auto_now_add=True)
-    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("sparad av"))
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("sparad av")
+    )
     note = models.CharField(_("vad ändrades"), max_length=300, blank=True)
 
     class Meta:

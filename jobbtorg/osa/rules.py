@@ -3,15 +3,26 @@
 No ORM here: given facts, return a decision with reasons, or the follow-up deadlines.
 Every time limit of the seed's OSA section, and how it is read:
 
-| seed's words | rule here |
-| --- | --- |
-| "Den inledande anställningsperioden är normalt sex (6) månader." | FIRST_PERIOD_MONTHS = 6; another length (1-12) needs a written reason |
-| "Därefter sker förlängning med antingen 6 eller 12 månader." | EXTENSION_MONTHS = {6, 12}; anything else refused |
-| "den sammanlagda anställningstiden vara under högst två år; dock skall en individuell prövning alltid ske" | MAX_TOTAL_MONTHS = 24; an extension taking the total past it needs a recorded individual review (date, by whom, reasoning), one review per such extension |
-| "Under den första anvisningsperioden ... gemensamt följa upp och träffa den anställde vid minst ett tillfälle" | deadline FIRST_PERIOD_MEETING: due the last day of the first period; done by a meeting with AF, district and the employee |
-| "Härefter sker en gemensam uppföljning minst en gång per år." | deadline YEARLY_MEETING: due 12 months after the previous joint meeting (or the first period's end if there was none), while the employment runs |
-| "inför anställningstidens slut, då övergång till annat arbete planeras, skall gemensam uppföljning ske där den anställde, arbetsförmedlaren, stadsdelsförvaltningen ..., jobbtorget och arbetsplatsen deltar" | deadline FINAL_MEETING: when transition is planned, due the employment's last day; done by a meeting with all five parties held in the last period |
-| "Lokala överenskommelser om antal årsplatser ska träffas årligen" | annual places per district and calendar year |
+- "Den inledande anställningsperioden är normalt sex (6) månader."
+  -> FIRST_PERIOD_MONTHS = 6; another length (1-12 months) needs a written reason.
+- "Därefter sker förlängning med antingen 6 eller 12 månader."
+  -> EXTENSION_MONTHS = (6, 12); anything else is refused.
+- "den sammanlagda anställningstiden vara under högst två år; dock skall en individuell
+  prövning alltid ske" -> MAX_TOTAL_MONTHS = 24; an extension that takes the total past
+  it needs a recorded individual review (date, by whom, reasoning); one review per such
+  extension.
+- "Under den första anvisningsperioden ... gemensamt följa upp och träffa den anställde
+  vid minst ett tillfälle" -> FIRST_PERIOD_MEETING, due the first period's last day; done
+  by a meeting with Arbetsförmedlingen, the district and the employee.
+- "Härefter sker en gemensam uppföljning minst en gång per år." -> YEARLY_MEETING, due 12
+  months after the previous joint meeting (or the first period's end if there was none),
+  as long as the employment runs to that day.
+- "inför anställningstidens slut, då övergång till annat arbete planeras, skall gemensam
+  uppföljning ske där den anställde, arbetsförmedlaren, stadsdelsförvaltningen ...,
+  jobbtorget och arbetsplatsen deltar" -> FINAL_MEETING, when transition is planned: due
+  the employment's last day; done by a meeting of all five parties in the last period.
+- "Lokala överenskommelser om antal årsplatser ska träffas årligen" -> annual places per
+  district and calendar year.
 
 A month is a calendar month (core.workdays.add_months); a period of n months starting on
 day S ends the day before S + n months.
@@ -73,9 +84,7 @@ MENU: dict[Actor, list[tuple[str, object]]] = {
 }
 ACTIVITY_LABELS: dict[str, object] = {key: label for items in MENU.values() for key, label in items}
 ACTIVITY_ACTOR: dict[str, Actor] = {key: actor for actor, items in MENU.items() for key, _label in items}
-ACTIVITY_CHOICES = [
-    (str(ACTOR_LABELS[actor]), [(key, label) for key, label in items]) for actor, items in MENU.items()
-]
+ACTIVITY_CHOICES = [(str(ACTOR_LABELS[actor]), [(key, label) for key, label in items]) for actor, items in MENU.items()]
 
 
 class Ground(StrEnum):
@@ -97,20 +106,26 @@ GROUND_LABELS = {
 
 # --- employer -------------------------------------------------------------------------------------
 
+
 def employer_error(kind: str) -> str | None:
     """The city as employer, never a competition-exposed activity (seed 000)."""
     if kind == "city_administration":
         return None
     if kind == "municipal_company":
-        return _("OSA får inte vara hos ett kommunalt bolag: bidraget lämnas inte för konkurrensutsatt verksamhet. "
-                 "Välj en av stadens förvaltningar.")
+        return _(
+            "OSA får inte vara hos ett kommunalt bolag: bidraget lämnas inte för konkurrensutsatt verksamhet. "
+            "Välj en av stadens förvaltningar."
+        )
     if kind == "procured_operation":
-        return _("OSA får inte vara hos en upphandlad verksamhet: bidraget lämnas inte för konkurrensutsatt verksamhet. "
-                 "Välj en av stadens förvaltningar.")
+        return _(
+            "OSA får inte vara hos en upphandlad verksamhet: bidraget lämnas inte för konkurrensutsatt verksamhet. "
+            "Välj en av stadens förvaltningar."
+        )
     return _("Arbetsgivaren ska vara staden: välj en av stadens förvaltningar.")
 
 
 # --- periods --------------------------------------------------------------------------------------
+
 
 def period_end(start: datetime.date, months: int) -> datetime.date:
     return add_months(start, months) - datetime.timedelta(days=1)
@@ -141,10 +156,13 @@ def extension(months: int | None, total_before: int, has_unused_review: bool) ->
     if needs_review and not has_unused_review:
         return ExtensionDecision(
             False,
-            {"months": _(
-                "Förlängningen ger en sammanlagd anställningstid på %(total)s månader, mer än 24. "
-                "Registrera en individuell prövning (datum, av vem och motivering) först."
-            ) % {"total": total}},
+            {
+                "months": _(
+                    "Förlängningen ger en sammanlagd anställningstid på %(total)s månader, mer än 24. "
+                    "Registrera en individuell prövning (datum, av vem och motivering) först."
+                )
+                % {"total": total}
+            },
             total,
             True,
         )
@@ -152,6 +170,7 @@ def extension(months: int | None, total_before: int, has_unused_review: bool) ->
 
 
 # --- follow-up deadlines --------------------------------------------------------------------------
+
 
 class FollowUpKind(StrEnum):
     FIRST_PERIOD_MEETING = "first_period_meeting"
@@ -229,9 +248,8 @@ def follow_ups(
 
 # --- transfer between districts -------------------------------------------------------------------
 
-def responsible_district(
-    initial_district_id: int, transfers: list[tuple[datetime.date, int, int]], on: datetime.date
-) -> int:
+
+def responsible_district(initial_district_id: int, transfers: list[tuple[datetime.date, int, int]], on: datetime.date) -> int:
     """Who is responsible on `on`: the old district until the handover date it decided, then the new one.
 
     `transfers`: (handover_on, from_district_id, to_district_id), any order.
@@ -244,6 +262,7 @@ def responsible_district(
 
 
 # --- annual places --------------------------------------------------------------------------------
+
 
 def days_in_year(year: int) -> int:
     return (datetime.date(year + 1, 1, 1) - datetime.date(year, 1, 1)).days
@@ -265,3 +284,21 @@ def utilisation(planned: int, used_place_years: float) -> float | None:
 def suppress(count: int) -> str | int:
     """Small counts leave the unit as "<5" (0 is shown: it identifies no one)."""
     return "<5" if 0 < count < SMALL_CELL else count
+
+
+def responsibility_segments(
+    start: datetime.date, end: datetime.date, initial_district_id: int, transfers: list[tuple[datetime.date, int, int]]
+) -> list[tuple[datetime.date, datetime.date, int]]:
+    """Split [start, end] at each handover date: (from, to, responsible district) pieces."""
+    pieces: list[tuple[datetime.date, datetime.date, int]] = []
+    owner, cursor = initial_district_id, start
+    for handover_on, _from, to in sorted(transfers):
+        if handover_on <= cursor:
+            owner = to
+            continue
+        if handover_on > end:
+            break
+        pieces.append((cursor, handover_on - datetime.timedelta(days=1), owner))
+        owner, cursor = to, handover_on
+    pieces.append((cursor, end, owner))
+    return pieces

@@ -82,6 +82,7 @@ def total_months(case: OsaCase) -> int:
 
 # --- create -------------------------------------------------------------------------------------
 
+
 def create_case(
     user: User,
     actor: Actor,
@@ -177,6 +178,7 @@ def create_case(
 
 # --- periods and reviews ------------------------------------------------------------------------
 
+
 def extend(user: User, actor: Actor, case_id: int, *, version: int | None, months: int | None) -> OsaPeriod:
     """Extend by exactly 6 or 12 months; past 24 months in total only with an unused individual review."""
     case = open_case(user, actor, case_id, "förlängning", Action.CHANGE)
@@ -229,6 +231,7 @@ def record_review(
 
 
 # --- implementation plan ------------------------------------------------------------------------
+
 
 def save_plan(
     user: User, actor: Actor, case_id: int, *, version: int | None, items: list[dict[str, Any]], note: str = ""
@@ -320,6 +323,7 @@ def refresh_deadlines(case: OsaCase) -> None:
 
 # --- transfer -------------------------------------------------------------------------------------
 
+
 def decide_transfer(
     user: User,
     actor: Actor,
@@ -371,8 +375,14 @@ def decide_transfer(
 
 # --- annual places --------------------------------------------------------------------------------
 
+
 def set_annual_places(
-    user: User, *, district_id: int | None, year: int | None, planned: int | None, af_unit_id: int | None = None,
+    user: User,
+    *,
+    district_id: int | None,
+    year: int | None,
+    planned: int | None,
+    af_unit_id: int | None = None,
     version: int | None = None,
 ) -> AnnualPlaces:
     """The OSA officer enters the places agreed for their own district and a year."""

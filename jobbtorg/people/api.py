@@ -122,6 +122,17 @@ class PersonViewSet(
     def get_queryset(self) -> QuerySet[Person]:
         return visible_persons(self.request.user).select_related("home_district").order_by("last_name", "first_name", "id")
 
+    def get_object(self) -> Person:
+        """Any generic code path that fetches "the object" goes through open_person too
+        (checked and logged), never through a bare queryset lookup."""
+        person, _ = open_person(
+            self.request.user,
+            Actor.from_request(self.request),
+            _person_id(self.kwargs["pk"]),
+            _what(self.request, "personuppgifter"),
+        )
+        return person
+
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         params = serializers.PersonFilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)

@@ -1,6 +1,6 @@
-"""Person search and the person page."""
+"""Person search, the person page, and the timeline's forms under the person."""
 
-from django.urls import path
+from django.urls import include, path
 
 from jobbtorg.people import views
 
@@ -8,4 +8,5 @@ app_name = "people"
 urlpatterns = [
     path("sok/", views.search, name="search"),
     path("<int:person_id>/", views.detail, name="detail"),
+    path("<int:person_id>/tidslinje/", include("jobbtorg.timeline.urls")),
 ]

@@ -5,24 +5,31 @@ Access comes only from jobbtorg.access: `visible_persons` scopes the search,
 does not exist get the same 404 page, so nothing leaks.
 """
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 
 from jobbtorg.access.policy import can_search
 from jobbtorg.access.services import open_person
-from jobbtorg.accounts.models import User
-from jobbtorg.activities.models import Activity
+from jobbtorg.accounts.models import Role, User
+from jobbtorg.activities import selectors as activity_selectors
+from jobbtorg.assessments import rules as assessment_rules
+from jobbtorg.assessments import selectors as assessment_selectors
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core.errors import AccessDenied
+from jobbtorg.participations import selectors as participation_selectors
 from jobbtorg.participations.models import Participation
+from jobbtorg.plans import rules as plan_rules
+from jobbtorg.subsidies import rules as subsidy_rules
+from jobbtorg.subsidies import selectors as subsidy_selectors
+from jobbtorg.timeline import selectors as timeline_selectors
 from jobbtorg.web import selectors
 from jobbtorg.web.listing import PAGE_SIZE, PersonList, log_shown
 
@@ -54,30 +61,79 @@ def search(request: HttpRequest) -> HttpResponse:
     return response
 
 
+TIMELINE_TARGET = "timeline"
+
+
 @login_required
 @never_cache
 def detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The person page, top to bottom (UX.md): identity strip with the next deadline, current
+    plan and assessment, activities and attendance, subsidies (and OSA, disability when
+    present), participations, then the timeline. Opening it is the READ audit entry; an htmx
+    request that targets the timeline (filter, page) gets only the timeline back."""
     user = cast(User, request.user)  # login_required: never anonymous here
     try:
         person, decision = open_person(user, Actor.from_request(request), person_id, "personsida")
     except AccessDenied:
         return render(request, "people/not_found.html", status=404)
-    participations = list(
-        Participation.objects.filter(person=person)
-        .select_related("unit", "coach", "home_district")
-        .prefetch_related(
-            Prefetch(
-                "activities",
-                queryset=Activity.objects.select_related("catalogue_item", "provider").order_by("-start_date", "pk"),
-            )
-        )
-        .order_by("-referred_on", "-pk")
-    )
+    today = timezone.localdate()
+    timeline = _timeline_context(request, user, person)
+    htmx = getattr(request, "htmx", None)
+    if htmx is not None and htmx and htmx.target == TIMELINE_TARGET and not htmx.history_restore_request:
+        response = render(request, "timeline/_timeline.html", {"person": person, **timeline})
+        patch_vary_headers(response, ("HX-Request", "HX-Target"))
+        return response
+    participations = participation_selectors.for_person(person)
     current = next((p for p in participations if p.is_open), participations[0] if participations else None)
-    context = {
+    context: dict[str, Any] = {
         "person": person,
         "decision": decision,
         "participations": participations,
         "current": current,
+        "today": today,
+        "next_deadline": selectors.next_deadline(current, today),
+        **timeline,
+        **_sections(user, person, current, today),
     }
-    return render(request, "people/detail.html", context)
+    response = render(request, "people/detail.html", context)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+def _sections(user: User, person: Any, current: Participation | None, today: Any) -> dict[str, Any]:
+    """What each domain section of the person page needs, for the roles whose task needs it."""
+    role = getattr(user, "role", "")
+    context: dict[str, Any] = {
+        "show_plan": current is not None and plan_rules.may_read(role),
+        "show_assessment": current is not None and assessment_rules.may_read(role),
+        "activity_section": activity_selectors.person_section(user, person, today),
+        "show_subsidies": role in subsidy_rules.CASE_ROLES,
+    }
+    if context["show_assessment"]:
+        context["assessment_overview"] = assessment_selectors.overview(current)  # type: ignore[arg-type]
+    if context["show_subsidies"]:
+        context["subsidy_cases"] = subsidy_selectors.cases_for_person(person)
+        open_participation = current if current is not None and current.is_open else None
+        context["subsidy_participation"] = open_participation if role == Role.COACH else None
+    return context
+
+
+def _timeline_context(request: HttpRequest, user: User, person: Any) -> dict[str, Any]:
+    if not timeline_selectors.may_read(user):
+        return {"timeline_visible": False}
+    group = request.GET.get("typ", "")
+    if group not in timeline_selectors.GROUPS_BY_KEY:
+        group = ""
+    page = timeline_selectors.page(person, group, request.GET.get("sida"))
+    coach_of = timeline_selectors.coach_participation_ids(user, person)
+    for entry in page.object_list:
+        entry.may_annotate = timeline_selectors.may_annotate(user, entry, coach_of)
+        entry.group = timeline_selectors.group_of(entry.corrects.kind if entry.corrects_id else entry.kind)
+    return {
+        "timeline_visible": True,
+        "timeline_page": page,
+        "timeline_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "timeline_group": group,
+        "timeline_groups": timeline_selectors.GROUPS,
+        "role_labels": dict(Role.choices),
+    }

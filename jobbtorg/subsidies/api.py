@@ -344,6 +344,7 @@ class EligibilityViewSet(viewsets.GenericViewSet):
     renderer_classes = [JSONRenderer]
     parser_classes = [SafeJSONParser]
     serializer_class = s.SubsidyEvaluateInput
+    queryset = Person.objects.none()
 
     @extend_schema(
         summary="Bedöm om en person uppfyller villkoren för ett stöd, med skäl",
@@ -367,6 +368,7 @@ class EligibilityFactsViewSet(viewsets.GenericViewSet):
     parser_classes = [SafeJSONParser]
     serializer_class = s.SubsidyFactsInput
     lookup_value_regex = ID_PATTERN
+    queryset = Person.objects.none()  # persons are reached only through open_person (for OPTIONS and the schema)
 
     def _facts(self, person_id: int) -> dict[str, Any]:
         stored = services.facts_of(Person.objects.get(pk=person_id))

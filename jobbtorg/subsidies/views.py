@@ -152,9 +152,9 @@ def _step_rows(case: SubsidyCase, today: datetime.date, bound: dict[str, Any]) -
             state = "paused"
         elif step.status == StepStatus.OPEN and step.due_on and step.due_on < today:
             state = "overdue"
-        form = None
-        if step.status == StepStatus.OPEN and step.kind != rules.StepKind.INTRO_DECISION:
-            form = bound.get(f"step-{step.kind}") or forms.StepForm(kind=step.kind, initial={"version": case.version})
+        form = bound.get(f"step-{step.kind}")
+        if form is None and step.status == StepStatus.OPEN and step.kind != rules.StepKind.INTRO_DECISION:
+            form = forms.StepForm(kind=step.kind, initial={"version": case.version})
         rows.append(
             {
                 "step": step,

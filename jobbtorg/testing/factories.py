@@ -489,3 +489,96 @@ class LabourMarketMonthFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     month = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
     kind = "unemployed"
+
+
+# --- OSA and disability registrations (issue 4 parts 4, 5) -----------------------------------------
+
+
+class DisabilityRegistrationFactory(factory.django.DjangoModelFactory):
+    """A registered code with documentation dated a month ago. States: pain_43 (2-year rule), permanent_71,
+    expired_43 (pain documentation older than 2 years)."""
+
+    class Meta:
+        model = "disabilities.DisabilityRegistration"
+
+    person = factory.SubFactory(PersonFactory)
+    code = "61"
+    sub_kind = ""
+    documented_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    source = "lakarintyg"
+    registered_by = factory.SubFactory(UserFactory, osa_officer=True)
+
+    class Params:
+        pain_43 = factory.Trait(code="43", sub_kind="pain")
+        permanent_71 = factory.Trait(code="71", sub_kind="", source="sarskola")
+        expired_43 = factory.Trait(
+            code="43",
+            sub_kind="pain",
+            documented_on=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=800)),
+        )
+
+
+def af_unit(code: str = "jarva"):  # type: ignore[no-untyped-def]
+    from jobbtorg.organisation.models import AFUnit
+
+    return AFUnit.objects.get(code=code)
+
+
+class OsaCaseFactory(factory.django.DjangoModelFactory):
+    """An OSA employment at a city administration with its first period (6 months, started 30 days ago).
+
+    `periods=[6, 12]` adds extensions after the first period (no review: use the services for the
+    24-month rule). States: started_long_ago (first period began 18 months ago)."""
+
+    class Meta:
+        model = "osa.OsaCase"
+        skip_postgeneration_save = True
+
+    class Params:
+        # The first period starts 14 days after the joint assessment.
+        started_long_ago = factory.Trait(
+            assessed_on=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=554))
+        )
+
+    person = factory.SubFactory(PersonFactory)
+    district = factory.LazyAttribute(lambda o: o.person.home_district)
+    employer = factory.SubFactory(
+        EmployerFactory, kind=Employer.Kind.CITY_ADMINISTRATION, name=factory.Sequence(lambda n: f"Stadens förvaltning {n}")
+    )
+    workplace = "Parkavdelningen"
+    ground_lss = True
+    assessed_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=44))
+    assessed_by_district = "Karin OSA"
+    assessed_by_af = "Per Arbetsförmedlare"
+    af_unit = factory.LazyFunction(af_unit)
+    assessment_outcome = "in_target_group"
+    created_by = factory.SubFactory(UserFactory, osa_officer=True)
+
+    @factory.post_generation
+    def periods(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        from jobbtorg.osa import rules
+        from jobbtorg.osa.models import ImplementationPlan, OsaPeriod
+        from jobbtorg.osa.services import refresh_deadlines
+
+        if not create:
+            return
+        start = obj.assessed_on + datetime.timedelta(days=14)
+        months = [rules.FIRST_PERIOD_MONTHS, *(extracted or [])]
+        for number, length in enumerate(months, start=1):
+            end = rules.period_end(start, length)
+            OsaPeriod.objects.create(case=obj, number=number, kind="first" if number == 1 else "extension",
+                                     start_date=start, end_date=end, months=length, created_by=obj.created_by)  # fmt: skip
+            start = end + datetime.timedelta(days=1)
+        ImplementationPlan.objects.get_or_create(case=obj, defaults={"version": 0})
+        refresh_deadlines(obj)
+
+
+class AnnualPlacesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "osa.AnnualPlaces"
+        django_get_or_create = ("district", "year")
+
+    district = factory.LazyFunction(district)
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+    planned = 10
+    recorded_by = factory.SubFactory(UserFactory, osa_officer=True)

@@ -1,19 +1,25 @@
 """Context for every page: the demo banner and the main menu for the user's role."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobbtorg.access.policy import can_search
+from jobbtorg.accounts.models import Role
 from jobbtorg.audit.selectors import can_review
 from jobbtorg.core.models import Installation
 
 DEMO_CACHE_KEY = "jobbtorg:installation:is_demo"
 DEMO_CACHE_SECONDS = 300
+
+# Roles with a worklist of deadlines (the same as get the daily digest e-mail).
+NOTIFICATION_ROLES = {Role.COACH, Role.SOCIAL_WORKER, Role.UNIT_MANAGER}
 
 
 @dataclass(frozen=True)
@@ -22,6 +28,20 @@ class NavItem:
     url: str
     current: bool
     description: str = ""
+    # A count shown beside the label (notifications); a callable, so a page that does not draw
+    # the menu (an htmx fragment) never runs the query.
+    badge: Callable[[], int] | None = None
+
+
+def notice_count(request: HttpRequest) -> int:
+    """The menu badge: one COUNT query, once per request. A number only, no personal data."""
+    cached = getattr(request, "_jobbtorg_notice_count", None)
+    if cached is None:
+        from jobbtorg.notifications.selectors import badge_count
+
+        cached = badge_count(request.user, timezone.localdate())  # type: ignore[arg-type]
+        request._jobbtorg_notice_count = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def is_demo_installation() -> bool:
@@ -40,10 +60,14 @@ def _url(name: str, fallback: str) -> str:
         return fallback
 
 
-def nav_items_for(user: Any, path: str) -> list[NavItem]:
+def nav_items_for(user: Any, path: str, request: HttpRequest | None = None) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     items: list[tuple[str, str, str]] = [(_("Start"), reverse("start"), "")]
+    notices_url = ""
+    if getattr(user, "role", None) in NOTIFICATION_ROLES:
+        notices_url = _url("notifications:index", "/notiser/")
+        items.append((_("Notiser"), notices_url, _("Det som väntar på dig i dag: tidsfrister och annat att göra.")))
     if can_search(user):
         items.append((_("Sök person"), reverse("people:search"), _("Sök på personnummer eller namn.")))
     if can_review(user):
@@ -59,8 +83,15 @@ def nav_items_for(user: Any, path: str) -> list[NavItem]:
             (_("Administration"), reverse("admin:index"), _("Organisation, användare, utbud och andra grunddata."))
         )
     start = reverse("start")
+    badge = (lambda: notice_count(request)) if request is not None else None
     return [
-        NavItem(label, url, current=(path == url) if url == start else path.startswith(url), description=text)
+        NavItem(
+            label,
+            url,
+            current=(path == url) if url == start else path.startswith(url),
+            description=text,
+            badge=badge if url == notices_url else None,
+        )
         for label, url, text in items
     ]
 
@@ -69,5 +100,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return {
         "is_demo": is_demo_installation(),
-        "nav_items": nav_items_for(user, request.path) if user is not None else [],
+        "nav_items": nav_items_for(user, request.path, request) if user is not None else [],
     }

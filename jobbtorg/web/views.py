@@ -117,7 +117,7 @@ def _coach_todo(request: HttpRequest, user: User, today: Any) -> dict[str, Any]:
     missing_qs = activity_selectors.missing_registrations(user, today)
     missing = list(missing_qs[:MISSING_ROWS])
     log_shown(request, "startsida: närvaro ej registrerad", (a.activity.participation.person for a in missing))
-    missing_total = len(missing) if len(missing) < MISSING_ROWS else missing_qs.count()
+    missing_total = missing_qs.count()
     steps = list(subsidy_selectors.coach_steps(user, today)[:10])
     log_shown(request, "startsida: anställningsstöd att göra", (s.case.participation.person for s in steps))
     appointments = list(participation_selectors.coach_appointments(user, today))
@@ -173,7 +173,7 @@ def _district_inbox(request: HttpRequest, user: User, today: Any) -> dict[str, A
         "overdue_count": sum(k[2] for k in kinds),
         "due_count": sum(k[3] for k in kinds),
         "deviations": deviations,
-        "deviation_total": len(deviations) if len(deviations) < INBOX_ROWS else deviations_qs.count(),
+        "deviation_total": deviations_qs.count(),
         "hidden_deviations": activity_selectors.hidden_deviation_count(user.district, user),
         "returned": returned,
     }
@@ -206,6 +206,7 @@ def manager_start(request: HttpRequest, user: User) -> HttpResponse:
     }
     if not _wants_list_only(request):
         today = timezone.localdate()
+        context["today"] = today
         context["figures"] = selectors.unit_figures(user.jobbtorg_unit_id, today)
         context["flows"] = selectors.unit_flows(user.jobbtorg_unit_id, today)
         late = selectors.overdue_by_coach(user.jobbtorg_unit_id, today)

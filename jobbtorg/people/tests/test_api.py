@@ -328,3 +328,29 @@ def test_put_and_delete_are_not_offered(api, coach):
     assert api.put(url(person), new_person_payload(version=1), format="json").status_code == 405
     assert api.delete(url(person)).status_code == 405
     assert Person.objects.filter(pk=person.pk).exists()
+
+
+def test_options_reads_no_person_and_logs_nothing(api, coach):
+    [person] = caseload(coach)
+    assert api.options(url(person)).status_code == 200
+    assert api.options(URL).status_code == 200
+    assert not entries(person_id=person.pk)
+
+
+def test_generic_get_object_is_checked_and_logged(coach):
+    from rest_framework.test import APIRequestFactory, force_authenticate
+
+    from jobbtorg.core.errors import AccessDenied
+    from jobbtorg.people.api import PersonViewSet
+
+    stranger = f.PersonFactory()
+    request = APIRequestFactory().get(url(stranger))
+    force_authenticate(request, user=coach)
+    view = PersonViewSet()
+    view.setup(request, pk=str(stranger.pk))
+    view.request = view.initialize_request(request)
+    view.format_kwarg = None
+    with pytest.raises(AccessDenied):
+        view.get_object()
+    [entry] = entries(person_id=stranger.pk)
+    assert entry.outcome == Outcome.REFUSED

@@ -111,3 +111,12 @@ def template_exists(name: str) -> bool:
     except TemplateDoesNotExist:
         return False
     return True
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """`{{ labels|get_item:key }}`: a value from a dict, or None."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
