@@ -128,6 +128,7 @@ def _timeline_context(request: HttpRequest, user: User, person: Any) -> dict[str
     coach_of = timeline_selectors.coach_participation_ids(user, person)
     for entry in page.object_list:
         entry.may_annotate = timeline_selectors.may_annotate(user, entry, coach_of)
+        entry.may_correct = timeline_selectors.may_correct(user, entry, coach_of)
         entry.group = timeline_selectors.group_of(entry.corrects.kind if entry.corrects_id else entry.kind)
     return {
         "timeline_visible": True,

@@ -106,6 +106,15 @@ def coach_participation_ids(user: User, person: Person) -> set[int]:
     return set(Participation.objects.filter(person=person, coach=user).values_list("pk", flat=True))
 
 
+# The district's own entries (its decisions, acknowledgements, referrals) are the district's
+# record: the Jobbtorg does not correct them, though the participant may object to them.
+DISTRICT_AUTHOR_ROLES = {Role.SOCIAL_WORKER, Role.OSA_OFFICER}
+
+
+def may_correct(user: User, entry: TimelineEntry, coach_of: set[int]) -> bool:
+    return may_annotate(user, entry, coach_of) and entry.author_role not in DISTRICT_AUTHOR_ROLES
+
+
 def may_annotate(user: User, entry: TimelineEntry, coach_of: set[int]) -> bool:
     """The coach of the entry's participation (or, for an entry on the person only, the coach of
     any of the person's participations) may add a correction or an objection."""

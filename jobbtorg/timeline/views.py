@@ -1,7 +1,8 @@
 """Adding to a person's timeline from the person page: a correction (a new entry pointing at
 the old one) and the participant's objection (LEGAL.md, SoL 14 kap. 3 och 6 §§).
 
-Only the coach of the entry's participation may do either. Access to the person comes from
+Only the coach of the entry's participation may do either; the district's own entries
+(its decisions) are corrected by the district, not here, but the participant may object to them. Access to the person comes from
 `access.policy.check_person`; every attempt is audited (CHANGE on the person when saved,
 refused when not allowed). A user without access to the person gets the same 404 as for a
 person that does not exist, and nothing is saved.
@@ -56,7 +57,8 @@ def _annotate(request: HttpRequest, person_id: int, entry_id: int, what: str) ->
     if not decision.allowed or not selectors.may_read(user):
         record(actor, action, audit_what, person.pk, allowed=False, protected=person.is_protected)
         return render(request, "people/not_found.html", status=404)
-    if not selectors.may_annotate(user, entry, selectors.coach_participation_ids(user, person)):
+    allowed_here = selectors.may_correct if what == "correction" else selectors.may_annotate
+    if not allowed_here(user, entry, selectors.coach_participation_ids(user, person)):
         record(actor, action, audit_what, person.pk, allowed=False, protected=person.is_protected)
         return render(request, "timeline/refused.html", {"person": person, "what": what}, status=403)
 

@@ -7,8 +7,8 @@ refuses DELETE by trigger (docs/adr/0005). Instead, once per test session:
 1. a fresh database is made for the run: an SQLite file in a temporary directory,
    or, when DATABASE_URL names PostgreSQL, a separate database `<name>_e2e`
    (dropped and created again through psycopg);
-2. `migrate`, `seed_demo --participants 300 --seed 7` and `collectstatic` run
-   against it in subprocesses, as `make run` does;
+2. `compilemessages`, `migrate`, `seed_demo --participants 300 --seed 7` and
+   `collectstatic` run against it in subprocesses, as `make run` does;
 3. gunicorn serves `jobbtorg.wsgi` on a free 127.0.0.1 port with DEBUG off and
    whitenoise serving the static files, as in production;
 4. the tests drive Debian's Chromium through Playwright's sync API.
@@ -171,6 +171,7 @@ def e2e_server(tmp_path_factory):
     _SERVERS.append(server)
 
     started = time.monotonic()
+    server.manage("compilemessages", "--ignore=.venv", "-v", "0")  # as `make test` does; needs msgfmt
     server.manage("migrate", "--no-input", "-v", "0")
     server.timings["migrate"] = time.monotonic() - started
     started = time.monotonic()

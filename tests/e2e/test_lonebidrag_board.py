@@ -48,8 +48,10 @@ def test_board_row_leads_to_names_for_own_unit(as_user, seeded):
     expected, _names = seeded
     page = as_user("chef")
     page.goto("/stod/lonebidrag/tavla/")
-    row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Jobbtorg Järva", exact=True)).filter(
-        has_text=CALLBACK
+    row = (
+        page.get_by_role("row")
+        .filter(has=page.get_by_role("rowheader", name="Jobbtorg Järva", exact=True))
+        .filter(has_text=CALLBACK)
     )
     link = row.get_by_role("link")
     link.focus()

@@ -64,7 +64,8 @@ def test_responsible_district_changes_on_handover_date():
     assert rules.responsible_district(1, transfers, D(2026, 4, 30)) == 1
     assert rules.responsible_district(1, transfers, D(2026, 5, 1)) == 2
     assert rules.responsibility_segments(D(2026, 1, 1), D(2026, 12, 31), 1, transfers) == [
-        (D(2026, 1, 1), D(2026, 4, 30), 1), (D(2026, 5, 1), D(2026, 12, 31), 2)
+        (D(2026, 1, 1), D(2026, 4, 30), 1),
+        (D(2026, 5, 1), D(2026, 12, 31), 2),
     ]
 
 

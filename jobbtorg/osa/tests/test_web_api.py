@@ -37,7 +37,9 @@ def test_case_page_renders_with_sections(logged_in, person):
 
 def test_extension_refused_on_page_beyond_24_months(logged_in, person):
     case = f.OsaCaseFactory(person=person, periods=[12, 6])
-    response = logged_in.post(reverse("osa:extend", args=[case.pk]), {"extension-version": case.version, "extension-months": "12"})
+    response = logged_in.post(
+        reverse("osa:extend", args=[case.pk]), {"extension-version": case.version, "extension-months": "12"}
+    )
     assert response.status_code == 400
     assert "Registrera en individuell prövning" in response.content.decode()
     assert 'aria-invalid="true"' in response.content.decode()
@@ -195,3 +197,20 @@ def test_annual_places_query_count_is_constant(db):
             OsaPeriod.objects.filter(case=case).update(start_date=datetime.date(2025, 1, 1))
         counts.append(_queries(lambda: selectors.annual_places(2025)))
     assert counts == [4, 4]
+
+
+def test_partials_for_the_lead_render(officer, person, rf):
+    from django.template.loader import render_to_string
+
+    from jobbtorg.disabilities import selectors as disability_selectors
+
+    late = f.OsaCaseFactory(person=person, started_long_ago=True)
+    html = render_to_string("osa/_officer_start.html", selectors.officer_start(officer))
+    assert f"/osa/{late.pk}/" in html and "Försenad" in html and "1 försenad uppföljning" in html
+    html = render_to_string("osa/_person_section.html", {"osa_section": selectors.person_section(officer, person)})
+    assert f"/osa/{late.pk}/" in html
+    assert selectors.person_section(f.UserFactory(coach=True), person) is None
+    html = render_to_string("disabilities/_person_section.html",
+                            {"disability_section": disability_selectors.person_section(officer, person)})  # fmt: skip
+    assert f"/funktionsnedsattning/person/{person.pk}/" in html
+    assert disability_selectors.person_section(f.UserFactory(unit_manager=True), person) is None

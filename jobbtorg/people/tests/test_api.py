@@ -338,19 +338,17 @@ def test_options_reads_no_person_and_logs_nothing(api, coach):
 
 
 def test_generic_get_object_is_checked_and_logged(coach):
-    from rest_framework.test import APIRequestFactory, force_authenticate
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
 
     from jobbtorg.core.errors import AccessDenied
     from jobbtorg.people.api import PersonViewSet
 
     stranger = f.PersonFactory()
-    request = APIRequestFactory().get(url(stranger))
-    force_authenticate(request, user=coach)
-    view = PersonViewSet()
-    view.setup(request, pk=str(stranger.pk))
-    view.request = view.initialize_request(request)
-    view.format_kwarg = None
+    request = Request(APIRequestFactory().get(url(stranger)))
+    request.user = coach
+    view = PersonViewSet(request=request, kwargs={"pk": str(stranger.pk)}, format_kwarg=None)
     with pytest.raises(AccessDenied):
         view.get_object()
     [entry] = entries(person_id=stranger.pk)
-    assert entry.outcome == Outcome.REFUSED
+    assert (entry.action, entry.outcome, entry.user_id) == (Action.READ, Outcome.REFUSED, coach.pk)

@@ -35,11 +35,17 @@ def test_api_create_case_and_step_order(coach, participation, employer, today):
         "version": version, "kind": "lb_3_eligibility", "done_on": today.isoformat(), "outcome": "eligible",
         "meeting_on": today.isoformat()}, format="json")  # fmt: skip
     assert bad.status_code == 400 and "måste vara klart" in bad.json()["non_field_errors"][0]
-    ok = client.post(f"/api/v1/subsidy-cases/{case_id}/complete-step/",
-                     {"version": version, "kind": "lb_2_callback", "done_on": today.isoformat()}, format="json")
+    ok = client.post(
+        f"/api/v1/subsidy-cases/{case_id}/complete-step/",
+        {"version": version, "kind": "lb_2_callback", "done_on": today.isoformat()},
+        format="json",
+    )
     assert ok.status_code == 200
-    stale = client.post(f"/api/v1/subsidy-cases/{case_id}/complete-step/",
-                        {"version": version, "kind": "lb_2_order", "done_on": today.isoformat()}, format="json")
+    stale = client.post(
+        f"/api/v1/subsidy-cases/{case_id}/complete-step/",
+        {"version": version, "kind": "lb_2_order", "done_on": today.isoformat()},
+        format="json",
+    )
     assert stale.status_code == 409
 
 
@@ -81,12 +87,17 @@ def test_api_decision_before_notification_refused(coach, participation, today):
 def test_api_terminate_creates_task_and_report_marks_done(coach, participation, today):
     case = f.SubsidyCaseFactory(participation=participation, granted=True)
     client = api(coach)
-    data = client.post(f"/api/v1/subsidy-cases/{case.pk}/terminate/",
-                       {"version": case.version, "terminated_on": today.isoformat(), "reason": "Slutade"}, format="json").json()
+    data = client.post(
+        f"/api/v1/subsidy-cases/{case.pk}/terminate/",
+        {"version": case.version, "terminated_on": today.isoformat(), "reason": "Slutade"},
+        format="json",
+    ).json()
     assert any(s["kind"] == "af_termination_report" and s["status"] == "open" for s in data["steps"])
-    data = client.post(f"/api/v1/subsidy-cases/{case.pk}/complete-step/",
-                       {"version": data["version"], "kind": "af_termination_report", "done_on": today.isoformat()},
-                       format="json").json()
+    data = client.post(
+        f"/api/v1/subsidy-cases/{case.pk}/complete-step/",
+        {"version": data["version"], "kind": "af_termination_report", "done_on": today.isoformat()},
+        format="json",
+    ).json()
     assert any(s["kind"] == "af_termination_report" and s["status"] == "done" for s in data["steps"])
 
 
@@ -123,8 +134,17 @@ def test_api_lonebidrag_steps_and_board(coach, manager, analyst):
         board = api(user).get("/api/v1/lonebidrag-steps/board/").json()
         row = next(r for r in board if r["kind"] == StepKind.LB_2_CALLBACK)
         assert row["overdue"] == 1 and row["max_days_late"] == 10
-        assert set(row) == {"unit_id", "unit_name", "kind", "number", "label", "open", "overdue", "median_days_late",
-                            "max_days_late"}
+        assert set(row) == {
+            "unit_id",
+            "unit_name",
+            "kind",
+            "number",
+            "label",
+            "open",
+            "overdue",
+            "median_days_late",
+            "max_days_late",
+        }
     assert api(f.UserFactory(social_worker=True)).get("/api/v1/lonebidrag-steps/board/").status_code == 403
 
 
@@ -137,8 +157,9 @@ def test_api_qualification_rules(coach):
     admin = f.UserFactory(sysadmin=True)
     created = api(admin).post("/api/v1/qualification-rules/", body, format="json")
     assert created.status_code == 201 and created.json()["version"] == 2
-    bad = api(admin).post("/api/v1/qualification-rules/", {**body, "valid_from": "2032-01-01", "parameters": {"paths": []}},
-                          format="json")
+    bad = api(admin).post(
+        "/api/v1/qualification-rules/", {**body, "valid_from": "2032-01-01", "parameters": {"paths": []}}, format="json"
+    )
     assert bad.status_code == 400 and "parameters" in bad.json()
 
 
@@ -149,20 +170,24 @@ def test_api_eligibility_evaluation_with_reasons(coach, person):
         "months": [{"month": f"2026-{m:02d}", "kind": "unemployed"} for m in range(1, 3)]}, format="json")  # fmt: skip
     assert put.status_code == 200, put.json()
     assert len(put.json()["months"]) == 2
-    response = client.post("/api/v1/eligibility/", {"person": person.pk, "subsidy_type": "nystartsjobb", "on": "2026-03-10"},
-                           format="json")
+    response = client.post(
+        "/api/v1/eligibility/", {"person": person.pk, "subsidy_type": "nystartsjobb", "on": "2026-03-10"}, format="json"
+    )
     data = response.json()
     assert response.status_code == 200
     assert data["outcome"] == "unknown" and data["missing"] and data["rule_version"] == 1
-    bad = client.post("/api/v1/eligibility/", {"person": person.pk, "subsidy_type": "nystartsjobb", "on": "1900-01-01"},
-                      format="json")
+    bad = client.post(
+        "/api/v1/eligibility/", {"person": person.pk, "subsidy_type": "nystartsjobb", "on": "1900-01-01"}, format="json"
+    )
     assert bad.status_code == 400 and "on" in bad.json()
-    month = client.put(f"/api/v1/eligibility-facts/{person.pk}/", {"months": [{"month": "2026-13", "kind": "unemployed"}]},
-                       format="json")
+    month = client.put(
+        f"/api/v1/eligibility-facts/{person.pk}/", {"months": [{"month": "2026-13", "kind": "unemployed"}]}, format="json"
+    )
     assert month.status_code == 400
 
 
 def test_api_eligibility_refused_without_relation(other_unit_coach, person):
-    response = api(other_unit_coach).post("/api/v1/eligibility/", {"person": person.pk, "subsidy_type": "nystartsjobb"},
-                                          format="json")
+    response = api(other_unit_coach).post(
+        "/api/v1/eligibility/", {"person": person.pk, "subsidy_type": "nystartsjobb"}, format="json"
+    )
     assert response.status_code == 404

@@ -234,3 +234,14 @@ def test_timeline_paginates_50_with_constant_queries(login, coach, participation
     second = client.get(url + "?sida=2")
     assert len(second.context["timeline_page"].object_list) == 34
     assert "sida=2" in response.content.decode()
+
+
+def test_coach_may_not_correct_the_districts_entry_but_may_record_an_objection(login, coach, participation):
+    worker = UserFactory(social_worker=True)
+    decision = add(participation, "plan_approved", "Planen godkänd av stadsdelen", author=worker)
+    client = login(coach)
+    base = f"/personer/{participation.person.pk}/tidslinje/{decision.pk}/"
+    assert client.post(base + "rattelse/", {"text": "Fel"}).status_code == 403
+    assert client.post(base + "invandning/", {"text": "Jag håller inte med"}).status_code == 302
+    assert not TimelineEntry.objects.filter(corrects=decision).exists()
+    assert Objection.objects.filter(entry=decision).count() == 1
