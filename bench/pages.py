@@ -108,7 +108,7 @@ def print_table(results: list[dict]) -> None:
     head_large = f"{large['size']:,}".replace(",", " ")
     print()
     print(f"Median server time in ms ({small['requests']} requests after {small['warmup']} warm-ups), "
-          f"PostgreSQL, {datetime.date.today().isoformat()}")
+          f"PostgreSQL, {small.get('today', '')}")
     print(f"{'page':<{width}} {head_small + ' ms':>12} {head_large + ' ms':>14} {'ratio':>7}  {'queries':>9}  verdict")
     for name in names:
         a, b = small["pages"][name], large["pages"].get(name)
@@ -252,7 +252,8 @@ BACKGROUND_SQL = [
                participation_id)
            SELECT now(), now(), 1, 1, 'submitted', 'Arbete eller studier (demodata).', %(today)s::date,
                %(today)s::date + 180, '', %(today)s::date - (mod(p.id, 10))::int,
-               (%(today)s::date - (mod(p.id, 10))::int)::timestamp AT TIME ZONE 'Europe/Stockholm', NULL, '', p.coach_id, NULL, p.id
+               (%(today)s::date - (mod(p.id, 10))::int)::timestamp AT TIME ZONE 'Europe/Stockholm',
+               NULL, '', p.coach_id, NULL, p.id
            FROM participations_participation p
            WHERE p.status = 'active' AND p.arrived_on IS NOT NULL AND mod(p.id, 100) BETWEEN 85 AND 87
              AND p.coach_id IS DISTINCT FROM (SELECT id FROM accounts_user WHERE username = 'coach')""",
@@ -529,7 +530,8 @@ def child(size: int, args: argparse.Namespace) -> None:
         ensure_seed(size)
         ensure_background(today)
         ensure_worklists(today)
-    result = {"size": size, "requests": args.requests, "warmup": args.warmup, "counts": counts(), "pages": {}}
+    result = {"size": size, "today": today.isoformat(), "requests": args.requests, "warmup": args.warmup}
+    result.update(counts=counts(), pages={})
     if not args.only_prepare:
         log(f"measuring {size:,}")
         result["pages"] = measure(args.requests, args.warmup, args.pages)
