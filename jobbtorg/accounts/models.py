@@ -25,13 +25,15 @@ class User(AbstractUser):
 
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
     jobbtorg_unit = models.ForeignKey(
-        "organisation.JobbtorgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="staff", verbose_name=_("jobbtorg")
+        "organisation.JobbtorgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
+        verbose_name=_("jobbtorg"),
     )
     district = models.ForeignKey(
         "organisation.District", null=True, blank=True, on_delete=models.PROTECT, related_name="staff", verbose_name=_("stadsdel")
     )
     provider = models.ForeignKey(
-        "organisation.Provider", null=True, blank=True, on_delete=models.PROTECT, related_name="staff", verbose_name=_("anordnare")
+        "organisation.Provider", null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
+        verbose_name=_("anordnare"),
     )
 
     class Meta:

@@ -13,7 +13,7 @@ def save_versioned(instance: models.Model, expected_version: int | None, fields:
     so two users saving at once can not both win.
     """
     model = type(instance)
-    current = getattr(instance, "version")
+    current = instance.version  # type: ignore[attr-defined]
     expected = current if expected_version is None else expected_version
     values = {name: getattr(instance, name) for name in fields}
     updated = model._default_manager.filter(pk=instance.pk, version=expected).update(
@@ -23,4 +23,4 @@ def save_versioned(instance: models.Model, expected_version: int | None, fields:
         raise ConflictError(
             _("Någon annan har ändrat uppgifterna medan du arbetade. Ladda om sidan och gör ändringen igen.")
         )
-    setattr(instance, "version", expected + 1)
+    instance.version = expected + 1  # type: ignore[attr-defined]

@@ -34,3 +34,6 @@ class Installation(models.Model):
     class Meta:
         verbose_name = _("installation")
         verbose_name_plural = _("installation")
+
+    def __str__(self) -> str:
+        return "demo" if self.is_demo else "production"

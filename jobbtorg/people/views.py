@@ -24,6 +24,8 @@ from jobbtorg.assessments import selectors as assessment_selectors
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core.errors import AccessDenied
+from jobbtorg.disabilities import selectors as disability_selectors
+from jobbtorg.osa import selectors as osa_selectors
 from jobbtorg.participations import selectors as participation_selectors
 from jobbtorg.participations.models import Participation
 from jobbtorg.plans import rules as plan_rules
@@ -108,6 +110,9 @@ def _sections(user: User, person: Any, current: Participation | None, today: Any
         "show_assessment": current is not None and assessment_rules.may_read(role),
         "activity_section": activity_selectors.person_section(user, person, today),
         "show_subsidies": role in subsidy_rules.CASE_ROLES,
+        # Each returns None unless the user has that relation (OSA officer; the health relation).
+        "osa_section": osa_selectors.person_section(user, person, today),
+        "disability_section": disability_selectors.person_section(user, person),
     }
     if context["show_assessment"]:
         context["assessment_overview"] = assessment_selectors.overview(current)  # type: ignore[arg-type]

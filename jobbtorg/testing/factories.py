@@ -17,7 +17,9 @@ from jobbtorg.organisation.models import District, Employer, EmployerContact, Jo
 from jobbtorg.participations.models import Participation, Status
 from jobbtorg.people.models import Person, ProtectionLevel
 
-TEST_NUMBERS_FILE = Path(__file__).resolve().parents[3] / "shared" / "data" / "testpersonnummer" / "skatteverket-born-1890-1999.txt"
+TEST_NUMBERS_FILE = (
+    Path(__file__).resolve().parents[3] / "shared" / "data" / "testpersonnummer" / "skatteverket-born-1890-1999.txt"
+)
 
 
 def _test_numbers() -> list[str]:

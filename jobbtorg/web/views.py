@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.activities import selectors as activity_selectors
 from jobbtorg.organisation.models import JobbtorgUnit
+from jobbtorg.osa import selectors as osa_selectors
 from jobbtorg.participations import selectors as participation_selectors
 from jobbtorg.participations.models import OPEN_STATUSES, Status
 from jobbtorg.referrals import selectors as referral_selectors
@@ -154,6 +155,11 @@ def district_start(request: HttpRequest, user: User) -> HttpResponse:
     }
     if not _wants_list_only(request) and user.role == Role.SOCIAL_WORKER:
         context.update(_district_inbox(request, user, timezone.localdate()))
+    if not _wants_list_only(request) and user.role == Role.OSA_OFFICER:
+        osa_start = osa_selectors.officer_start(user, timezone.localdate())
+        if osa_start is not None:
+            log_shown(request, "startsida: OSA-anställningar", (case.person for case in osa_start["osa_cases"]))
+            context.update(osa_start, show_osa=True)
     return _render(request, "web/start_district.html", context, "web/_participation_list.html")
 
 
