@@ -246,7 +246,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # Capped limit (a huge ?limit must not reach the database) and a JSON parser that
+    # turns deeply nested input into a 400 instead of a RecursionError.
+    "DEFAULT_PAGINATION_CLASS": "jobbtorg.core.api_defaults.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "jobbtorg.core.api_defaults.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "jobbtorg.core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],

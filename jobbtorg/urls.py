@@ -4,7 +4,9 @@ Each app owns its own urls (web) and api_urls (API) modules; this file only moun
 """
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from jobbtorg.core.api import api_not_found
 
 DOMAIN_APPS = [
     "referrals", "participations", "assessments", "plans", "activities", "notifications", "disabilities", "subsidies", "osa",
@@ -14,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("jobbtorg.api_urls")),
     *[path("api/v1/", include(f"jobbtorg.{app}.api_urls")) for app in DOMAIN_APPS],
+    re_path(r"^api/v1/", api_not_found),  # unknown API paths: a JSON 404, not the HTML page
     path("i18n/", include("django.conf.urls.i18n")),
     path("personer/", include("jobbtorg.people.urls")),
     path("logg/", include("jobbtorg.audit.urls")),

@@ -13,15 +13,15 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import status
 from rest_framework.exceptions import ParseError
 from rest_framework.exceptions import ValidationError as DRFValidationError
-from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from jobbtorg.core.api_defaults import PARSE_ERROR_MESSAGE, Pagination, SafeJSONParser
 from jobbtorg.core.errors import AccessDenied, ConflictError
 
+__all__ = ["Pagination", "SafeJSONParser", "exception_handler", "api_not_found", "ApiDocsView"]
+
 NOT_FOUND_MESSAGE = "Hittades inte."
-PARSE_ERROR_MESSAGE = "Innehållet kunde inte tolkas. Skicka giltig JSON."
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -44,32 +44,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
-class SafeJSONParser(JSONParser):
-    """JSON parser that turns too deeply nested input into a 400 instead of a RecursionError (500)."""
-
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict[str, Any] | None = None) -> Any:
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError as exc:
-            raise ParseError(PARSE_ERROR_MESSAGE) from exc
-
-
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any unknown path under /api/v1/ (e.g. /persons/abc/): a JSON 404, not the HTML page."""
     return JsonResponse({"detail": NOT_FOUND_MESSAGE}, status=404)
-
-
-class Pagination(LimitOffsetPagination):
-    """limit/offset with a ceiling: `?limit=10**30` must not reach the database as a LIMIT.
-
-    (LimitOffsetPagination already answers an offset past the end with an empty page
-    without querying, so only the limit needs a bound.)
-    """
-
-    default_limit = 50
-    max_limit = 500
-    limit_query_description = "Antal rader per sida (högst 500, förvalt 50)."
-    offset_query_description = "Hoppa över så många rader (för nästa sida)."
 
 
 # The Swagger UI files come from the drf-spectacular-sidecar package, served by our own

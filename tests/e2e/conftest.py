@@ -56,7 +56,7 @@ def pytest_collection_modifyitems(config, items):
     """Every test in this folder is a browser test, marked or not."""
     here = Path(__file__).parent
     for item in items:
-        if here in Path(str(item.fspath)).parents:
+        if here in item.path.parents:
             item.add_marker(pytest.mark.browser)
 
 

@@ -94,3 +94,17 @@ def test_person_page_query_count_is_constant_with_sections(login):
     with CaptureQueriesContext(connection) as many:
         client.get(f"/personer/{person.pk}/")
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_osa_and_disability_sections_only_with_their_relation(login):
+    coach = UserFactory(coach=True)
+    participation = ParticipationFactory(enrolled=True, coach=coach)
+    officer = UserFactory(osa_officer=True)  # same home district as the person
+    worker = UserFactory(social_worker=True)
+    as_officer = login(officer).get(f"/personer/{participation.person.pk}/").content.decode()
+    assert 'id="osa-person-h"' in as_officer
+    as_worker = login(worker).get(f"/personer/{participation.person.pk}/").content.decode()
+    assert 'id="osa-person-h"' not in as_worker
+    assert 'id="disabilities-h"' not in as_worker  # no health relation
+    as_coach = login(coach).get(f"/personer/{participation.person.pk}/").content.decode()
+    assert 'id="disabilities-h"' in as_coach  # the coach of the participation has the health relation

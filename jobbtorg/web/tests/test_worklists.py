@@ -305,8 +305,10 @@ def test_manager_page_query_count_is_constant(login):
     assert len(many) == len(few)
 
 
-def test_osa_officer_start_page_works_without_the_osa_partial(login):
+def test_osa_officer_start_page_shows_the_osa_partial_not_the_social_workers_inbox(login):
     officer = UserFactory(osa_officer=True)
     response = login(officer).get("/")
     assert response.status_code == 200
-    assert "Planer att godkänna" not in response.content.decode()
+    html = response.content.decode()
+    assert "Planer att godkänna" not in html
+    assert 'id="osa-start-h"' in html  # osa/_officer_start.html
