@@ -35,6 +35,7 @@ def _where(request: Request) -> str:
 
 
 class DisabilityRegistrationViewSet(viewsets.ViewSet):
+    serializer_class = s.RegistrationSerializer  # for the schema; each action documents its own shapes
     renderer_classes = [JSONRenderer]
     parser_classes = [SafeJSONParser]
     lookup_value_regex = r"[0-9]{1,18}"
