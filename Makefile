@@ -77,3 +77,11 @@ typecheck: install
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* staticfiles
+
+## make bench: page times at 10 000 and 1 000 000 participants on PostgreSQL (bench/README.md).
+# Not part of `make test`. Loads jobbtorg_bench_<size> once (1 000 000 takes ~15 min) and keeps it;
+# `make bench BENCH_SIZES="10000"` for one size; clean up with `dropdb jobbtorg_bench_<size>`.
+BENCH_SIZES ?= 10000 1000000
+.PHONY: bench
+bench: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432} $(BIN)/python bench/pages.py --sizes $(BENCH_SIZES)

@@ -60,7 +60,7 @@ TARGET_RATIO = 1.5
 
 
 def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", file=sys.stderr, flush=True)
 
 
 # --- the parent: one subprocess per size, then the table ------------------------------------------
@@ -107,8 +107,10 @@ def print_table(results: list[dict]) -> None:
     head_small = f"{small['size']:,}".replace(",", " ")
     head_large = f"{large['size']:,}".replace(",", " ")
     print()
-    print(f"Median server time in ms ({small['requests']} requests after {small['warmup']} warm-ups), "
-          f"PostgreSQL, {small.get('today', '')}")
+    print(
+        f"Median server time in ms ({small['requests']} requests after {small['warmup']} warm-ups), "
+        f"PostgreSQL, {small.get('today', '')}"
+    )
     print(f"{'page':<{width}} {head_small + ' ms':>12} {head_large + ' ms':>14} {'ratio':>7}  {'queries':>9}  verdict")
     for name in names:
         a, b = small["pages"][name], large["pages"].get(name)
@@ -121,7 +123,7 @@ def print_table(results: list[dict]) -> None:
     print()
     for r in results:
         counts = ", ".join(f"{k} {v:,}".replace(",", " ") for k, v in r["counts"].items())
-        print(f"{r['size']:,}: {counts}".replace(",", " ", 1))
+        print(f"{r['size']:,}".replace(",", " ") + f": {counts}")
 
 
 def main() -> None:
@@ -392,9 +394,18 @@ def ensure_worklists(today: datetime.date) -> None:
         submitted = approved = 0
         for p in shared.exclude(pk__in=ActivityPlan.objects.values("participation_id"))[:10]:
             plan = plan_services.create_plan(
-                coach, actor, p.pk, {"goal": "Arbete inom lager och logistik."},
-                [{"catalogue_item": item, "description": "Arbetsträning", "start_date": today,
-                  "end_date": today + datetime.timedelta(days=60)}],
+                coach,
+                actor,
+                p.pk,
+                {"goal": "Arbete inom lager och logistik."},
+                [
+                    {
+                        "catalogue_item": item,
+                        "description": "Arbetsträning",
+                        "start_date": today,
+                        "end_date": today + datetime.timedelta(days=60),
+                    }
+                ],
                 via="bench",
             )
             plan = plan_services.submit_plan(coach, actor, plan.pk, plan.version, via="bench")
@@ -414,8 +425,13 @@ def ensure_worklists(today: datetime.date) -> None:
             participation__in=shared, status="open", start_date__lt=today, end_date__gte=today
         ).order_by("pk")[:2]:
             activity_services.register_day(
-                coach, actor, activity, max(activity.start_date, today - datetime.timedelta(days=1)),
-                AttendanceStatus.ABSENT, AbsenceReason.UNEXCUSED, "Kom inte (bench).",
+                coach,
+                actor,
+                activity,
+                max(activity.start_date, today - datetime.timedelta(days=1)),
+                AttendanceStatus.ABSENT,
+                AbsenceReason.UNEXCUSED,
+                "Kom inte (bench).",
             )
             deviations += 1
         meta_set(
