@@ -60,6 +60,35 @@ def _url(name: str, fallback: str) -> str:
         return fallback
 
 
+def _role_items(role: str | None) -> list[tuple[str, str, str]]:
+    """The work lists of each role, so every journey starts from the menu (UX.md)."""
+    if role == Role.SOCIAL_WORKER:
+        return [
+            (_("Ny anvisning"), _url("referrals:create", "/anvisningar/ny/"), _("Anvisa en person till jobbtorget.")),
+            (_("Anvisningar"), _url("referrals:list", "/anvisningar/"), _("Stadsdelens anvisningar och importer.")),
+            (_("Planer att godkänna"), _url("plans:queue", "/planer/att-godkanna/"), _("Aktivitetsplaner som väntar.")),
+            (_("Avvikelser"), _url("activities:deviations", "/insatser/avvikelser/"), _("Avvikelser att kvittera.")),
+        ]
+    if role == Role.COACH:
+        return [
+            (_("Ej registrerad närvaro"), _url("activities:missing", "/insatser/narvaro/ej-registrerad/"),
+             _("Tillfällen utan närvaroregistrering.")),
+            (_("Anställningsstöd"), _url("subsidies:index", "/stod/"), _("Ärenden om anställningsstöd och lönebidrag.")),
+        ]
+    if role == Role.UNIT_MANAGER:
+        return [
+            (_("Fördelning"), _url("participations:assignments", "/deltaganden/fordelning/"),
+             _("Fördela deltagare på coacher.")),
+            (_("Lönebidragstavla"), _url("subsidies:board", "/stod/lonebidrag/tavla/"), _("Försenade steg per enhet.")),
+        ]
+    if role == Role.OSA_OFFICER:
+        return [
+            (_("OSA-ärenden"), _url("osa:index", "/osa/"), _("Dina OSA-anställningar och uppföljningar.")),
+            (_("Årsplatser"), _url("osa:places", "/osa/arsplatser/"), _("Planerade och använda platser per stadsdel.")),
+        ]
+    return []
+
+
 def nav_items_for(user: Any, path: str, request: HttpRequest | None = None) -> list[NavItem]:
     if not user.is_authenticated:
         return []
@@ -70,6 +99,7 @@ def nav_items_for(user: Any, path: str, request: HttpRequest | None = None) -> l
         items.append((_("Notiser"), notices_url, _("Det som väntar på dig i dag: tidsfrister och annat att göra.")))
     if can_search(user):
         items.append((_("Sök person"), reverse("people:search"), _("Sök på personnummer eller namn.")))
+    items.extend(_role_items(getattr(user, "role", None)))
     if can_review(user):
         items.append(
             (
