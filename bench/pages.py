@@ -15,29 +15,32 @@ middleware, sessions, templates and database; the user logged in with force_logi
 - the district's deviation inbox                      /insatser/avvikelser/   as `socialsekreterare`
 - the person page of a person in the coach's caseload /personer/<id>/         as `coach` and as the district
 
-Each page: --warmup requests (default 5), then --requests timed ones (default 30); the
-median wall time of `client.get` is the server time (no network, no browser). One more
-request counts the SQL queries. Every size runs in its own subprocess (settings read
-DATABASE_URL once), and the table compares the medians: ratio = largest / smallest size.
-Target: ratio <= 1.5 (a page must not cost more because the city has more participants).
+Each page: --warmup requests (default 5), then --requests timed ones (default 30); the median
+wall time of `client.get` is the server time (no network, no browser); the time spent in SQL
+is measured alongside, and one more request counts the queries. Each size lives in its own
+process (settings read DATABASE_URL once); both stay up and take turns, --batch requests per
+page at a time, so that the load of a shared machine falls on both sizes alike. The table
+compares the medians: ratio = largest size / smallest size. Target: ratio <= 1.5 (a page
+must not cost more because the city has more participants).
 
 What is loaded, and kept for re-runs (a table `bench_meta` in each database remembers):
 1. `seed_demo` (persons, participations, activities; the ten demo logins). About 11 min for
    1,000,000 on the 2-core dev machine (COPY). Skipped when already loaded with that size.
 2. The city's everyday work, which seed_demo does not make, so that the pages' tables are
-   city-sized too (SQL INSERT ... SELECT, about 3 min at 1,000,000): open deadlines for every
+   city-sized too (SQL INSERT ... SELECT, about 6 min at 1,000,000): open deadlines for every
    open participation and activity, a timeline entry per participation and per activity, an
    approved plan (with a planned activity) for most active participations and a plan waiting
    for approval for 3 %, and for 1 % of the open activities a past session with an unexcused
    absence reported to the home district (a fifth of them not yet acknowledged), and for
    another 1 % a past session with no attendance registered.
 3. The demo users' own worklists, through the domain services as the demo users: the coach
-   draws up and submits plans for five of her participants in Rinkeby-Kista (the district's
-   queue), registers an unexcused absence (the district's deviation inbox) and has overdue
-   and due deadlines (her "today" list).
+   draws up and submits plans for ten of her participants in Rinkeby-Kista, five of which the
+   social worker approves (the rest wait in the district's queue), registers two unexcused
+   absences (the district's deviation inbox) and has overdue and due deadlines (her "today").
+4. VACUUM ANALYZE, as autovacuum would have done in a database that grew to this size.
 
 Nothing is dropped at the end. Clean up with `dropdb jobbtorg_bench_10000` (and _1000000).
-Options: --only-prepare, --only-measure, --pages NAME..., --json FILE.
+Options: --only-prepare, --only-measure, --pages NAME..., --requests, --warmup, --batch, --json FILE.
 """
 
 from __future__ import annotations
@@ -73,11 +76,10 @@ def database_url(base: str, size: int) -> str:
     return urlunsplit(parts._replace(path=f"/jobbtorg_bench_{size}"))
 
 
-def run_size(size: int, args: argparse.Namespace) -> dict:
-    url = database_url(os.environ.get("DATABASE_URL", DEFAULT_PG), size)
+def child_env(size: int) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=url,
+        DATABASE_URL=database_url(os.environ.get("DATABASE_URL", DEFAULT_PG), size),
         DJANGO_SETTINGS_MODULE="jobbtorg.settings",
         DEBUG="0",
         ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
@@ -85,19 +87,93 @@ def run_size(size: int, args: argparse.Namespace) -> dict:
         PYTHONUNBUFFERED="1",
     )
     env.setdefault("SECRET_KEY", "bench-only-not-secret")
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", str(size)]
-    command += ["--requests", str(args.requests), "--warmup", str(args.warmup)]
-    if args.only_prepare:
-        command.append("--only-prepare")
-    if args.only_measure:
-        command.append("--only-measure")
-    if args.pages:
-        command += ["--pages", *args.pages]
-    log(f"size {size:,}: {urlsplit(url).path.lstrip('/')}")
-    result = subprocess.run(command, cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, text=True)
-    if result.returncode != 0:
-        raise SystemExit(f"size {size}: the child failed ({result.returncode})")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return env
+
+
+def prepare(size: int) -> None:
+    log(f"size {size:,}: prepare jobbtorg_bench_{size}")
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", str(size), "--prepare"]
+    if subprocess.run(command, cwd=BASE_DIR, env=child_env(size)).returncode != 0:
+        raise SystemExit(f"size {size}: preparing the database failed")
+
+
+class Server:
+    """A child process holding one size's database, logged-in clients and warm caches; it runs the
+    requests the parent asks for. Both sizes stay up, so their rounds can alternate."""
+
+    def __init__(self, size: int, warmup: int, pages: list[str] | None) -> None:
+        command = [sys.executable, str(Path(__file__).resolve()), "--child", str(size), "--serve"]
+        command += ["--warmup", str(warmup)] + (["--pages", *pages] if pages else [])
+        self.size = size
+        self.proc = subprocess.Popen(
+            command, cwd=BASE_DIR, env=child_env(size), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        self.ready = self._read()
+
+    def _read(self) -> dict:
+        line = self.proc.stdout.readline()  # type: ignore[union-attr]
+        if not line:
+            raise SystemExit(f"size {self.size}: the measuring process stopped ({self.proc.wait()})")
+        return json.loads(line)
+
+    def ask(self, **command: object) -> dict:
+        self.proc.stdin.write(json.dumps(command) + "\n")  # type: ignore[union-attr]
+        self.proc.stdin.flush()  # type: ignore[union-attr]
+        return self._read()
+
+    def close(self) -> None:
+        self.ask(quit=True)
+        self.proc.wait()
+
+
+def measure_all(sizes: list[int], args: argparse.Namespace) -> list[dict]:
+    """Alternate rounds of `--batch` requests per page between the sizes, so that a change in the
+    machine's load (other jobs on a shared box) hits both sizes alike; then take the medians."""
+    servers = [Server(size, args.warmup, args.pages) for size in sizes]
+    try:
+        names = list(servers[0].ready["pages"])
+        times: dict[int, dict[str, list[float]]] = {s.size: {n: [] for n in names} for s in servers}
+        sql: dict[int, dict[str, list[float]]] = {s.size: {n: [] for n in names} for s in servers}
+        done = 0
+        round_no = 0
+        while done < args.requests:
+            batch = min(args.batch, args.requests - done)
+            order = servers if round_no % 2 == 0 else list(reversed(servers))
+            for name in names:
+                for server in order:
+                    answer = server.ask(page=name, n=batch)
+                    times[server.size][name] += answer["times"]
+                    sql[server.size][name] += answer["sql"]
+            done += batch
+            round_no += 1
+            log(f"  {done}/{args.requests} requests per page and size")
+        results = []
+        for server in servers:
+            pages = {}
+            for name in names:
+                t = times[server.size][name]
+                pages[name] = {
+                    "url": server.ready["pages"][name],
+                    "median_ms": statistics.median(t),
+                    "min_ms": min(t),
+                    "max_ms": max(t),
+                    "sql_median_ms": statistics.median(sql[server.size][name]),
+                    "queries": server.ask(queries=name)["queries"],
+                }
+            results.append(
+                {
+                    "size": server.size,
+                    "today": server.ready["today"],
+                    "requests": args.requests,
+                    "warmup": args.warmup,
+                    "counts": server.ready["counts"],
+                    "pages": pages,
+                }
+            )
+        return results
+    finally:
+        for server in servers:
+            server.close()
 
 
 def print_table(results: list[dict]) -> None:
@@ -111,7 +187,10 @@ def print_table(results: list[dict]) -> None:
         f"Median server time in ms ({small['requests']} requests after {small['warmup']} warm-ups), "
         f"PostgreSQL, {small.get('today', '')}"
     )
-    print(f"{'page':<{width}} {head_small + ' ms':>12} {head_large + ' ms':>14} {'ratio':>7}  {'queries':>9}  verdict")
+    print(
+        f"{'page':<{width}} {head_small + ' ms':>12} {head_large + ' ms':>14} {'ratio':>7}  {'queries':>9}"
+        f"  {'SQL ms small/large':>18}  verdict"
+    )
     for name in names:
         a, b = small["pages"][name], large["pages"].get(name)
         if b is None:
@@ -119,7 +198,11 @@ def print_table(results: list[dict]) -> None:
         ratio = b["median_ms"] / a["median_ms"] if a["median_ms"] else float("nan")
         queries = f"{a['queries']}/{b['queries']}" if a["queries"] != b["queries"] else str(a["queries"])
         verdict = "ok" if ratio <= TARGET_RATIO else f"> {TARGET_RATIO}"
-        print(f"{name:<{width}} {a['median_ms']:>12.1f} {b['median_ms']:>14.1f} {ratio:>7.2f}  {queries:>9}  {verdict}")
+        sql_ms = f"{a['sql_median_ms']:.1f}/{b['sql_median_ms']:.1f}"
+        print(
+            f"{name:<{width}} {a['median_ms']:>12.1f} {b['median_ms']:>14.1f} {ratio:>7.2f}  {queries:>9}"
+            f"  {sql_ms:>18}  {verdict}"
+        )
     print()
     for r in results:
         counts = ", ".join(f"{k} {v:,}".replace(",", " ") for k, v in r["counts"].items())
@@ -129,20 +212,27 @@ def print_table(results: list[dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 1_000_000])
-    parser.add_argument("--requests", type=int, default=30)
-    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=30, help="timed requests per page and size (default 30)")
+    parser.add_argument("--warmup", type=int, default=5, help="untimed requests first (default 5)")
+    parser.add_argument("--batch", type=int, default=5, help="requests per turn when alternating sizes (default 5)")
     parser.add_argument("--pages", nargs="*", help="only these pages (names as in the table)")
     parser.add_argument("--only-prepare", action="store_true", help="load the databases, measure nothing")
     parser.add_argument("--only-measure", action="store_true", help="measure; fail if a database is not loaded")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
         child(args.child, args)
         return
-    results = [run_size(size, args) for size in sorted(args.sizes)]
+    sizes = sorted(args.sizes)
+    if not args.only_measure:
+        for size in sizes:
+            prepare(size)
     if args.only_prepare:
         return
+    results = measure_all(sizes, args)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     print_table(results)
@@ -360,9 +450,22 @@ def ensure_background(today: datetime.date) -> None:
             cursor.execute(statement, {"today": today})
             log(f"  {what}: {max(cursor.rowcount, 0):,} rows in {time.monotonic() - step:.1f} s")
         meta_set("background", "1")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
     log(f"done in {time.monotonic() - started:.0f} s")
+
+
+def ensure_vacuumed() -> None:
+    """VACUUM ANALYZE once after loading, as autovacuum would have done by the time a real city's
+    database is this size: planner statistics, and visibility maps for index-only scans."""
+    from django.db import connection
+
+    if meta_get("vacuum") == "1":
+        return
+    log("VACUUM ANALYZE")
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    meta_set("vacuum", "1")
+    log(f"VACUUM ANALYZE done in {time.monotonic() - started:.0f} s")
 
 
 def ensure_worklists(today: datetime.date) -> None:
@@ -469,42 +572,57 @@ def pages_to_measure() -> dict[str, tuple[str, str]]:
     }
 
 
-def measure(requests: int, warmup: int, only: list[str] | None) -> dict[str, dict]:
+def serve(size: int, today: datetime.date, warmup: int, only: list[str] | None) -> None:
+    """Answer the parent's requests on stdin/stdout (one JSON object a line) until it says quit."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from jobbtorg.accounts.models import User
 
-    results = {}
+    pages = {name: page for name, page in pages_to_measure().items() if not only or name in only}
     clients: dict[str, Client] = {}
-    for name, (username, url) in pages_to_measure().items():
-        if only and name not in only:
-            continue
+    for username, url in pages.values():
         if username not in clients:
             clients[username] = Client()
             clients[username].force_login(User.objects.get(username=username))
-        client = clients[username]
         for _ in range(warmup):
-            response = client.get(url)
+            response = clients[username].get(url)
             if response.status_code != 200:
-                raise SystemExit(f"{name}: {url} answered {response.status_code}")
-        times = []
-        for _ in range(requests):
-            started = time.perf_counter()
-            client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url)
-        results[name] = {
-            "url": url,
-            "median_ms": statistics.median(times),
-            "min_ms": min(times),
-            "max_ms": max(times),
-            "queries": len(queries.captured_queries),
-        }
-        log(f"  {name}: median {results[name]['median_ms']:.1f} ms, {results[name]['queries']} queries")
-    return results
+                raise SystemExit(f"{url} as {username} answered {response.status_code}")
+    log(f"size {size:,}: warmed up, measuring")
+    spent = [0.0]
+
+    def timed(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent[0] += time.perf_counter() - started
+
+    ready = {"today": today.isoformat(), "counts": counts(), "pages": {n: url for n, (_u, url) in pages.items()}}
+    print(json.dumps(ready), flush=True)
+    for line in sys.stdin:
+        command = json.loads(line)
+        if command.get("quit"):
+            print(json.dumps({"bye": True}), flush=True)
+            return
+        if "queries" in command:
+            username, url = pages[command["queries"]]
+            with CaptureQueriesContext(connection) as queries:
+                clients[username].get(url)
+            print(json.dumps({"queries": len(queries.captured_queries)}), flush=True)
+            continue
+        username, url = pages[command["page"]]
+        times, sql = [], []
+        for _ in range(command["n"]):
+            spent[0] = 0.0
+            with connection.execute_wrapper(timed):
+                started = time.perf_counter()
+                clients[username].get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            sql.append(spent[0] * 1000)
+        print(json.dumps({"times": times, "sql": sql}), flush=True)
 
 
 def counts() -> dict[str, int]:
@@ -537,8 +655,8 @@ def child(size: int, args: argparse.Namespace) -> None:
     from django.utils import timezone
 
     today = timezone.localdate()
-    if args.only_measure:
-        if meta_get("seed") != f"{size}/{SEED}" or meta_get("background") != "1" or not meta_get("worklists"):
+    if args.serve:
+        if meta_get("seed") != f"{size}/{SEED}" or not meta_get("worklists") or meta_get("vacuum") != "1":
             raise SystemExit(f"jobbtorg_bench_{size} is not loaded: run without --only-measure first")
     else:
         log("migrate")
@@ -546,12 +664,9 @@ def child(size: int, args: argparse.Namespace) -> None:
         ensure_seed(size)
         ensure_background(today)
         ensure_worklists(today)
-    result = {"size": size, "today": today.isoformat(), "requests": args.requests, "warmup": args.warmup}
-    result.update(counts=counts(), pages={})
-    if not args.only_prepare:
-        log(f"measuring {size:,}")
-        result["pages"] = measure(args.requests, args.warmup, args.pages)
-    print(json.dumps(result))
+        ensure_vacuumed()
+    if args.serve:
+        serve(size, today, args.warmup, args.pages)
 
 
 if __name__ == "__main__":
