@@ -60,7 +60,7 @@ run: demo
 	$(BIN)/python manage.py run_scheduler & scheduler=$$!; \
 	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
-	$(BIN)/gunicorn jobbtorg.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --no-control-socket --access-logfile -
+	$(BIN)/gunicorn -c gunicorn.conf.py jobbtorg.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --no-control-socket --access-logfile -
 
 ## make test: install and run every test (unit, API, browser) plus lint and migration checks.
 # PYTEST_ARGS passes options on, e.g. `make test PYTEST_ARGS='-m "not browser"'`.
@@ -84,5 +84,6 @@ clean:
 # `make bench BENCH_SIZES="10000"` for one size; clean up with `dropdb jobbtorg_bench_<size>`.
 BENCH_SIZES ?= 10000 1000000
 .PHONY: bench
-bench: install
+bench: install messages
+	$(BIN)/python manage.py collectstatic --no-input -v 0  # pages are rendered with the production static storage
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432} $(BIN)/python bench/pages.py --sizes $(BENCH_SIZES)

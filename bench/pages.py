@@ -329,10 +329,10 @@ BACKGROUND_SQL = [
         "plans: approved",
         """INSERT INTO plans_activityplan (created_at, updated_at, version, number, status, goal, start_date, review_date,
                long_plan_reason, submitted_on, submitted_at, decided_on, decision_comment, created_by_id, decided_by_id,
-               participation_id)
+               participation_id, district_id)
            SELECT now(), now(), 1, 1, 'approved', 'Arbete eller studier (demodata).', p.arrived_on,
                p.arrived_on + 180, '', p.arrived_on + 3, (p.arrived_on + 3)::timestamp AT TIME ZONE 'Europe/Stockholm',
-               p.arrived_on + 5, '', p.coach_id, NULL, p.id
+               p.arrived_on + 5, '', p.coach_id, NULL, p.id, p.home_district_id
            FROM participations_participation p
            WHERE p.status = 'active' AND p.arrived_on IS NOT NULL AND mod(p.id, 100) < 85
              AND p.coach_id IS DISTINCT FROM (SELECT id FROM accounts_user WHERE username = 'coach')""",
@@ -341,11 +341,11 @@ BACKGROUND_SQL = [
         "plans: waiting for approval",
         """INSERT INTO plans_activityplan (created_at, updated_at, version, number, status, goal, start_date, review_date,
                long_plan_reason, submitted_on, submitted_at, decided_on, decision_comment, created_by_id, decided_by_id,
-               participation_id)
+               participation_id, district_id)
            SELECT now(), now(), 1, 1, 'submitted', 'Arbete eller studier (demodata).', %(today)s::date,
                %(today)s::date + 180, '', %(today)s::date - (mod(p.id, 10))::int,
                (%(today)s::date - (mod(p.id, 10))::int)::timestamp AT TIME ZONE 'Europe/Stockholm',
-               NULL, '', p.coach_id, NULL, p.id
+               NULL, '', p.coach_id, NULL, p.id, p.home_district_id
            FROM participations_participation p
            WHERE p.status = 'active' AND p.arrived_on IS NOT NULL AND mod(p.id, 100) BETWEEN 85 AND 87
              AND p.coach_id IS DISTINCT FROM (SELECT id FROM accounts_user WHERE username = 'coach')""",
@@ -358,10 +358,12 @@ BACKGROUND_SQL = [
     ),
     (
         "deadlines: plan review (approved) and approval (waiting, the district's)",
-        """INSERT INTO deadlines_deadline (participation_id, kind, subject_id, due_date, status, responsible, created_at)
+        """INSERT INTO deadlines_deadline (participation_id, kind, subject_id, due_date, status, responsible, district_id,
+               created_at)
            SELECT participation_id, CASE status WHEN 'approved' THEN 'plan_review' ELSE 'plan_approval' END, id,
                CASE status WHEN 'approved' THEN review_date ELSE submitted_on + 7 END,
-               'open', CASE status WHEN 'approved' THEN 'coach' ELSE 'district' END, now()
+               'open', CASE status WHEN 'approved' THEN 'coach' ELSE 'district' END,
+               CASE status WHEN 'approved' THEN NULL ELSE district_id END, now()
            FROM plans_activityplan WHERE goal = 'Arbete eller studier (demodata).'""",
     ),
     (
@@ -429,8 +431,10 @@ BACKGROUND_SQL = [
     ),
     (
         "deadlines: deviations to acknowledge (the district's)",
-        """INSERT INTO deadlines_deadline (participation_id, kind, subject_id, due_date, status, responsible, created_at)
-           SELECT d.participation_id, 'deviation_acknowledgement', d.id, d.reported_on + 7, 'open', 'district', now()
+        """INSERT INTO deadlines_deadline (participation_id, kind, subject_id, due_date, status, responsible, district_id,
+               created_at)
+           SELECT d.participation_id, 'deviation_acknowledgement', d.id, d.reported_on + 7, 'open', 'district',
+               d.district_id, now()
            FROM activities_deviation d WHERE d.acknowledged_on IS NULL AND d.reported_by_id IS NULL""",
     ),
 ]

@@ -26,11 +26,12 @@ protected person are shown only to the named staff.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from jobbtorg.accounts.models import Role, User
-from jobbtorg.participations.models import OPEN_STATUSES, Status
+from jobbtorg.activities.models import Activity
+from jobbtorg.participations.models import OPEN_STATUSES, Participation, Status
 from jobbtorg.people.models import Person, ProtectionLevel
 
 # A closed participation keeps its relations for this long: post-closure follow-up
@@ -51,20 +52,32 @@ class Decision:
     see_contact_details: bool = False
 
 
-def _participation_live(prefix: str, today: datetime.date) -> Q:
+def _participation_live(today: datetime.date) -> Q:
     cutoff = today - datetime.timedelta(days=CLOSED_RELATION_DAYS)
-    return Q(**{f"{prefix}status__in": OPEN_STATUSES}) | Q(
-        **{f"{prefix}status": Status.CLOSED, f"{prefix}closed_on__gte": cutoff}
-    )
+    return Q(status__in=OPEN_STATUSES) | Q(status=Status.CLOSED, closed_on__gte=cutoff)
+
+
+# Each relation is a condition on the person's own columns or a correlated EXISTS, never a join
+# and never `id IN (subquery)`: an OR across a multi-valued join can use no index and repeats
+# persons, and an `IN (subquery)` under OR is evaluated by hashing the whole subquery (every
+# participation of a unit) on each page view (bench/README.md, cause 4). A correlated EXISTS is
+# one index probe (participations by person) for each row a list actually looks at.
+def _exists(qs: QuerySet, person_field: str = "person_id") -> Q:
+    """`EXISTS (… WHERE <person_field> = person.id)`: a correlated probe by index per person."""
+    return Q(Exists(qs.filter(**{person_field: OuterRef("pk")})))
+
+
+def _persons_of(participations: QuerySet[Participation]) -> Q:
+    return _exists(participations)
 
 
 def direct_scope(user: User, today: datetime.date) -> Q | None:
     """People the user reaches through a personal relation (protected identities included)."""
     if user.role in NO_PERSON_ROLES:
         return None
-    direct = Q(contact_grants=user)
+    direct = _exists(Person.contact_grants.through.objects.filter(user_id=user.pk))
     if user.role == Role.COACH:
-        direct |= Q(participations__coach=user) & _participation_live("participations__", today)
+        direct |= _persons_of(Participation.objects.filter(_participation_live(today), coach=user))
     return direct
 
 
@@ -72,17 +85,20 @@ def wide_scope(user: User, today: datetime.date) -> Q | None:
     """People the user reaches through unit, district, matching or provider; never protected ones."""
     role = user.role
     if role in (Role.COACH, Role.UNIT_MANAGER) and user.jobbtorg_unit_id:
-        rel = Q(participations__unit_id=user.jobbtorg_unit_id) & _participation_live("participations__", today)
+        rel = _persons_of(Participation.objects.filter(_participation_live(today), unit_id=user.jobbtorg_unit_id))
     elif role in (Role.SOCIAL_WORKER, Role.OSA_OFFICER) and user.district_id:
         rel = Q(home_district_id=user.district_id)
     elif role == Role.MATCHER:
-        rel = Q(participations__status__in=OPEN_STATUSES)
+        rel = _persons_of(Participation.objects.filter(status__in=OPEN_STATUSES))
     elif role == Role.PROVIDER_STAFF and user.provider_id:
-        rel = Q(
-            participations__activities__provider_id=user.provider_id,
-            participations__activities__start_date__lte=today,
-            participations__activities__end_date__gte=today,
-            participations__status__in=OPEN_STATUSES,
+        rel = _exists(
+            Activity.objects.filter(
+                provider_id=user.provider_id,
+                start_date__lte=today,
+                end_date__gte=today,
+                participation__status__in=OPEN_STATUSES,
+            ),
+            "participation__person_id",
         )
     else:
         return None
@@ -100,9 +116,7 @@ def visible_persons(user: User, today: datetime.date | None = None) -> QuerySet[
         scope = scope | wide if scope is not None else wide
     if scope is None:
         return Person.objects.none()
-    # Joins across participations can repeat a person; filter by id instead of DISTINCT
-    # so ORDER BY and pagination stay on the person table's own indexes.
-    return Person.objects.filter(pk__in=Person.objects.filter(scope).values("pk"))
+    return Person.objects.filter(scope)
 
 
 def check_person(user: User, person: Person, today: datetime.date | None = None) -> Decision:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.activities.models import AbsenceReason, AttendanceStatus, CatalogueItem, FollowUpDecision
+from jobbtorg.core.forms import Form
 from jobbtorg.organisation.models import Provider
 
 WEEKDAYS = [
@@ -71,7 +72,7 @@ def add_service_errors(form: forms.Form, error: ValidationError, prefix_map: dic
             form.add_error(None, message)
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(Form):
     catalogue_item = forms.ModelChoiceField(
         label=_("Insats"), queryset=CatalogueItem.objects.filter(active=True), empty_label=_("Välj insats ur utbudet")
     )
@@ -95,7 +96,7 @@ class ActivityForm(forms.Form):
             del self.fields["catalogue_item"]
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(Form):
     followed_up_on = forms.DateField(label=_("Datum för uppföljningen"), widget=DateInput(), help_text=_("ÅÅÅÅ-MM-DD"))
     result = forms.CharField(label=_("Resultat"), widget=forms.Textarea(attrs={"rows": 4}))
     decision = forms.ChoiceField(label=_("Vad händer nu?"), choices=FollowUpDecision.choices, widget=forms.RadioSelect)
@@ -120,7 +121,7 @@ class FollowUpForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class SessionPlanForm(forms.Form):
+class SessionPlanForm(Form):
     date = forms.DateField(label=_("Datum"), widget=DateInput(), help_text=_("Första dagen. ÅÅÅÅ-MM-DD"))
     last_date = forms.DateField(
         label=_("Upprepa till och med"),
@@ -153,13 +154,13 @@ class GroupSessionForm(SessionPlanForm):
         self.fields["activities"].choices = candidates or []
 
 
-class DayRegistrationForm(forms.Form):
+class DayRegistrationForm(Form):
     date = forms.DateField(label=_("Datum"), widget=DateInput(), help_text=_("ÅÅÅÅ-MM-DD"))
     choice = forms.ChoiceField(label=_("Närvaro"), choices=CHOICES, widget=forms.RadioSelect)
     note = forms.CharField(label=_("Kommentar"), max_length=500, required=False)
 
 
-class AcknowledgeForm(forms.Form):
+class AcknowledgeForm(Form):
     district_note = forms.CharField(
         label=_("Stadsdelens beslut/åtgärd"),
         required=False,

@@ -39,7 +39,7 @@ from jobbtorg.audit.services import Actor
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.participations.models import Participation
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25  # like every other list of persons (web.listing.PAGE_SIZE)
 
 
 def _actor(request: HttpRequest) -> Actor:

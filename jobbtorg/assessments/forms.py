@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.assessments.models import Assessment, HealthInformation, Occupation, WorkExperience
 from jobbtorg.assessments.rules import SECTIONS_BY_KEY, Section
+from jobbtorg.core.forms import Form
 
 MAX_VERSION = 2**31 - 1
 CHOOSE = _("Välj")
@@ -69,7 +70,7 @@ def posted_version(data: Any) -> int | None:
     return value if 1 <= value <= MAX_VERSION else None
 
 
-class SectionForm(forms.Form):
+class SectionForm(Form):
     def apply_domain_errors(self, error: Any) -> None:
         if hasattr(error, "error_dict"):
             for field, messages in error.message_dict.items():

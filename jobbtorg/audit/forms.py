@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.audit.selectors import DEFAULT_BUSY_THRESHOLD
+from jobbtorg.core.forms import Form
 
 DEFAULT_PERIOD_DAYS = 30
 DATE_ERRORS = {"invalid": _("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2026-01-31.")}
@@ -23,7 +24,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(Form):
     """A date range, both ends inclusive. Empty ends default to the last 30 days."""
 
     fran = forms.DateField(
@@ -36,7 +37,6 @@ class PeriodForm(forms.Form):
     def __init__(self, data: QueryDict | dict[str, str] | None = None, **kwargs: Any) -> None:
         if data is not None:
             data = self.with_defaults(data)
-        kwargs.setdefault("label_suffix", "")
         super().__init__(data, **kwargs)
 
     @classmethod

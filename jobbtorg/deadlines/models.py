@@ -1,6 +1,7 @@
 """Stored deadlines: one row per running clock, refreshed by the service that changes its inputs."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.deadlines.rules import RULES, Kind
@@ -20,6 +21,14 @@ class Deadline(models.Model):
     due_date = models.DateField(_("förfallodag"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     responsible = models.CharField(_("ansvarig"), max_length=10)  # coach | district
+    # The home district that must act, kept on the district's own deadlines (approval, deviation
+    # acknowledgement) so its worklist reads one index range instead of joining every open
+    # deadline of the city to the participations (bench/README.md, cause 1). A participation's
+    # home district is fixed at referral, so the copy never goes stale.
+    district = models.ForeignKey(
+        "organisation.District", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("stadsdel som ska agera"),
+    )
     paused_on = models.DateField(_("pausad sedan"), null=True, blank=True)
     done_on = models.DateField(_("klar"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -31,6 +40,12 @@ class Deadline(models.Model):
             # Worklists: open deadlines by due date, joined to the coach's/district's participations.
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["participation", "kind", "status"]),
+            # The district's worklist and menu badge: its open, running deadlines by due date.
+            models.Index(
+                fields=["district", "due_date"],
+                condition=Q(status="open", paused_on__isnull=True, district__isnull=False),
+                name="deadline_district_open_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -26,7 +26,8 @@ def worklist(user: User, today: datetime.date, horizon_working_days: int = 5) ->
     if user.role == Role.COACH:
         qs = qs.filter(responsible="coach", participation__coach=user)
     elif user.role == Role.SOCIAL_WORKER and user.district_id:
-        qs = qs.filter(responsible="district", participation__home_district_id=user.district_id)
+        # deadline_district_open_idx: only this district's open items, whatever the city's size.
+        qs = qs.filter(district_id=user.district_id, responsible="district")
     elif user.role == Role.UNIT_MANAGER and user.jobbtorg_unit_id:
         qs = qs.filter(participation__unit_id=user.jobbtorg_unit_id)
     else:

@@ -32,12 +32,14 @@ def open_deadline(
             existing.due_date = due
             existing.save(update_fields=["due_date"])
         return existing
+    responsible = rules.RULES[kind].responsible
     return Deadline.objects.create(
         participation=participation,
         kind=kind,
         subject_id=subject_id,
         due_date=due,
-        responsible=rules.RULES[kind].responsible,
+        responsible=responsible,
+        district_id=participation.home_district_id if responsible == "district" else None,
         paused_on=participation_paused_on(participation),
     )
 

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from jobbtorg.core.forms import Form
 from jobbtorg.disabilities import rules
 
 
@@ -30,7 +31,7 @@ def date_field(label: Any, required: bool = True, **kwargs: Any) -> forms.DateFi
     )
 
 
-class DomainForm(forms.Form):
+class DomainForm(Form):
     """Base: a DomainError from a service goes onto the form, each message by its field."""
 
     def add_domain_error(self, exc: ValidationError) -> None:

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jobbtorg.core.forms import Form
 from jobbtorg.disabilities.forms import DomainForm, VersionedForm, date_field
 from jobbtorg.organisation.models import AFUnit, District, Employer
 from jobbtorg.osa import rules
@@ -66,7 +67,7 @@ class ReviewForm(DomainForm):
     reasoning = forms.CharField(label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
 
-class PlanItemForm(forms.Form):
+class PlanItemForm(Form):
     activity = forms.ChoiceField(label=_("Insats"), required=False, choices=[("", _("Välj insats")), *rules.ACTIVITY_CHOICES])
     responsible = forms.ChoiceField(label=_("Ansvarig part"), required=False,
                                     choices=[("", _("Välj ansvarig")), *rules.RESPONSIBLE_CHOICES])  # fmt: skip

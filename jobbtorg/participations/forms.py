@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jobbtorg.core.forms import Form
 from jobbtorg.participations.models import (
     ClosureReason,
     EmploymentExtent,
@@ -56,10 +57,8 @@ def date_field(label: Any, required: bool = True, today_default: bool = False, *
     )
 
 
-class DomainForm(forms.Form):
-    """Base: accessible error attributes and DomainError mapping."""
-
-    label_suffix = ""  # Swedish labels end without a colon
+class DomainForm(Form):
+    """Base: accessible error attributes and DomainError mapping (labels without colon: core.forms)."""
 
     def add_domain_error(self, exc: ValidationError) -> None:
         if hasattr(exc, "error_dict"):

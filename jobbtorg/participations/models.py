@@ -147,6 +147,13 @@ class Participation(VersionedModel):
             models.Index(fields=["coach", "status"]),
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["home_district", "status"]),
+            # The district's list of its residents' open participations, newest referral first
+            # (the default sort): read in index order and stop after a page (bench/README.md, cause 3).
+            models.Index(
+                fields=["home_district", "referred_on", "id"],
+                condition=Q(status__in=["referred", "active", "interrupted"]),
+                name="part_district_open_idx",
+            ),
             models.Index(fields=["person", "status"]),
         ]
         constraints = [

@@ -315,7 +315,8 @@ def close(request: HttpRequest, participation_id: int) -> HttpResponse:
     """Avslut: its own page, because the outcome questions depend on the reason.
 
     With htmx, choosing a reason re-renders the form with only that reason's questions
-    (GET ?reason=); without it every question is shown, grouped under its reason.
+    (GET ?reason=); without it every question is shown, grouped under its reason. The answers
+    sent along with the reason are shown again, unvalidated: errors only after a POST.
     """
     p = _open(request, participation_id, "avslut")
     if not selectors.capabilities(request.user, p)["close"]:
@@ -348,7 +349,8 @@ def close(request: HttpRequest, participation_id: int) -> HttpResponse:
         reason = request.POST.get("reason", "")
     else:
         reason = request.GET.get("reason", "")
-        form = forms.CloseForm(initial={"version": p.version, "reason": reason or None})
+        form = forms.CloseForm(initial={"version": p.version})
+        form.keep_values(request.GET)
     context = {"p": p, "person": p.person, "form": form, "reason": reason, "groups": forms.CloseForm.GROUPS, "conflict": conflict}
     return render(request, "participations/close.html", context, status=_status(request, status))
 

@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jobbtorg.core import personnummer
+from jobbtorg.core.forms import ModelForm
 from jobbtorg.organisation.models import District
 from jobbtorg.people.models import Person
 from jobbtorg.people.services import CONTACT_FIELDS
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(ModelForm):
     # Wider than the stored 12 digits: people type 19850709-9805 or 850709 9805.
     personnummer = forms.CharField(
         label=gettext_lazy("Personnummer eller samordningsnummer"),

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.activities.models import CatalogueItem
+from jobbtorg.core.forms import Form
 
 DATE_HELP = _("ÅÅÅÅ-MM-DD")
 
@@ -25,7 +26,7 @@ def date_field(label: str, required: bool = True, help_text: str = DATE_HELP) ->
     )
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(Form):
     """Every form that changes a plan sends back the row version it was read at (optimistic locking)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -81,6 +81,13 @@ class ActivityPlan(VersionedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("skapad av")
     )
+    # The home district the plan was sent to (set at submission): the approval queue reads
+    # its own district's index range instead of joining every submitted plan to the
+    # district's participations (bench/README.md, cause 2).
+    district = models.ForeignKey(
+        "organisation.District", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("skickad till stadsdel"),
+    )
     submitted_on = models.DateField(_("skickad"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("skickad (tid)"), null=True, blank=True)
     decided_on = models.DateField(_("beslutsdatum"), null=True, blank=True)
@@ -110,9 +117,11 @@ class ActivityPlan(VersionedModel):
             ),
         ]
         indexes = [
-            # The district's approval queue: submitted plans, oldest first. Partial, so it stays
-            # as small as the queue however many plans the city has.
-            models.Index(fields=["submitted_at", "id"], condition=Q(status="submitted"), name="plan_queue_idx"),
+            # The district's approval queue: its submitted plans, oldest first. Partial, so it stays
+            # as small as the queues however many plans the city has.
+            models.Index(
+                fields=["district", "submitted_at", "id"], condition=Q(status="submitted"), name="plan_district_queue_idx"
+            ),
             models.Index(fields=["participation", "status"], name="plan_participation_status_idx"),
         ]
 

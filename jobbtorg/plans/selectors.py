@@ -134,10 +134,10 @@ def overview(participation: Participation, today: datetime.date | None = None) -
 def approval_queue_qs(district: District | int, viewer: User | None = None) -> QuerySet[ActivityPlan]:
     """Submitted plans of the district's residents, oldest first. With `viewer`, only persons they may see."""
     district_id = district if isinstance(district, int) else district.pk
-    # Served by the partial index plan_queue_idx (status='submitted', ordered by submitted_at) joined to
-    # the participation's home district: cost follows the queue's length, not the number of plans.
+    # Served by the partial index plan_district_queue_idx (this district's submitted plans by
+    # submitted_at): the cost follows the district's queue, not the number of plans in the city.
     qs = ActivityPlan.objects.filter(
-        status=Status.SUBMITTED, participation__home_district_id=district_id, participation__status__in=OPEN_STATUSES
+        status=Status.SUBMITTED, district_id=district_id, participation__status__in=OPEN_STATUSES
     )
     if viewer is not None:
         qs = qs.filter(participation__person__in=visible_persons(viewer))

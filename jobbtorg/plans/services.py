@@ -256,9 +256,10 @@ def submit_plan(
         locked.status = new_status
         locked.submitted_on = today
         locked.submitted_at = timezone.now()
+        locked.district_id = participation.home_district_id
         locked.decided_on, locked.decided_by, locked.decision_comment = None, None, ""
         _bump(locked, expected_version,  # type: ignore[arg-type]
-              ["status", "submitted_on", "submitted_at", "decided_on", "decided_by", "decision_comment"])
+              ["status", "district", "submitted_on", "submitted_at", "decided_on", "decided_by", "decision_comment"])
         PlanDecision.objects.create(plan=locked, kind=Decision.SUBMITTED, on=today, by=user, by_name=_signature(user))
         deadlines.complete(participation, Kind.PLAN_DRAWN_UP, today)
         deadlines.open_deadline(participation, Kind.PLAN_APPROVAL, start=today, subject_id=locked.pk)

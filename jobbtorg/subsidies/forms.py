@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jobbtorg.core.forms import Form
 from jobbtorg.organisation.models import Employer, EmployerContact
 from jobbtorg.subsidies import rules
 from jobbtorg.subsidies.models import CaseStatus, MonthKind, SubsidyType
@@ -47,7 +48,7 @@ def date_field(label: Any, required: bool = True, today_default: bool = False, *
     )
 
 
-class DomainForm(forms.Form):
+class DomainForm(Form):
     """Accessible error attributes (aria-invalid, aria-describedby) and DomainError mapping."""
 
     def clean(self) -> dict[str, Any]:
@@ -86,7 +87,7 @@ def _contact_label(contact: EmployerContact) -> str:
     return f"{contact.name} – {contact.employer.name}"
 
 
-class SupervisorFields(forms.Form):
+class SupervisorFields(Form):
     supervisor_contact = forms.ModelChoiceField(
         label=_("Handledare bland arbetsgivarens kontaktpersoner"),
         queryset=EmployerContact.objects.none(),
@@ -280,6 +281,6 @@ class HistoryForm(DomainForm):
         return {m: (self.cleaned_data.get(f"m_{m:%Y_%m}") or None) for m in self.months}
 
 
-class EvaluateForm(forms.Form):
+class EvaluateForm(Form):
     stod = forms.ChoiceField(label=_("Stödform"), choices=SubsidyType.choices, required=False)
     datum = date_field(_("Bedöm per datum"), required=False)

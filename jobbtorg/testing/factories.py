@@ -300,17 +300,20 @@ class ActivityPlanFactory(factory.django.DjangoModelFactory):
     class Params:
         submitted = factory.Trait(
             status="submitted",
+            district=factory.SelfAttribute("participation.home_district"),
             submitted_on=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=2)),
             submitted_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=2)),
         )
         approved = factory.Trait(
             status="approved",
+            district=factory.SelfAttribute("participation.home_district"),
             submitted_on=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=4)),
             submitted_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=4)),
             decided_on=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1)),
         )
         returned = factory.Trait(
             status="returned",
+            district=factory.SelfAttribute("participation.home_district"),
             submitted_on=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=4)),
             submitted_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=4)),
             decided_on=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1)),

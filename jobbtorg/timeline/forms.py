@@ -3,10 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jobbtorg.core.forms import Form
+
 MAX_TEXT = 4000
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(Form):
     text = forms.CharField(
         label=_("Rättelse"),
         help_text=_("Skriv vad som är fel i händelsen och vad som gäller. Den gamla händelsen finns kvar."),
@@ -16,7 +18,7 @@ class CorrectionForm(forms.Form):
     )
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(Form):
     text = forms.CharField(
         label=_("Deltagarens invändning"),
         help_text=_("Skriv med deltagarens egna ord vad hen menar är fel."),

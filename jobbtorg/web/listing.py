@@ -7,6 +7,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 
 from jobbtorg.access.services import log_listed
 from jobbtorg.audit.models import Action
@@ -14,6 +15,33 @@ from jobbtorg.audit.services import Actor
 from jobbtorg.people.models import Person
 
 PAGE_SIZE = 25
+
+# A list counts its rows up to here and then says "more than 1 000": a district's or a unit's
+# list grows with the city, and counting it to the end would make every page view cost as much
+# as the whole list (bench/README.md, cause 3). Nobody pages through more than 40 pages; they
+# search or filter.
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most `cap` rows (SELECT COUNT(*) FROM (… LIMIT cap + 1))."""
+
+    def __init__(self, object_list: Any, per_page: int, cap: int | None = None, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = cap if cap is not None else COUNT_CAP
+
+    @cached_property
+    def _counted(self) -> int:
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:  # type: ignore[override]
+        return min(self._counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        """True when there are more rows than were counted."""
+        return self._counted > self.cap
 
 # Sort keys a participation list accepts in ?sort=, and their ORDER BY (pk last: a stable order).
 PARTICIPATION_SORTS: dict[str, tuple[str, ...]] = {
@@ -76,7 +104,7 @@ def build_list(
 ) -> PersonList:
     """Sort, paginate and write one audit entry per person shown on the page."""
     qs, sort = order(qs, request.GET.get("sort", ""), sorts, default_sort)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     log_shown(request, what, (person_of(row) for row in page.object_list), action)
     return PersonList(page=page, sort=sort, filters=filters or {})

@@ -53,8 +53,13 @@ def coach_caseload(user: User) -> QuerySet[Participation]:
 
 
 def district_residents(user: User) -> QuerySet[Participation]:
-    """Residents of the user's district at the Jobbtorg (social worker, OSA officer)."""
-    return participations_of_visible(user).filter(person__home_district_id=user.district_id)
+    """The district's participations at the Jobbtorg (social worker, OSA officer).
+
+    Filtered on the participation's home district (the district that referred it and approves
+    its plans, fixed at referral; index part_district_open_idx), so the list reads the
+    district's own rows in sort order instead of joining the city's persons. The access policy
+    still decides which of them the user may see (a protected identity only when named)."""
+    return participations_of_visible(user).filter(home_district_id=user.district_id)
 
 
 def unit_participants(user: User) -> QuerySet[Participation]:

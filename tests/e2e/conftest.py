@@ -185,7 +185,7 @@ def e2e_server(tmp_path_factory):
     with log.open("wb") as log_file:
         proc = subprocess.Popen(
             [
-                sys.executable, "-m", "gunicorn", "jobbtorg.wsgi",
+                sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "jobbtorg.wsgi",
                 "--bind", f"127.0.0.1:{port}",
                 "--workers", "2",
                 "--timeout", "60",

@@ -67,6 +67,11 @@ def test_coach_finds_the_same_person_by_ten_digit_personnummer(page, as_user, e2
     results = page.locator("#search-results tbody tr")
     expect(results).to_have_count(1)
     _open_from_results_and_check(page, person_id, name, number)
+    # The access log has the search (path only) but never the personnummer typed into it.
+    access_log = (e2e_server.log_dir / "gunicorn.log").read_text()
+    assert '"GET /personer/sok/"' in access_log
+    assert "?q=" not in access_log and f"{number[2:8]}-{number[8:]}" not in access_log
+    assert f"{number[2:8]}%2D{number[8:]}" not in access_log and number[2:] not in access_log
 
 
 def test_refused_person_gives_the_not_found_page_and_reveals_nothing(page, as_user, e2e_server):

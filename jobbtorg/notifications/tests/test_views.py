@@ -92,3 +92,18 @@ def test_protected_person_is_not_counted_for_others(login):
     open_deadline(plan.participation, Kind.PLAN_APPROVAL, due=timezone.localdate() - DAY)
     response = login(worker).get("/notiser/")
     assert response.context["notices"] == []
+
+
+def test_menu_badge_says_99_plus_and_counts_no_further(login):
+    coach = UserFactory(coach=True)
+    p = ParticipationFactory(enrolled=True, coach=coach)
+    for subject in range(1, 121):
+        open_deadline(p, Kind.ACTIVITY_FOLLOWUP, due=timezone.localdate() - DAY, subject_id=subject)
+    client = login(coach)
+    client.get("/notiser/")
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get("/personer/sok/").content.decode()
+    nav = html[html.index('class="main-nav"'):html.index("</nav>")]
+    assert '<span class="nav-badge">99+<span class="visually-hidden"> fler än 99 saker att göra</span></span>' in nav
+    count = next(q["sql"] for q in ctx.captured_queries if "deadlines_deadline" in q["sql"])
+    assert "LIMIT 100" in count

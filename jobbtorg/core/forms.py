@@ -1,0 +1,43 @@
+"""Base classes for every form in Jobbtorg: use `Form` and `ModelForm` from here, not django.forms.
+
+Swedish labels end without a colon ("Avslutsdatum", not "Avslutsdatum:"). Django's
+BaseForm.__init__ sets `self.label_suffix` from its argument and falls back to ":", so a
+class attribute alone is overwritten: the default is changed in __init__ instead. A caller may
+still pass label_suffix explicitly.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+
+
+class JobbtorgFormMixin:
+    """No colon after labels; `keep_values` for forms re-rendered while they are being filled in."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def keep_values(self, data: Mapping[str, Any]) -> None:
+        """Show the values in `data` (what the user has typed so far) on this unbound form.
+
+        For a form re-rendered half-filled, e.g. by htmx when a choice changes which questions
+        are asked: the values become the form's initial values, so nothing is validated and no
+        error is shown before the user submits. Fields missing from `data` keep their initial.
+        """
+        form: forms.BaseForm = self  # type: ignore[assignment]
+        typed = {}
+        for name, field in form.fields.items():
+            key = form.add_prefix(name)
+            if not field.disabled and not field.widget.value_omitted_from_data(data, {}, key):
+                typed[name] = field.widget.value_from_datadict(data, {}, key)
+        form.initial = {**form.initial, **typed}  # a copy: the caller's initial dict stays as it was
+
+
+class Form(JobbtorgFormMixin, forms.Form):
+    pass
+
+
+class ModelForm(JobbtorgFormMixin, forms.ModelForm):
+    pass
