@@ -30,7 +30,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from jobbtorg.accounts.models import Role, User
-from jobbtorg.activities.models import Activity
 from jobbtorg.participations.models import OPEN_STATUSES, Participation, Status
 from jobbtorg.people.models import Person, ProtectionLevel
 
@@ -67,17 +66,13 @@ def _exists(qs: QuerySet, person_field: str = "person_id") -> Q:
     return Q(Exists(qs.filter(**{person_field: OuterRef("pk")})))
 
 
-def _persons_of(participations: QuerySet[Participation]) -> Q:
-    return _exists(participations)
-
-
 def direct_scope(user: User, today: datetime.date) -> Q | None:
     """People the user reaches through a personal relation (protected identities included)."""
     if user.role in NO_PERSON_ROLES:
         return None
     direct = _exists(Person.contact_grants.through.objects.filter(user_id=user.pk))
     if user.role == Role.COACH:
-        direct |= _persons_of(Participation.objects.filter(_participation_live(today), coach=user))
+        direct |= _exists(Participation.objects.filter(_participation_live(today), coach=user))
     return direct
 
 
@@ -85,20 +80,19 @@ def wide_scope(user: User, today: datetime.date) -> Q | None:
     """People the user reaches through unit, district, matching or provider; never protected ones."""
     role = user.role
     if role in (Role.COACH, Role.UNIT_MANAGER) and user.jobbtorg_unit_id:
-        rel = _persons_of(Participation.objects.filter(_participation_live(today), unit_id=user.jobbtorg_unit_id))
+        rel = _exists(Participation.objects.filter(_participation_live(today), unit_id=user.jobbtorg_unit_id))
     elif role in (Role.SOCIAL_WORKER, Role.OSA_OFFICER) and user.district_id:
         rel = Q(home_district_id=user.district_id)
     elif role == Role.MATCHER:
-        rel = _persons_of(Participation.objects.filter(status__in=OPEN_STATUSES))
+        rel = _exists(Participation.objects.filter(status__in=OPEN_STATUSES))
     elif role == Role.PROVIDER_STAFF and user.provider_id:
         rel = _exists(
-            Activity.objects.filter(
-                provider_id=user.provider_id,
-                start_date__lte=today,
-                end_date__gte=today,
-                participation__status__in=OPEN_STATUSES,
-            ),
-            "participation__person_id",
+            Participation.objects.filter(
+                status__in=OPEN_STATUSES,
+                activities__provider_id=user.provider_id,
+                activities__start_date__lte=today,
+                activities__end_date__gte=today,
+            )
         )
     else:
         return None

@@ -133,3 +133,24 @@ def test_unknown_page_gets_swedish_404(login):
     assert response.status_code == 404
     assert "Sidan finns inte" in response.content.decode()
     assert not AuditEntry.objects.exists()
+
+
+def test_english_catalogue_is_complete():
+    """Every Swedish msgid in locale/en has an English msgstr and none is left fuzzy
+    (makemessages marks a guessed translation fuzzy, and Django then shows the Swedish)."""
+    from django.conf import settings
+
+    po = (settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    missing, fuzzy = [], []
+    for block in po.split("\n\n")[1:]:  # the first block is the header
+        lines = [line for line in block.strip().splitlines() if line and not line.startswith("#~")]
+        if not any(line.startswith("msgid ") for line in lines):
+            continue
+        msgid = next(line for line in lines if line.startswith("msgid "))
+        if any(line.startswith("#,") and "fuzzy" in line for line in lines):
+            fuzzy.append(msgid)
+        for i, line in enumerate(lines):
+            empty = line == 'msgstr ""' or (line.startswith("msgstr[") and line.endswith('] ""'))
+            if empty and (i + 1 == len(lines) or not lines[i + 1].startswith('"')):
+                missing.append(msgid)
+    assert not missing and not fuzzy, f"untranslated: {missing[:5]}, fuzzy: {fuzzy[:5]}"
