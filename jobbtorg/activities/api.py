@@ -84,7 +84,8 @@ def _load_activity(request: Request, pk: Any, what: str) -> Activity:
     )
     if activity is None:
         raise NotFound(NOT_FOUND_MESSAGE)
-    if request.user.role == Role.PROVIDER_STAFF and activity.provider_id != request.user.provider_id:
+    user = request.user
+    if user.role == Role.PROVIDER_STAFF and (user.provider_id is None or activity.provider_id != user.provider_id):
         raise NotFound(NOT_FOUND_MESSAGE)
     open_person(request.user, Actor.from_request(request), activity.participation.person_id, _what(request, what))
     return activity

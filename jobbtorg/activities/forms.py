@@ -1,7 +1,7 @@
 """Forms of the activity pages. They parse and label; the rules live in `rules` and
 the services, whose Swedish field errors are put back on these fields."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -151,7 +151,7 @@ class GroupSessionForm(SessionPlanForm):
 
     def __init__(self, *args: Any, candidates: list[tuple[int, str]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["activities"].choices = candidates or []
+        cast(forms.TypedMultipleChoiceField, self.fields["activities"]).choices = candidates or []
 
 
 class DayRegistrationForm(Form):

@@ -79,7 +79,8 @@ def visible_activities(user: User, today: datetime.date | None = None) -> QueryS
     """Activities of persons `user` may see; provider staff only their own provider's."""
     qs = Activity.objects.filter(participation__person__in=visible_persons(user, today))
     if user.role == Role.PROVIDER_STAFF:
-        qs = qs.filter(provider_id=user.provider_id)
+        # Without a provider, none: provider_id=None would match the activities that have no provider.
+        qs = qs.filter(provider_id=user.provider_id) if user.provider_id is not None else qs.none()
     return qs.select_related("participation__person", "catalogue_item", "provider")
 
 
@@ -98,7 +99,7 @@ def person_section(user: User, person: Person, today: datetime.date | None = Non
         ).order_by("-start_date", "-id")
     )
     if user.role == Role.PROVIDER_STAFF:
-        activities = [a for a in activities if a.provider_id == user.provider_id]
+        activities = [a for a in activities if user.provider_id is not None and a.provider_id == user.provider_id]
     for activity in activities:
         activity.rate = rate_of(activity)  # type: ignore[attr-defined]
     total = sum_rates([a.rate for a in activities])  # type: ignore[attr-defined]
@@ -126,7 +127,7 @@ def session_rows(user: User, session: ActivitySession) -> QuerySet[Attendance]:
     """The attendance rows of a session that `user` may see, in name order, with what a row shows."""
     qs = Attendance.objects.filter(session=session, activity__participation__person__in=visible_persons(user))
     if user.role == Role.PROVIDER_STAFF:
-        qs = qs.filter(activity__provider_id=user.provider_id)
+        qs = qs.filter(activity__provider_id=user.provider_id) if user.provider_id is not None else qs.none()
     return qs.select_related(
         "activity__participation__person", "activity__catalogue_item", "registered_by", "deviation"
     ).order_by("activity__participation__person__last_name", "activity__participation__person__first_name", "id")

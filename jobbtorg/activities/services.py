@@ -145,11 +145,10 @@ def _check_activity(data: ActivityData, exclude_id: int | None = None) -> rules.
     errors = _merge(errors, rules.check_provider(data.provider.pk if data.provider else None, offered_by))
     if not errors and item.capacity is not None:
         assert data.start_date and data.end_date
-        periods = (
-            Activity.objects.filter(catalogue_item=item, start_date__lte=data.end_date, end_date__gte=data.start_date)
-            .exclude(pk=exclude_id)
-            .values_list("start_date", "end_date")
-        )
+        others = Activity.objects.filter(catalogue_item=item, start_date__lte=data.end_date, end_date__gte=data.start_date)
+        if exclude_id is not None:
+            others = others.exclude(pk=exclude_id)
+        periods = others.values_list("start_date", "end_date")
         errors = rules.check_capacity(item.capacity, list(periods), data.start_date, data.end_date)
     return errors
 
@@ -316,7 +315,7 @@ def follow_up(user: User, actor: Actor, activity: Activity, data: FollowUpData, 
             if full:
                 errors["new_end_date"] = [m for messages in full.values() for m in messages]
         _raise(errors)
-        assert data.followed_up_on is not None
+        assert data.followed_up_on is not None and data.decision is not None  # check_followup refused them missing
         day = data.followed_up_on
         previous_end = activity.end_date
         deadlines.complete(participation, Kind.ACTIVITY_FOLLOWUP, day, subject_id=activity.pk)

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from jobbtorg.access.services import log_listed, open_person
+from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.accounts.models import Role
 from jobbtorg.activities import selectors, services
 from jobbtorg.activities.forms import (
@@ -46,7 +47,7 @@ def _actor(request: HttpRequest) -> Actor:
     return Actor.from_request(request)
 
 
-def _open_activity(request: HttpRequest, pk: int, what: str, action: str = Action.READ) -> Activity:
+def _open_activity(request: AuthenticatedHttpRequest, pk: int, what: str, action: str = Action.READ) -> Activity:
     """The activity if the user may see its person (audited), provider staff only their own provider's."""
     activity = (
         Activity.objects.select_related(
@@ -63,7 +64,7 @@ def _open_activity(request: HttpRequest, pk: int, what: str, action: str = Actio
     if activity is None:
         raise Http404
     user = request.user
-    if user.role == Role.PROVIDER_STAFF and activity.provider_id != user.provider_id:
+    if user.role == Role.PROVIDER_STAFF and (user.provider_id is None or activity.provider_id != user.provider_id):
         raise Http404
     try:
         open_person(user, _actor(request), activity.participation.person_id, what, action)
@@ -72,7 +73,7 @@ def _open_activity(request: HttpRequest, pk: int, what: str, action: str = Actio
     return activity
 
 
-def _open_participation(request: HttpRequest, pk: int, what: str) -> Participation:
+def _open_participation(request: AuthenticatedHttpRequest, pk: int, what: str) -> Participation:
     participation = Participation.objects.select_related("person", "home_district", "coach").filter(pk=pk).first()
     if participation is None:
         raise Http404
@@ -94,7 +95,7 @@ def _conflict(request: HttpRequest, template: str, context: dict[str, Any], erro
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest, participation_id: int) -> HttpResponse:
+def create(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     participation = _open_participation(request, participation_id, "insatser · ny insats")
     if not services.may_manage_activities(request.user, participation):
         raise Http404
@@ -123,7 +124,7 @@ def create(request: HttpRequest, participation_id: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = _open_activity(request, pk, "insatser · insats")
     page = Paginator(selectors.sessions_of(activity), PAGE_SIZE).get_page(request.GET.get("sida"))
     user = request.user
@@ -146,7 +147,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = _open_activity(request, pk, "insatser · ändra insats")
     if not services.may_manage_activities(request.user, activity.participation):
         raise Http404
@@ -186,7 +187,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def followup(request: HttpRequest, pk: int) -> HttpResponse:
+def followup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = _open_activity(request, pk, "insatser · uppföljning")
     if not services.may_manage_activities(request.user, activity.participation):
         raise Http404
@@ -249,7 +250,7 @@ def _plan_from(form: SessionPlanForm, group: bool = False) -> services.SessionPl
 @login_required
 @never_cache
 @require_http_methods(["POST"])
-def plan_sessions(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_sessions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Plan sessions for one activity (from the activity page)."""
     activity = _open_activity(request, pk, "insatser · planera tillfällen")
     form = SessionPlanForm(request.POST)
@@ -269,7 +270,7 @@ def plan_sessions(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["POST"])
-def register_day(request: HttpRequest, pk: int) -> HttpResponse:
+def register_day(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Register one participant for one day (from the activity page)."""
     activity = _open_activity(request, pk, "insatser · registrera närvaro")
     form = DayRegistrationForm(request.POST)
@@ -289,7 +290,7 @@ def register_day(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "activities/register_day.html", {"form": form, "activity": activity})
 
 
-def _group_candidates(request: HttpRequest, item_id: Any, day: datetime.date | None) -> list[Activity]:
+def _group_candidates(request: AuthenticatedHttpRequest, item_id: Any, day: datetime.date | None) -> list[Activity]:
     """Open activities of one offer running on `day` that the user may register: at the user's
     provider (provider staff), or the user's unit's activities without a provider (coach)."""
     if not item_id or day is None:
@@ -308,7 +309,7 @@ def _group_candidates(request: HttpRequest, item_id: Any, day: datetime.date | N
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def group_session_create(request: HttpRequest) -> HttpResponse:
+def group_session_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A group session: pick the offer and the day, then the participants (the list follows the
     offer and day; with htmx it reloads as they change, without it on 'Visa deltagare')."""
     if request.user.role not in (Role.COACH, Role.PROVIDER_STAFF):
@@ -353,8 +354,9 @@ def _session_for(request: HttpRequest, pk: int) -> ActivitySession:
     return session
 
 
-def _rows(request: HttpRequest, session: ActivitySession) -> list[Any]:
-    rows = list(selectors.session_rows(request.user, session))
+def _rows(request: AuthenticatedHttpRequest, session: ActivitySession) -> list[Any]:
+    # Attendance rows with what the template shows set on each (editable, choice, errors, label).
+    rows: list[Any] = list(selectors.session_rows(request.user, session))
     for row in rows:
         row.editable = services.may_register_for(request.user, row.activity, session)
         row.choice = join_choice(row.status, row.absence_reason)
@@ -366,7 +368,7 @@ def _rows(request: HttpRequest, session: ActivitySession) -> list[Any]:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def session(request: HttpRequest, pk: int) -> HttpResponse:
+def session(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Registration page of one session: a radio group per participant, saved all at once
     (one transaction) or, with htmx, one row at a time."""
     sess = _session_for(request, pk)
@@ -440,7 +442,7 @@ def _day(request: HttpRequest) -> datetime.date:
 
 @login_required
 @never_cache
-def missing(request: HttpRequest) -> HttpResponse:
+def missing(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Sessions without registration (Ej registrerad) up to the chosen day: never absence."""
     if request.user.role not in (Role.COACH, Role.PROVIDER_STAFF):
         raise Http404
@@ -453,7 +455,7 @@ def missing(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def deviations(request: HttpRequest) -> HttpResponse:
+def deviations(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The district's deviation inbox: reports waiting for acknowledgement, oldest first."""
     user = request.user
     if user.role != Role.SOCIAL_WORKER or not user.district_id:
@@ -477,7 +479,7 @@ def deviations(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def deviation_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def deviation_acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     deviation = (
         Deviation.objects.select_related(
             "participation__person",
@@ -522,7 +524,7 @@ def deviation_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def attendance_summary(request: HttpRequest, participation_id: int) -> HttpResponse:
+def attendance_summary(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     """A participation's attendance: per activity and in total, missing shown separately."""
     participation = _open_participation(request, participation_id, "insatser · närvarosammanställning")
     activities = list(
@@ -531,14 +533,15 @@ def attendance_summary(request: HttpRequest, participation_id: int) -> HttpRespo
         ).order_by("-start_date", "-id")
     )
     if request.user.role == Role.PROVIDER_STAFF:
-        activities = [a for a in activities if a.provider_id == request.user.provider_id]
+        provider_id = request.user.provider_id
+        activities = [a for a in activities if provider_id is not None and a.provider_id == provider_id]
     for activity in activities:
-        activity.rate = selectors.rate_of(activity)
+        activity.rate = selectors.rate_of(activity)  # type: ignore[attr-defined]  # for the template, as in selectors
     context = {
         "participation": participation,
         "person": participation.person,
         "activities": activities,
-        "total": selectors.sum_rates([a.rate for a in activities]),
+        "total": selectors.sum_rates([a.rate for a in activities]),  # type: ignore[attr-defined]
         "today": timezone.localdate(),
         "deviations": list(selectors.deviations_of(participation)) if request.user.role != Role.PROVIDER_STAFF else [],
     }

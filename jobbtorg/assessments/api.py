@@ -126,8 +126,8 @@ class AssessmentViewSet(viewsets.GenericViewSet):
                                             via=_via(request))
             return Response(serializers.HealthSerializer(health).data)
         assessment = selectors.open_assessment(request.user, actor, int(pk), via=_via(request))
-        health = selectors.read_health(request.user, actor, assessment, via=_via(request))
-        return Response(serializers.HealthSerializer(health or HealthInformation()).data)
+        stored = selectors.read_health(request.user, actor, assessment, via=_via(request))
+        return Response(serializers.HealthSerializer(stored or HealthInformation()).data)
 
     @extend_schema(summary="Slutför (lås) versionen", request=serializers.AssessmentVersionSerializer,
                    responses={200: serializers.AssessmentSerializer, 400: ERROR_400, 403: ERROR_403, 404: ERROR_404,

@@ -8,7 +8,7 @@ The occupation fields show only the current choice and the matches of a search, 
 whole list of 3,253 occupations.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db import models
@@ -55,7 +55,9 @@ def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
         return None
     formfield.label = str(field.verbose_name).capitalize()
     if isinstance(formfield, forms.TypedChoiceField) and field.blank:
-        formfield.choices = [("", CHOOSE), *[c for c in formfield.choices if c[0] != ""]]
+        # A model field's choices arrive normalised: a list of (value, label) pairs.
+        choices = cast(list[tuple[Any, Any]], formfield.choices)
+        formfield.choices = [("", CHOOSE), *[c for c in choices if c[0] != ""]]
     if isinstance(formfield.widget, forms.Textarea):
         formfield.widget.attrs["rows"] = 3
     return formfield

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.accounts.models import Role
+from jobbtorg.core.types import StrOrPromise
 
 # Roles that may read an assessment of a person they have a relation to (access decides the
 # relation). Provider staff and matchers work from the plan and activities, not the assessment.
@@ -23,7 +24,7 @@ HEALTH_GROUP = "hälsa"
 @dataclass(frozen=True)
 class Section:
     key: str  # also the URL slug and the HTML id
-    title: str
+    title: StrOrPromise
     fields: tuple[str, ...]
     strict: bool = False  # health: own coach only
 

@@ -27,6 +27,7 @@ from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.core.locking import save_versioned
+from jobbtorg.core.types import StrOrPromise
 from jobbtorg.participations.models import Participation
 from jobbtorg.timeline.services import append
 
@@ -57,7 +58,7 @@ def authorise(
     *,
     action: str,
     permitted: bool,
-    message: str,
+    message: StrOrPromise,
 ) -> None:
     """Relation first (no relation: AccessDenied, shown as 404), then the role rule; one audit entry."""
     person = participation.person
@@ -103,7 +104,7 @@ def _check_open(participation: Participation) -> None:
         raise DomainError(CLOSED_MESSAGE)
 
 
-def _bump(assessment: Assessment, expected_version: int, fields: Iterable[str] = ()) -> None:
+def _bump(assessment: Assessment, expected_version: int | None, fields: Iterable[str] = ()) -> None:
     assessment.updated_at = timezone.now()
     save_versioned(assessment, expected_version, [*fields, "updated_at"])
 
@@ -187,7 +188,7 @@ def update_assessment(
         _validate_fields(locked, values)
         if values.get("sfi_test_date") and values["sfi_test_date"] > today:
             raise DomainError({"sfi_test_date": [_("Datum för SFI-test kan inte vara ett framtida datum.")]})
-        _bump(locked, expected_version, values)  # type: ignore[arg-type]
+        _bump(locked, expected_version, values)
     return locked
 
 
@@ -211,19 +212,12 @@ def update_health(
             setattr(health, name, value)
         _validate_fields(health, values)
         health.save()
-        _bump(locked, expected_version)  # type: ignore[arg-type]
+        _bump(locked, expected_version)
     assessment.version = locked.version
     return health
 
 
 def _work_row(assessment: Assessment, data: dict[str, Any]) -> WorkExperience:
-    row = WorkExperience(
-        assessment=assessment,
-        occupation=data.get("occupation"),
-        years=data.get("years"),
-        country=data.get("country", "") or "",
-        description=data.get("description", "") or "",
-    )
     errors: dict[str, list[str]] = {}
     if data.get("occupation") is None:
         errors["occupation"] = [_("Välj ett yrke ur listan.")]
@@ -231,6 +225,13 @@ def _work_row(assessment: Assessment, data: dict[str, Any]) -> WorkExperience:
         errors["years"] = [_("Ange antal år.")]
     if errors:
         raise DomainError(errors)
+    row = WorkExperience(
+        assessment=assessment,
+        occupation=data["occupation"],
+        years=data["years"],
+        country=data.get("country", "") or "",
+        description=data.get("description", "") or "",
+    )
     _validate_fields(row, ["years", "country", "description"])
     return row
 
@@ -248,7 +249,7 @@ def add_work_experience(
         locked = _lock_draft(assessment_id, expected_version)
         row = _work_row(locked, data)
         row.save()
-        _bump(locked, expected_version)  # type: ignore[arg-type]
+        _bump(locked, expected_version)
     return row
 
 
@@ -266,7 +267,7 @@ def remove_work_experience(
         if row is None:
             raise DomainError(_("Raden finns inte längre. Ladda om sidan."))
         row.delete()
-        _bump(locked, expected_version)  # type: ignore[arg-type]
+        _bump(locked, expected_version)
     return locked
 
 
@@ -289,7 +290,7 @@ def replace_work_experience(
                 raise DomainError({f"work_experience[{index}].{k}": v for k, v in exc.message_dict.items()}) from exc
         WorkExperience.objects.filter(assessment=locked).delete()
         WorkExperience.objects.bulk_create(new_rows)
-        _bump(locked, expected_version)  # type: ignore[arg-type]
+        _bump(locked, expected_version)
     return locked
 
 
@@ -313,7 +314,7 @@ def complete_assessment(
         locked.status = Status.COMPLETE
         locked.completed_on = today
         locked.completed_by = user
-        _bump(locked, expected_version, ["status", "completed_on", "completed_by"])  # type: ignore[arg-type]
+        _bump(locked, expected_version, ["status", "completed_on", "completed_by"])
         append(kind="assessment_completed", author=user, participation=participation, occurred_on=today,
                text=_("Kartläggningen version %(number)s slutförd.") % {"number": locked.number},
                data={"assessment_id": locked.pk, "number": locked.number})

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.assessments import rules, selectors, services
 from jobbtorg.assessments.forms import SectionForm, WorkExperienceForm, display_value, posted_version, section_form
 from jobbtorg.assessments.models import Assessment, HealthInformation
@@ -79,12 +81,18 @@ def _section_view(
         form = form or section_form(section.key, instance,
                                     occupation_matches=_occupation_matches(request, f"yrke_{section.key}"))
         return SectionView(section, form=form, **extra)
-    rows = [(str(type(instance or HealthInformation())._meta.get_field(n).verbose_name).capitalize(), display_value(instance, n))
-            for n in section.fields]
+    rows = [(_field_label(instance, n), display_value(instance, n)) for n in section.fields]
     return SectionView(section, rows=rows, **extra)
 
 
-def _page_context(request: HttpRequest, assessment: Assessment, **overrides: Any) -> dict[str, Any]:
+def _field_label(instance: Any, name: str) -> str:
+    """A section field's verbose name, capitalised; from the model when there is no health row yet."""
+    model_field = type(instance or HealthInformation())._meta.get_field(name)
+    assert isinstance(model_field, models.Field)  # sections list the model's own fields
+    return str(model_field.verbose_name).capitalize()
+
+
+def _page_context(request: AuthenticatedHttpRequest, assessment: Assessment, **overrides: Any) -> dict[str, Any]:
     """Everything the assessment page shows; `overrides` replaces one section's view or adds errors."""
     actor = Actor.from_request(request)
     health_visible, health = selectors.health_for(request.user, actor, assessment, via=_via(request))
@@ -119,7 +127,7 @@ def _page_context(request: HttpRequest, assessment: Assessment, **overrides: Any
     }
 
 
-def _open(request: HttpRequest, pk: int) -> Assessment:
+def _open(request: AuthenticatedHttpRequest, pk: int) -> Assessment:
     try:
         return selectors.open_assessment(request.user, Actor.from_request(request), pk, via=_via(request))
     except AccessDenied:
@@ -142,7 +150,7 @@ def _action_errors(error: ValidationError) -> list[tuple[str, str]]:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def participation_assessment(request: HttpRequest, participation_id: int) -> HttpResponse:
+def participation_assessment(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     """GET: the newest version (or a start button). POST: start the draft (version 1 or a new version)."""
     actor = Actor.from_request(request)
     if request.method == "POST":
@@ -175,13 +183,13 @@ def participation_assessment(request: HttpRequest, participation_id: int) -> Htt
 @login_required
 @never_cache
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _open(request, pk)
     return render(request, "assessments/detail.html", _page_context(request, assessment))
 
 
-def _section_response(request: HttpRequest, pk: int, key: str, view: SectionView | None, error: ValidationError | None,
-                      success: str, work_form: WorkExperienceForm | None = None) -> HttpResponse:
+def _section_response(request: AuthenticatedHttpRequest, pk: int, key: str, view: SectionView | None,
+                      error: ValidationError | None, success: str, work_form: WorkExperienceForm | None = None) -> HttpResponse:
     """Answer a section save: htmx gets the section (and the new version out of band); a plain POST a redirect or the page."""
     assessment = _open(request, pk)
     spec = rules.SECTIONS_BY_KEY[key]
@@ -198,7 +206,7 @@ def _section_response(request: HttpRequest, pk: int, key: str, view: SectionView
         view.error = error
         if editing and work_form is None:
             work_form = WorkExperienceForm()
-        context = {"assessment": assessment, "s": view, "editing": editing, "work_form": work_form,
+        context: dict[str, Any] = {"assessment": assessment, "s": view, "editing": editing, "work_form": work_form,
                    "work_rows": list(assessment.work_experience.all()), "occupation_queries": {}}
         return render(request, "assessments/_section_response.html", context)
     if error is None:
@@ -214,7 +222,7 @@ def _section_response(request: HttpRequest, pk: int, key: str, view: SectionView
 @login_required
 @never_cache
 @require_POST
-def section(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def section(request: AuthenticatedHttpRequest, pk: int, key: str) -> HttpResponse:
     """Save one section of a draft."""
     spec = rules.SECTIONS_BY_KEY.get(key)
     if spec is None or not spec.fields:
@@ -248,7 +256,7 @@ def section(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 @login_required
 @never_cache
 @require_POST
-def work_add(request: HttpRequest, pk: int) -> HttpResponse:
+def work_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     key = "arbetslivserfarenhet"
     form = WorkExperienceForm(request.POST)
     version = posted_version(request.POST)
@@ -275,7 +283,7 @@ def work_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @never_cache
 @require_POST
-def work_remove(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
+def work_remove(request: AuthenticatedHttpRequest, pk: int, row_id: int) -> HttpResponse:
     key = "arbetslivserfarenhet"
     version = posted_version(request.POST)
     error: ValidationError | None = None
@@ -294,7 +302,7 @@ def work_remove(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
 @login_required
 @never_cache
 @require_POST
-def complete(request: HttpRequest, pk: int) -> HttpResponse:
+def complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = posted_version(request.POST)
     try:
         if version is None:
@@ -313,8 +321,8 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def occupation_options(request: HttpRequest) -> HttpResponse:
+def occupation_options(request: AuthenticatedHttpRequest) -> HttpResponse:
     """htmx: the <option>s of an occupation select for a search (no personal data)."""
-    query = request.GET.get("q") or next((v for k, v in request.GET.items() if k.startswith("yrke_")), "")
+    query = request.GET.get("q") or next((request.GET.get(k, "") for k in request.GET if k.startswith("yrke_")), "")
     matches = selectors.search_occupations(query[:100])
     return render(request, "assessments/_occupation_options.html", {"matches": matches, "query": query})

@@ -63,7 +63,7 @@ class ApiDocsView(SpectacularSwaggerSplitView):
     """
 
     @extend_schema(exclude=True)
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:  # type: ignore[override]
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.GET.get("script") is not None:
             return super().get(request, *args, **kwargs)
         script_url = request.get_full_path() + ("&" if "?" in request.get_full_path() else "?") + "script="

@@ -6,6 +6,7 @@ person the user may not see.
 """
 
 import datetime
+from typing import TypedDict, cast
 
 from django.db.models import Count, Q, QuerySet
 
@@ -39,10 +40,20 @@ def worklist(user: User, today: datetime.date, horizon_working_days: int = 5) ->
     )
 
 
-def overdue_per_coach(unit_id: int, today: datetime.date) -> list[dict[str, object]]:
+class CoachDeadlineCounts(TypedDict):
+    """A row of `overdue_per_coach`. The coach fields are None for participations without a coach."""
+
+    participation__coach_id: int | None
+    participation__coach__first_name: str | None
+    participation__coach__last_name: str | None
+    overdue: int
+    due_soon: int
+
+
+def overdue_per_coach(unit_id: int, today: datetime.date) -> list[CoachDeadlineCounts]:
     """Manager's dashboard: overdue and due-this-week deadlines per coach, counted in the database."""
     week_end = add_working_days(today, 5)
-    return list(
+    rows = (
         Deadline.objects.filter(
             status=Deadline.Status.OPEN, paused_on__isnull=True, participation__unit_id=unit_id, responsible="coach"
         )
@@ -53,6 +64,8 @@ def overdue_per_coach(unit_id: int, today: datetime.date) -> list[dict[str, obje
         )
         .order_by("-overdue", "participation__coach__last_name")
     )
+    # The plugin types the coach fields of these rows as never None, but the coach is optional.
+    return cast(list[CoachDeadlineCounts], list(rows))
 
 
 def counts_by_kind(user: User, today: datetime.date) -> dict[str, dict[str, int]]:

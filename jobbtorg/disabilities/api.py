@@ -47,7 +47,7 @@ class DisabilityRegistrationViewSet(viewsets.ViewSet):
         raw = request.query_params.get("person", "")
         if not raw.isdigit() or len(raw) > 18:
             raise ValidationError({"person": ["Ange personens id (?person=)."]})
-        _person, rows = selectors.registrations_for(request.user, Actor.from_request(request), int(raw), _where(request))  # type: ignore[arg-type]
+        _person, rows = selectors.registrations_for(request.user, Actor.from_request(request), int(raw), _where(request))
         return Response(s.RegistrationSerializer(rows, many=True).data)
 
     @extend_schema(summary="Registrera funktionsnedsättning", tags=TAGS, request=s.RegistrationInput,
@@ -56,7 +56,7 @@ class DisabilityRegistrationViewSet(viewsets.ViewSet):
         data = s.RegistrationInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        reg = services.register(request.user, Actor.from_request(request), v["person"], code=v["code"],  # type: ignore[arg-type]
+        reg = services.register(request.user, Actor.from_request(request), v["person"], code=v["code"],
                                 sub_kind=v["sub_kind"], documented_on=v["documented_on"], source=v["source"],
                                 source_note=v["source_note"])  # fmt: skip
         return Response(s.RegistrationSerializer(reg).data, status=status.HTTP_201_CREATED)
@@ -70,7 +70,7 @@ class DisabilityRegistrationViewSet(viewsets.ViewSet):
     @extend_schema(summary="En registrering", tags=TAGS, responses={200: s.RegistrationSerializer, **ERRORS})
     def retrieve(self, request: Request, pk: str) -> Response:
         reg = self._load(pk)
-        services.open_for_health(request.user, Actor.from_request(request), reg.person_id, _where(request))  # type: ignore[arg-type]
+        services.open_for_health(request.user, Actor.from_request(request), reg.person_id, _where(request))
         return Response(s.RegistrationSerializer(reg).data)
 
     @extend_schema(summary="Nytt underlag för en registrerad kod", tags=TAGS, request=s.ChangeInput,
@@ -80,7 +80,7 @@ class DisabilityRegistrationViewSet(viewsets.ViewSet):
         data = s.ChangeInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        reg = services.change(request.user, Actor.from_request(request), reg.pk, version=v["version"],  # type: ignore[arg-type]
+        reg = services.change(request.user, Actor.from_request(request), reg.pk, version=v["version"],
                               sub_kind=v["sub_kind"], documented_on=v["documented_on"], source=v["source"],
                               source_note=v["source_note"])  # fmt: skip
         return Response(s.RegistrationSerializer(reg).data)

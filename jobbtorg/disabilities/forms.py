@@ -67,7 +67,7 @@ class RegistrationForm(DomainForm):
         max_length=2,
         help_text=_("Koden i Arbetsförmedlingens checklista, t.ex. 43."),
         error_messages={"required": _("Välj en kod.")},
-        widget=forms.Select(choices=[("", _("Välj kod"))] + rules.CODE_CHOICES),
+        widget=forms.Select(choices=[("", _("Välj kod")), *rules.CODE_CHOICES]),
     )
     sub_kind = forms.ChoiceField(
         label=_("Undertyp"),

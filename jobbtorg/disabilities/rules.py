@@ -36,6 +36,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
+from jobbtorg.core.types import StrOrPromise
 from jobbtorg.core.workdays import add_months
 
 # "Aktuella" (code 91): our reading, see the module docstring.
@@ -52,7 +53,7 @@ class Validity(StrEnum):
 @dataclass(frozen=True)
 class SubKind:
     key: str
-    label: str
+    label: StrOrPromise
     validity: Validity
     months: int | None = None
     seed_words: str = ""
@@ -61,8 +62,8 @@ class SubKind:
 @dataclass(frozen=True)
 class Code:
     code: str
-    label: str
-    examples: str
+    label: StrOrPromise
+    examples: StrOrPromise
     sub_kinds: tuple[SubKind, ...]
 
     @property

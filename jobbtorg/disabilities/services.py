@@ -78,6 +78,7 @@ def register(
     with transaction.atomic():
         person = open_for_health(user, actor, person_id, f"registrering {code or '-'}", Action.CREATE)
         _validate(code, sub_kind or "", documented_on, source)
+        assert documented_on is not None  # _validate refuses a missing date
         if DisabilityRegistration.objects.filter(person=person, code=code).exists():
             raise DomainError({"code": [
                 "Koden är redan registrerad för personen. Ändra den registreringen när ett nytt underlag kommer in."
@@ -112,8 +113,9 @@ def change(
     with transaction.atomic():
         open_for_health(user, actor, reg.person_id, f"registrering {reg.pk}", Action.CHANGE)
         _validate(reg.code, sub_kind or "", documented_on, source)
+        assert documented_on is not None  # _validate refuses a missing date
         reg.sub_kind = sub_kind or ""
-        reg.documented_on = documented_on  # type: ignore[assignment]
+        reg.documented_on = documented_on
         reg.source = source
         reg.source_note = source_note.strip()
         reg.changed_by = user

@@ -7,20 +7,21 @@ nothing shown either way, every attempt logged with the data group "funktionsned
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.audit.services import Actor
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.disabilities import forms, rules, selectors, services
 from jobbtorg.disabilities.models import DisabilityRegistration
 
 
-def _page(request: HttpRequest, person_id: int, form: forms.RegistrationForm | None = None, status: int = 200,
+def _page(request: AuthenticatedHttpRequest, person_id: int, form: forms.RegistrationForm | None = None, status: int = 200,
           change_forms: dict[int, forms.ChangeForm] | None = None, conflict: str | None = None) -> HttpResponse:  # fmt: skip
     try:
         person, rows = selectors.registrations_for(request.user, Actor.from_request(request), person_id, "sida")
@@ -53,7 +54,7 @@ def _page(request: HttpRequest, person_id: int, form: forms.RegistrationForm | N
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def person(request: HttpRequest, person_id: int) -> HttpResponse:
+def person(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     if request.method == "GET":
         return _page(request, person_id)
     form = forms.RegistrationForm(request.POST, prefix="new")
@@ -75,7 +76,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["POST"])
-def change(request: HttpRequest, registration_id: int) -> HttpResponse:
+def change(request: AuthenticatedHttpRequest, registration_id: int) -> HttpResponse:
     reg = DisabilityRegistration.objects.filter(pk=registration_id).only("pk", "person_id").first()
     if reg is None:
         raise Http404

@@ -96,7 +96,7 @@ class EmployerViewSet(OrganisationViewSet):
     serializer_class = serializers.EmployerSerializer
 
 
-def register(router) -> None:  # type: ignore[no-untyped-def]
+def register(router) -> None:
     router.register("districts", DistrictViewSet, basename="district")
     router.register("units", JobbtorgUnitViewSet, basename="unit")
     router.register("service-areas", ServiceAreaViewSet, basename="service-area")

@@ -43,7 +43,7 @@ class OsaCaseViewSet(viewsets.ViewSet):
     lookup_value_regex = r"[0-9]{1,18}"
 
     def _case(self, request: Request, pk: str, action_name: str = "read") -> OsaCase:
-        return services.open_case(request.user, Actor.from_request(request), int(pk), _where(request))  # type: ignore[arg-type]
+        return services.open_case(request.user, Actor.from_request(request), int(pk), _where(request))
 
     def _represent(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
         case = OsaCase.objects.prefetch_related("periods", "reviews", "meetings", "deadlines", "transfers").get(pk=pk)
@@ -53,7 +53,7 @@ class OsaCaseViewSet(viewsets.ViewSet):
                    responses={200: s.CaseListSerializer(many=True)})  # fmt: skip
     def list(self, request: Request) -> Response:
         paginator = Pagination()
-        page = paginator.paginate_queryset(selectors.officer_cases(request.user), request, view=self)  # type: ignore[arg-type]
+        page = paginator.paginate_queryset(selectors.officer_cases(request.user), request, view=self)
         rows = list(page or [])
         log_listed(Actor.from_request(request), f"{_where(request)} · {services.DATA_GROUP}", [c.person for c in rows])
         return paginator.get_paginated_response(s.CaseListSerializer(rows, many=True).data)
@@ -65,7 +65,7 @@ class OsaCaseViewSet(viewsets.ViewSet):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         case = services.create_case(
-            request.user, Actor.from_request(request), v["person"], employer_id=v["employer"], workplace=v["workplace"],  # type: ignore[arg-type]
+            request.user, Actor.from_request(request), v["person"], employer_id=v["employer"], workplace=v["workplace"],
             grounds=v["grounds"], assessed_on=v["assessed_on"], assessed_by_district=v["assessed_by_district"],
             assessed_by_af=v["assessed_by_af"], af_unit_id=v["af_unit"], assessment_outcome=v["assessment_outcome"],
             assessment_note=v["assessment_note"], start_date=v["start_date"], months=v["months"],
@@ -83,7 +83,7 @@ class OsaCaseViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["post"])
     def periods(self, request: Request, pk: str) -> Response:
         v = self._input(s.ExtensionInput, request)
-        services.extend(request.user, Actor.from_request(request), int(pk), version=v["version"], months=v["months"])  # type: ignore[arg-type]
+        services.extend(request.user, Actor.from_request(request), int(pk), version=v["version"], months=v["months"])
         return self._represent(int(pk), status.HTTP_201_CREATED)
 
     @extend_schema(summary="Registrera individuell prövning", tags=TAGS, request=s.ReviewInput,
@@ -91,7 +91,7 @@ class OsaCaseViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["post"])
     def reviews(self, request: Request, pk: str) -> Response:
         v = self._input(s.ReviewInput, request)
-        services.record_review(request.user, Actor.from_request(request), int(pk), reviewed_on=v["reviewed_on"],  # type: ignore[arg-type]
+        services.record_review(request.user, Actor.from_request(request), int(pk), reviewed_on=v["reviewed_on"],
                                reviewed_by=v["reviewed_by"], reasoning=v["reasoning"])  # fmt: skip
         return self._represent(int(pk), status.HTTP_201_CREATED)
 
@@ -100,7 +100,7 @@ class OsaCaseViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["post"])
     def meetings(self, request: Request, pk: str) -> Response:
         v = self._input(s.MeetingInput, request)
-        services.record_meeting(request.user, Actor.from_request(request), int(pk), held_on=v["held_on"],  # type: ignore[arg-type]
+        services.record_meeting(request.user, Actor.from_request(request), int(pk), held_on=v["held_on"],
                                 parties=v["parties"], notes=v["notes"])  # fmt: skip
         return self._represent(int(pk), status.HTTP_201_CREATED)
 
@@ -109,7 +109,7 @@ class OsaCaseViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk: str) -> Response:
         v = self._input(s.TransitionInput, request)
-        services.set_transition(request.user, Actor.from_request(request), int(pk), version=v["version"], planned=v["planned"])  # type: ignore[arg-type]
+        services.set_transition(request.user, Actor.from_request(request), int(pk), version=v["version"], planned=v["planned"])
         return self._represent(int(pk))
 
     @extend_schema(summary="Besluta överflyttning till annan stadsdel (av den ansvariga stadsdelen)", tags=TAGS,
@@ -117,7 +117,7 @@ class OsaCaseViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["post"])
     def transfer(self, request: Request, pk: str) -> Response:
         v = self._input(s.TransferInput, request)
-        services.decide_transfer(request.user, Actor.from_request(request), int(pk), version=v["version"],  # type: ignore[arg-type]
+        services.decide_transfer(request.user, Actor.from_request(request), int(pk), version=v["version"],
                                  to_district_id=v["to_district"], handover_on=v["handover_on"], note=v["note"])  # fmt: skip
         return self._represent(int(pk), status.HTTP_201_CREATED)
 
@@ -127,7 +127,7 @@ class OsaCaseViewSet(viewsets.ViewSet):
     def plan(self, request: Request, pk: str) -> Response:
         if request.method == "PUT":
             v = self._input(s.PlanInput, request)
-            services.save_plan(request.user, Actor.from_request(request), int(pk), version=v["version"],  # type: ignore[arg-type]
+            services.save_plan(request.user, Actor.from_request(request), int(pk), version=v["version"],
                                items=v["items"], note=v["note"])  # fmt: skip
             case = OsaCase.objects.get(pk=int(pk))
         else:
@@ -177,7 +177,7 @@ class AnnualPlacesViewSet(viewsets.ViewSet):
         data = s.PlacesInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        row = services.set_annual_places(request.user, district_id=v["district"], year=v["year"], planned=v["planned"],  # type: ignore[arg-type]
+        row = services.set_annual_places(request.user, district_id=v["district"], year=v["year"], planned=v["planned"],
                                          af_unit_id=v["af_unit"], version=v["version"])  # fmt: skip
         return Response({"district": row.district_id, "year": row.year, "planned": row.planned, "version": row.version})
 

@@ -108,7 +108,7 @@ class OsaCase(VersionedModel):
         }
         return [str(GROUND_LABELS[g]) for g, on in flags.items() if on]
 
-    def responsible_district_id(self, on) -> int:  # type: ignore[no-untyped-def]
+    def responsible_district_id(self, on) -> int:
         if self.next_district_id and self.handover_on and self.handover_on <= on:
             return self.next_district_id
         return self.district_id

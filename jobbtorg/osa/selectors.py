@@ -8,7 +8,7 @@ The lead includes `osa/_officer_start.html` with `officer_start(user)` and
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import Exists, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -23,13 +23,27 @@ from jobbtorg.osa.access import officer_scope
 from jobbtorg.osa.models import AnnualPlaces, FollowUpDeadline, OsaCase, OsaPeriod, Transfer
 from jobbtorg.people.models import Person
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def officer_cases(user: User, today: datetime.date | None = None) -> QuerySet[OsaCase]:
+
+class CaseFigures(TypedDict):
+    """What `officer_cases` annotates on each case."""
+
+    next_due: datetime.date | None
+    next_kind: str | None
+    overdue: bool
+    total_months: int
+    ends_on: datetime.date | None
+    starts_on: datetime.date | None
+
+
+def officer_cases(user: User, today: datetime.date | None = None) -> "QuerySet[WithAnnotations[OsaCase, CaseFigures]]":
     """The officer's own cases (responsible district today), overdue first, then by next follow-up."""
     today = today or timezone.localdate()
     scope = officer_scope(user, today)
     if scope is None:
-        return OsaCase.objects.none()
+        return cast("QuerySet[WithAnnotations[OsaCase, CaseFigures]]", OsaCase.objects.none())  # no rows to annotate
     open_deadlines = FollowUpDeadline.objects.filter(case=OuterRef("pk"), done_on__isnull=True)
     months = OsaPeriod.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(s=Sum("months")).values("s")
     # One query: the aggregates are subqueries on indexed (case, done_on, due_date) and (case, number).
@@ -77,14 +91,14 @@ class PeriodRow:
 def case_detail(user: User, case: OsaCase, today: datetime.date | None = None) -> dict[str, Any]:
     """Everything the case page shows (the case was opened through osa.services.open_case)."""
     today = today or timezone.localdate()
-    periods = list(case.periods.select_related("review").order_by("number"))  # type: ignore[attr-defined]
+    periods = list(case.periods.select_related("review").order_by("number"))
     rows, running = [], 0
     for p in periods:
         running += p.months
         rows.append(PeriodRow(p, running))
     plan = getattr(case, "plan", None)
     versions = list(plan.versions.select_related("saved_by").prefetch_related("items").order_by("-number")) if plan else []
-    deadlines = list(case.deadlines.order_by("due_date", "id"))  # type: ignore[attr-defined]
+    deadlines = list(case.deadlines.order_by("due_date", "id"))
     documentation = None
     if health_relation(user, case.person, today) is not None:
         documentation = disability_selectors.documentation_status(case.person, today)
@@ -93,14 +107,14 @@ def case_detail(user: User, case: OsaCase, today: datetime.date | None = None) -
         "total_months": running,
         "ends_on": periods[-1].end_date if periods else None,
         "over_limit": running > rules.MAX_TOTAL_MONTHS,
-        "reviews": list(case.reviews.select_related("period").order_by("reviewed_on", "id")),  # type: ignore[attr-defined]
-        "unused_review": case.reviews.filter(period__isnull=True).exists(),  # type: ignore[attr-defined]
+        "reviews": list(case.reviews.select_related("period").order_by("reviewed_on", "id")),
+        "unused_review": case.reviews.filter(period__isnull=True).exists(),
         "plan": plan,
         "plan_versions": versions,
         "current_plan": versions[0] if versions else None,
-        "meetings": list(case.meetings.order_by("-held_on", "-id")),  # type: ignore[attr-defined]
+        "meetings": list(case.meetings.order_by("-held_on", "-id")),
         "deadlines": [(d, _state(d, today)) for d in deadlines],
-        "transfers": list(case.transfers.select_related("from_district", "to_district", "decided_by")),  # type: ignore[attr-defined]
+        "transfers": list(case.transfers.select_related("from_district", "to_district", "decided_by")),
         "responsible_district_id": case.responsible_district_id(today),
         "documentation": documentation,
         "documentation_expired": any(d.expired for d in documentation or []),

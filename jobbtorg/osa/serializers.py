@@ -99,7 +99,7 @@ class CaseSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
     def get_total_months(self, obj: OsaCase) -> int:
-        return sum(p.months for p in obj.periods.all())  # type: ignore[attr-defined]
+        return sum(p.months for p in obj.periods.all())
 
 
 class CaseInput(serializers.Serializer):

@@ -77,7 +77,7 @@ def _locked(case: OsaCase) -> OsaCase:
 
 
 def total_months(case: OsaCase) -> int:
-    return case.periods.aggregate(total=Sum("months"))["total"] or 0  # type: ignore[attr-defined]
+    return case.periods.aggregate(total=Sum("months"))["total"] or 0
 
 
 # --- create -------------------------------------------------------------------------------------
@@ -144,6 +144,7 @@ def create_case(
     errors.update(rules.first_period_errors(months, length_reason))
     _fail(errors)
     assert start_date is not None and months is not None and assessed_on is not None
+    assert employer is not None and af_unit is not None
     with transaction.atomic():
         case = OsaCase.objects.create(
             person=person,
@@ -184,9 +185,9 @@ def extend(user: User, actor: Actor, case_id: int, *, version: int | None, month
     case = open_case(user, actor, case_id, "förlängning", Action.CHANGE)
     with transaction.atomic():
         case = _locked(case)
-        periods = list(case.periods.order_by("number"))  # type: ignore[attr-defined]
+        periods = list(case.periods.order_by("number"))
         total_before = sum(p.months for p in periods)
-        review = case.reviews.filter(period__isnull=True).order_by("reviewed_on", "id").first()  # type: ignore[attr-defined]
+        review = case.reviews.filter(period__isnull=True).order_by("reviewed_on", "id").first()
         decision = rules.extension(months, total_before, review is not None)
         _fail(decision.errors)
         assert months is not None
@@ -221,6 +222,7 @@ def record_review(
     if len(reasoning.strip()) < 10:
         errors["reasoning"] = _("Skriv motiveringen till prövningen (minst 10 tecken).")
     _fail(errors)
+    assert reviewed_on is not None
     with transaction.atomic():
         review = IndividualReview.objects.create(
             case=case, reviewed_on=reviewed_on, reviewed_by=reviewed_by.strip(), reasoning=reasoning.strip(), recorded_by=user
@@ -289,6 +291,7 @@ def record_meeting(
     if len(parties) < 2:
         errors["parties"] = _("Ange vilka som deltog (minst två parter).")
     _fail(errors)
+    assert held_on is not None
     with transaction.atomic():
         meeting = FollowUpMeeting.objects.create(
             case=case, held_on=held_on, notes=notes.strip(), recorded_by=user, **{p: p in parties for p in PARTIES}
@@ -312,8 +315,8 @@ def set_transition(user: User, actor: Actor, case_id: int, *, version: int | Non
 
 def refresh_deadlines(case: OsaCase) -> None:
     """Recompute the stored follow-up deadlines from periods and meetings (osa.rules.follow_ups)."""
-    periods = [(p.start_date, p.end_date) for p in case.periods.order_by("number")]  # type: ignore[attr-defined]
-    meetings = [rules.Meeting(m.held_on, m.parties) for m in case.meetings.all()]  # type: ignore[attr-defined]
+    periods = [(p.start_date, p.end_date) for p in case.periods.order_by("number")]
+    meetings = [rules.Meeting(m.held_on, m.parties) for m in case.meetings.all()]
     wanted = rules.follow_ups(periods, meetings, case.transition_planned)
     FollowUpDeadline.objects.filter(case=case).delete()
     FollowUpDeadline.objects.bulk_create([
@@ -399,12 +402,13 @@ def set_annual_places(
     if af_unit_id and af_unit is None:
         errors["af_unit"] = _("Välj Arbetsförmedlingens enhet.")
     _fail(errors)
+    assert district_id is not None and year is not None and planned is not None
     with transaction.atomic():
         row = AnnualPlaces.objects.select_for_update().filter(district_id=district_id, year=year).first()
         if row is None:
             return AnnualPlaces.objects.create(
                 district_id=district_id, year=year, planned=planned, af_unit=af_unit, recorded_by=user
             )
-        row.planned, row.af_unit, row.recorded_by = planned, af_unit, user  # type: ignore[assignment]
+        row.planned, row.af_unit, row.recorded_by = planned, af_unit, user
         save_versioned(row, version, ["planned", "af_unit", "recorded_by"])
     return row

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jobbtorg.access.services import log_listed, open_person
+from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.accounts.models import Role
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
@@ -33,11 +34,11 @@ PLACES_ROLES = {Role.OSA_OFFICER, Role.UNIT_MANAGER, Role.ANALYST, Role.SYSADMIN
 @login_required
 @never_cache
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The OSA officer's own cases, overdue follow-ups first."""
-    if request.user.role != Role.OSA_OFFICER:  # type: ignore[union-attr]
+    if request.user.role != Role.OSA_OFFICER:
         raise PermissionDenied
-    cases = list(selectors.officer_cases(request.user)[:200])  # type: ignore[arg-type]
+    cases = list(selectors.officer_cases(request.user)[:200])
     log_listed(Actor.from_request(request), f"OSA-lista · {services.DATA_GROUP}", [c.person for c in cases])
     return render(request, "osa/index.html", {"osa_cases": cases, "osa_today": timezone.localdate()})
 
@@ -45,15 +46,15 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def new(request: HttpRequest, person_id: int) -> HttpResponse:
+def new(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
     user = request.user
     if request.method == "GET":
         try:
-            person, _decision = open_person(user, actor, person_id, f"ny OSA-anställning · {services.DATA_GROUP}")  # type: ignore[arg-type]
+            person, _decision = open_person(user, actor, person_id, f"ny OSA-anställning · {services.DATA_GROUP}")
         except AccessDenied as exc:
             raise Http404 from exc
-        if user.role != Role.OSA_OFFICER or person.home_district_id != user.district_id:  # type: ignore[union-attr]
+        if user.role != Role.OSA_OFFICER or person.home_district_id != user.district_id:
             raise PermissionDenied
         form = forms.CaseForm(initial={"months": rules.FIRST_PERIOD_MONTHS})
         return render(request, "osa/new.html", {"person": person, "form": form})
@@ -77,10 +78,10 @@ def new(request: HttpRequest, person_id: int) -> HttpResponse:
             return redirect("osa:detail", case_id=case.pk)
     from jobbtorg.people.models import Person
 
-    person = Person.objects.filter(pk=person_id).first()
-    if person is None:
+    shown = Person.objects.filter(pk=person_id).first()
+    if shown is None:
         raise Http404
-    return render(request, "osa/new.html", {"person": person, "form": form}, status=400)
+    return render(request, "osa/new.html", {"person": shown, "form": form}, status=400)
 
 
 def _item_initial(case: OsaCase) -> list[dict[str, Any]]:
@@ -109,27 +110,27 @@ def _forms(case: OsaCase) -> dict[str, Any]:
     }
 
 
-def _detail(request: HttpRequest, case: OsaCase, bound: dict[str, Any] | None = None, status: int = 200,
+def _detail(request: AuthenticatedHttpRequest, case: OsaCase, bound: dict[str, Any] | None = None, status: int = 200,
             conflict: str | None = None) -> HttpResponse:  # fmt: skip
     page_forms = _forms(case)
     page_forms.update(bound or {})
     context = {"case": case, "person": case.person, "forms": page_forms, "conflict": conflict,
-               "today": timezone.localdate(), **selectors.case_detail(request.user, case)}  # type: ignore[arg-type]  # fmt: skip
+               "today": timezone.localdate(), **selectors.case_detail(request.user, case)}  # fmt: skip
     return render(request, "osa/detail.html", context, status=status)
 
 
 @login_required
 @never_cache
 @require_GET
-def detail(request: HttpRequest, case_id: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     try:
-        case = services.open_case(request.user, Actor.from_request(request), case_id, "sida")  # type: ignore[arg-type]
+        case = services.open_case(request.user, Actor.from_request(request), case_id, "sida")
     except AccessDenied as exc:
         raise Http404 from exc
     return _detail(request, case)
 
 
-def _action(request: HttpRequest, case_id: int, key: str, build: Callable[[], Any], call: Callable[[Any], Any],
+def _action(request: AuthenticatedHttpRequest, case_id: int, key: str, build: Callable[[], Any], call: Callable[[Any], Any],
             done: str) -> HttpResponse:  # fmt: skip
     """POST one section's form: call the service, or show the case page again with the errors."""
     actor = Actor.from_request(request)
@@ -144,7 +145,7 @@ def _action(request: HttpRequest, case_id: int, key: str, build: Callable[[], An
         except AccessDenied as exc:
             raise Http404 from exc
         except ConflictError as exc:
-            case = services.open_case(request.user, actor, case_id, "sida")  # type: ignore[arg-type]
+            case = services.open_case(request.user, actor, case_id, "sida")
             return _detail(request, case, status=409, conflict=exc.messages[0])
         except DomainError as exc:
             _add_errors(form, items if key == "plan" else None, exc)
@@ -152,7 +153,7 @@ def _action(request: HttpRequest, case_id: int, key: str, build: Callable[[], An
             messages.success(request, done)
             return redirect("osa:detail", case_id=case_id)
     try:
-        case = services.open_case(request.user, actor, case_id, "sida")  # type: ignore[arg-type]
+        case = services.open_case(request.user, actor, case_id, "sida")
     except AccessDenied as exc:
         raise Http404 from exc
     bound: dict[str, Any] = {key: form}
@@ -178,10 +179,10 @@ def _add_errors(form: Any, items: Any, exc: DomainError) -> None:
 
 @login_required
 @require_POST
-def extend(request: HttpRequest, case_id: int) -> HttpResponse:
+def extend(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     return _action(
         request, case_id, "extension", lambda: forms.ExtensionForm(request.POST, prefix="extension"),
-        lambda d: services.extend(request.user, Actor.from_request(request), case_id,  # type: ignore[arg-type]
+        lambda d: services.extend(request.user, Actor.from_request(request), case_id,
                                   version=d["version"], months=d["months"]),
         _("Förlängningen är registrerad."),
     )  # fmt: skip
@@ -189,10 +190,10 @@ def extend(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review(request: HttpRequest, case_id: int) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     return _action(
         request, case_id, "review", lambda: forms.ReviewForm(request.POST, prefix="review"),
-        lambda d: services.record_review(request.user, Actor.from_request(request), case_id,  # type: ignore[arg-type]
+        lambda d: services.record_review(request.user, Actor.from_request(request), case_id,
                                          reviewed_on=d["reviewed_on"], reviewed_by=d["reviewed_by"], reasoning=d["reasoning"]),
         _("Den individuella prövningen är registrerad."),
     )  # fmt: skip
@@ -200,10 +201,10 @@ def review(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan(request: HttpRequest, case_id: int) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     def call(data: Any) -> Any:
         head, items = data
-        return services.save_plan(request.user, Actor.from_request(request), case_id,  # type: ignore[arg-type]
+        return services.save_plan(request.user, Actor.from_request(request), case_id,
                                   version=head["version"], items=list(items), note=head["note"])  # fmt: skip
 
     return _action(request, case_id, "plan", lambda: forms.PlanForm(request.POST, prefix="plan"), call,
@@ -212,10 +213,10 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def meeting(request: HttpRequest, case_id: int) -> HttpResponse:
+def meeting(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     return _action(
         request, case_id, "meeting", lambda: forms.MeetingForm(request.POST, prefix="meeting"),
-        lambda d: services.record_meeting(request.user, Actor.from_request(request), case_id,  # type: ignore[arg-type]
+        lambda d: services.record_meeting(request.user, Actor.from_request(request), case_id,
                                           held_on=d["held_on"], parties=d["parties"], notes=d["notes"]),
         _("Mötet är registrerat."),
     )  # fmt: skip
@@ -223,10 +224,10 @@ def meeting(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def transition(request: HttpRequest, case_id: int) -> HttpResponse:
+def transition(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     return _action(
         request, case_id, "transition", lambda: forms.TransitionForm(request.POST, prefix="transition"),
-        lambda d: services.set_transition(request.user, Actor.from_request(request), case_id,  # type: ignore[arg-type]
+        lambda d: services.set_transition(request.user, Actor.from_request(request), case_id,
                                           version=d["version"], planned=d["planned"]),
         _("Uppgiften om övergång är sparad."),
     )  # fmt: skip
@@ -234,10 +235,10 @@ def transition(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def transfer(request: HttpRequest, case_id: int) -> HttpResponse:
+def transfer(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     return _action(
         request, case_id, "transfer", lambda: forms.TransferForm(request.POST, prefix="transfer"),
-        lambda d: services.decide_transfer(request.user, Actor.from_request(request), case_id,  # type: ignore[arg-type]
+        lambda d: services.decide_transfer(request.user, Actor.from_request(request), case_id,
                                            version=d["version"], to_district_id=d["to_district"].pk if d["to_district"] else None,
                                            handover_on=d["handover_on"], note=d["note"]),
         _("Överflyttningen är beslutad."),
@@ -257,22 +258,22 @@ def _year(request: HttpRequest) -> int:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def places(request: HttpRequest) -> HttpResponse:
+def places(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Planned vs used annual places per district and year (aggregates, no persons)."""
     user = request.user
-    if user.role not in PLACES_ROLES:  # type: ignore[union-attr]
+    if user.role not in PLACES_ROLES:
         raise PermissionDenied
     year = _year(request)
     form = None
     status = 200
-    if user.role == Role.OSA_OFFICER:  # type: ignore[union-attr]
+    if user.role == Role.OSA_OFFICER:
         if request.method == "POST":
             form = forms.PlacesForm(request.POST)
             if form.is_valid():
                 d = form.cleaned_data
                 try:
                     services.set_annual_places(
-                        user, district_id=user.district_id, year=d["year"], planned=d["planned"],  # type: ignore[arg-type, union-attr]
+                        user, district_id=user.district_id, year=d["year"], planned=d["planned"],
                         af_unit_id=d["af_unit"].pk if d["af_unit"] else None, version=d["version"],
                     )  # fmt: skip
                 except ConflictError as exc:
@@ -285,7 +286,7 @@ def places(request: HttpRequest) -> HttpResponse:
                     return redirect(f"{request.path}?ar={d['year']}")
             status = status if status != 200 else 400
         rows = selectors.annual_places(year)
-        own = next((r for r in rows if r.district.pk == user.district_id), None)  # type: ignore[union-attr]
+        own = next((r for r in rows if r.district.pk == user.district_id), None)
         if form is None:
             form = forms.PlacesForm(initial={"year": year, "planned": own.planned if own else 0,
                                              "version": own.places.version if own and own.places else None,
@@ -293,24 +294,26 @@ def places(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         raise PermissionDenied
     rows = selectors.annual_places(year)
+    planned = sum(r.planned for r in rows)
+    used = round(sum(r.used_place_years for r in rows), 2)
     totals = {
-        "planned": sum(r.planned for r in rows),
-        "used": round(sum(r.used_place_years for r in rows), 2),
+        "planned": planned,
+        "used": used,
         "persons": sum(r.persons for r in rows),
+        "utilisation": rules.utilisation(planned, used),
     }
-    totals["utilisation"] = rules.utilisation(totals["planned"], totals["used"])
     return render(request, "osa/places.html", {"rows": rows, "year": year, "form": form, "totals": totals,
                                                "years": range(year - 2, year + 2)}, status=status)  # fmt: skip
 
 
 @login_required
 @require_GET
-def places_excel(request: HttpRequest) -> HttpResponse:
+def places_excel(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The annual-places report as Excel. It may leave the unit: counts of persons below 5 are "<5"."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    if request.user.role not in PLACES_ROLES:  # type: ignore[union-attr]
+    if request.user.role not in PLACES_ROLES:
         raise PermissionDenied
     year = _year(request)
     rows = selectors.annual_places(year)

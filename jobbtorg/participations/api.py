@@ -248,5 +248,5 @@ class ParticipationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         return self._run(request, s.FollowUpInput, call)
 
 
-def register(router) -> None:  # type: ignore[no-untyped-def]
+def register(router) -> None:
     router.register("participations", ParticipationViewSet, basename="participation")

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jobbtorg.accounts.models import User
 from jobbtorg.core.forms import Form
 from jobbtorg.participations.models import (
     ClosureReason,
@@ -29,6 +30,10 @@ YES_NO = [("yes", _("Ja")), ("no", _("Nej"))]
 
 def yes_no(value: str) -> bool | None:
     return {"yes": True, "no": False}.get(value)
+
+
+# A stored yes/no as the form's initial value; not answered (None) has none.
+YES_NO_INITIAL: dict[bool | None, str] = {True: "yes", False: "no"}
 
 
 class DateInput(forms.DateInput):
@@ -87,7 +92,7 @@ class VersionedForm(DomainForm):
 
 
 class AssignCoachForm(VersionedForm):
-    coach = forms.ModelChoiceField(
+    coach: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(
         label=_("Coach"),
         queryset=None,
         empty_label=_("Välj coach"),
@@ -108,7 +113,7 @@ class AppointmentForm(DomainForm):
         error_messages={"required": _("Ange dag och tid för besöket."), "invalid": _("Skriv tiden som ÅÅÅÅ-MM-DD TT:MM.")},
     )
     appointment_place = forms.CharField(label=_("Plats"), max_length=200, error_messages={"required": _("Ange plats.")})
-    appointment_coach = forms.ModelChoiceField(
+    appointment_coach: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(
         label=_("Coach"),
         queryset=None,
         empty_label=_("Välj coach"),

@@ -219,17 +219,19 @@ class LimitDates:
     limit_on: datetime.date
 
 
-def participation_limit(periods: Iterable[Period], pauses: Iterable[Period], today: datetime.date) -> LimitDates | None:
+def participation_limit(
+    periods: Iterable[tuple[datetime.date | None, datetime.date | None]], pauses: Iterable[Period], today: datetime.date
+) -> LimitDates | None:
     """The 18-month limit over all of a person's participations, counting only active time.
 
-    `periods`: (arrival, closure) of every participation the person arrived at;
-    `pauses`: every interruption. None when the person never arrived.
+    `periods`: (arrival, closure) of every participation the person arrived at (a period without
+    an arrival is left out); `pauses`: every interruption. None when the person never arrived.
     """
-    periods = [p for p in periods if p[0] is not None]
-    if not periods:
+    arrived: list[Period] = [(start, end) for start, end in periods if start is not None]
+    if not arrived:
         return None
-    first = min(start for start, _end in periods)
-    used = deadline_rules.active_days(list(periods), list(pauses), today)
+    first = min(start for start, _end in arrived)
+    used = deadline_rules.active_days(arrived, list(pauses), today)
     return LimitDates(
         used_days=used,
         warning_on=deadline_rules.limit_date(first, used, deadline_rules.LIMIT_MONTHS - 1, today),

@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jobbtorg.access.services import log_listed, open_person
+from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.accounts.models import Role
 from jobbtorg.audit.services import Actor
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
@@ -37,7 +38,7 @@ def _status(request: HttpRequest, status: int) -> int:
     return 200 if getattr(request, "htmx", False) else status
 
 
-def _open(request: HttpRequest, participation_id: int, what: str) -> Participation:
+def _open(request: AuthenticatedHttpRequest, participation_id: int, what: str) -> Participation:
     """Load the participation and open its person through access (audited); 404 when refused."""
     p = services.load(participation_id)
     if p is None:
@@ -59,7 +60,7 @@ def _forms(p: Participation, user: Any) -> dict[str, Any]:
         "af": forms.AFRegistrationForm(
             initial={
                 **initial,
-                "af_registered": {True: "yes", False: "no"}.get(p.af_registered),
+                "af_registered": forms.YES_NO_INITIAL.get(p.af_registered),
                 "af_registered_on": p.af_registered_on,
             },
             prefix="af",
@@ -74,26 +75,30 @@ def _forms(p: Participation, user: Any) -> dict[str, Any]:
 
 def _referral(p: Participation) -> Any:
     try:
-        return p.referral  # type: ignore[attr-defined]
+        return p.referral
     except ObjectDoesNotExist:
         return None
 
 
 def _detail(
-    request: HttpRequest, p: Participation, bound: dict[str, Any] | None = None, status: int = 200, conflict: str | None = None
+    request: AuthenticatedHttpRequest,
+    p: Participation,
+    bound: dict[str, Any] | None = None,
+    status: int = 200,
+    conflict: str | None = None,
 ) -> HttpResponse:
     page_forms = _forms(p, request.user)
     page_forms.update(bound or {})
     today = timezone.localdate()
-    open_deadlines = list(p.deadlines.filter(status="open").order_by("due_date"))  # type: ignore[attr-defined]
+    open_deadlines = list(p.deadlines.filter(status="open").order_by("due_date"))
     context = {
         "p": p,
         "person": p.person,
         "referral": _referral(p),
-        "appointments": p.appointments.select_related("coach").order_by("starts_at"),  # type: ignore[attr-defined]
-        "interruptions": p.interruptions.order_by("start_date"),  # type: ignore[attr-defined]
-        "running_interruption": p.interruptions.filter(end_date__isnull=True).first(),  # type: ignore[attr-defined]
-        "followups": p.followups.order_by("due_on"),  # type: ignore[attr-defined]
+        "appointments": p.appointments.select_related("coach").order_by("starts_at"),
+        "interruptions": p.interruptions.order_by("start_date"),
+        "running_interruption": p.interruptions.filter(end_date__isnull=True).first(),
+        "followups": p.followups.order_by("due_on"),
         "deadline_rows": selectors.deadline_rows(open_deadlines, today),
         "job_guarantee": any(d.kind == "job_guarantee_offer" for d in open_deadlines),
         "limit": selectors.limit_status(p, today) if p.arrived_on else None,
@@ -107,13 +112,13 @@ def _detail(
 
 @login_required
 @never_cache
-def detail(request: HttpRequest, participation_id: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     p = _open(request, participation_id, "sida")
     return _detail(request, p)
 
 
 def _action(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     participation_id: int,
     key: str,
     form_class: type[forms.DomainForm],
@@ -156,7 +161,7 @@ def _actor(request: HttpRequest) -> Actor:
 
 @login_required
 @require_POST
-def assign(request: HttpRequest, participation_id: int) -> HttpResponse:
+def assign(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     return _action(
         request,
         participation_id,
@@ -170,7 +175,7 @@ def assign(request: HttpRequest, participation_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def book(request: HttpRequest, participation_id: int) -> HttpResponse:
+def book(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     return _action(
         request,
         participation_id,
@@ -191,7 +196,7 @@ def book(request: HttpRequest, participation_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def arrive(request: HttpRequest, participation_id: int) -> HttpResponse:
+def arrive(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     return _action(
         request,
         participation_id,
@@ -206,7 +211,7 @@ def arrive(request: HttpRequest, participation_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def af_registration(request: HttpRequest, participation_id: int) -> HttpResponse:
+def af_registration(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     return _action(
         request,
         participation_id,
@@ -226,7 +231,7 @@ def af_registration(request: HttpRequest, participation_id: int) -> HttpResponse
 
 @login_required
 @require_POST
-def information(request: HttpRequest, participation_id: int) -> HttpResponse:
+def information(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     return _action(
         request,
         participation_id,
@@ -248,7 +253,7 @@ def information(request: HttpRequest, participation_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_guarantee(request: HttpRequest, participation_id: int) -> HttpResponse:
+def job_guarantee(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     return _action(
         request,
         participation_id,
@@ -263,7 +268,7 @@ def job_guarantee(request: HttpRequest, participation_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def interrupt(request: HttpRequest, participation_id: int) -> HttpResponse:
+def interrupt(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     return _action(
         request,
         participation_id,
@@ -284,7 +289,7 @@ def interrupt(request: HttpRequest, participation_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def restart(request: HttpRequest, participation_id: int) -> HttpResponse:
+def restart(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     return _action(
         request,
         participation_id,
@@ -311,7 +316,7 @@ def _outcome(d: dict[str, Any]) -> Outcome:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def close(request: HttpRequest, participation_id: int) -> HttpResponse:
+def close(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     """Avslut: its own page, because the outcome questions depend on the reason.
 
     With htmx, choosing a reason re-renders the form with only that reason's questions
@@ -358,7 +363,7 @@ def close(request: HttpRequest, participation_id: int) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def followup(request: HttpRequest, followup_id: int) -> HttpResponse:
+def followup(request: AuthenticatedHttpRequest, followup_id: int) -> HttpResponse:
     """Post-closure follow-up at 2 or 8 months (DOMAIN §7)."""
     item = PostClosureFollowUp.objects.filter(pk=followup_id).only("participation_id").first()
     if item is None:
@@ -399,7 +404,7 @@ def followup(request: HttpRequest, followup_id: int) -> HttpResponse:
             initial={
                 "version": item.version,
                 "assistance_reduction_kr": item.assistance_reduction_kr,
-                "outcome_sustained": {True: "yes", False: "no"}.get(item.outcome_sustained),
+                "outcome_sustained": forms.YES_NO_INITIAL.get(item.outcome_sustained),
                 "note": item.note,
             }
         )
@@ -409,7 +414,7 @@ def followup(request: HttpRequest, followup_id: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def assignments(request: HttpRequest) -> HttpResponse:
+def assignments(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The manager's page: caseload balance per coach and the participations still without an assigned coach."""
     if request.user.role != Role.UNIT_MANAGER or not request.user.jobbtorg_unit_id:
         raise PermissionDenied(_("Sidan är för enhetschefer."))

@@ -191,5 +191,5 @@ class PersonViewSet(
         return serializers.PersonSerializer(person, context={"see_contact_details": see_contact_details}).data
 
 
-def register(router) -> None:  # type: ignore[no-untyped-def]
+def register(router) -> None:
     router.register("persons", PersonViewSet, basename="person")

@@ -137,7 +137,7 @@ class _PersonInputSerializer(serializers.Serializer):
         try:
             values = super().to_internal_value(data)
         except serializers.ValidationError as exc:
-            raise serializers.ValidationError({**errors, **exc.detail}) from exc  # type: ignore[dict-item]
+            raise serializers.ValidationError({**errors, **exc.detail}) from exc
         if errors:
             raise serializers.ValidationError(errors)
         return values

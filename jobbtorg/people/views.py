@@ -5,7 +5,7 @@ Access comes only from jobbtorg.access: `visible_persons` scopes the search,
 does not exist get the same 404 page, so nothing leaks.
 """
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 
 from jobbtorg.access.policy import can_search
 from jobbtorg.access.services import open_person
+from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.activities import selectors as activity_selectors
 from jobbtorg.assessments import rules as assessment_rules
@@ -40,8 +41,8 @@ RESULTS_TARGET = "search-results"
 
 @login_required
 @never_cache
-def search(request: HttpRequest) -> HttpResponse:
-    user = cast(User, request.user)  # login_required: never anonymous here
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not can_search(user):
         # Logged as a refused search, without the search text (it may hold a personnummer).
         record(Actor.from_request(request), Action.SEARCH, "personsök", None, allowed=False)
@@ -68,12 +69,12 @@ TIMELINE_TARGET = "timeline"
 
 @login_required
 @never_cache
-def detail(request: HttpRequest, person_id: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """The person page, top to bottom (UX.md): identity strip with the next deadline, current
     plan and assessment, activities and attendance, subsidies (and OSA, disability when
     present), participations, then the timeline. Opening it is the READ audit entry; an htmx
     request that targets the timeline (filter, page) gets only the timeline back."""
-    user = cast(User, request.user)  # login_required: never anonymous here
+    user = request.user
     try:
         person, decision = open_person(user, Actor.from_request(request), person_id, "personsida")
     except AccessDenied:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.activities.models import CatalogueItem
 from jobbtorg.core.forms import Form
+from jobbtorg.core.types import StrOrPromise
 
 DATE_HELP = _("ÅÅÅÅ-MM-DD")
 
@@ -19,7 +20,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-def date_field(label: str, required: bool = True, help_text: str = DATE_HELP) -> forms.DateField:
+def date_field(label: StrOrPromise, required: bool = True, help_text: StrOrPromise = DATE_HELP) -> forms.DateField:
     return forms.DateField(
         label=label, required=required, widget=DateInput(), input_formats=["%Y-%m-%d"], help_text=help_text,
         error_messages={"invalid": _("Skriv datumet som ÅÅÅÅ-MM-DD."), "required": _("Ange ett datum.")},

@@ -68,6 +68,7 @@ class ActivityPlan(VersionedModel):
     )
     number = models.PositiveIntegerField(_("versionsnummer"), default=1)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    _stored_status: str | None  # the status as loaded or last saved (from_db, save); not a field
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("föregående version")
     )

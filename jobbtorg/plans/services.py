@@ -114,7 +114,7 @@ def _lock(plan_id: int, expected_version: int | None, *, editable: bool) -> Acti
     return locked
 
 
-def _bump(plan: ActivityPlan, expected_version: int, fields: list[str] | tuple[str, ...] = ()) -> None:
+def _bump(plan: ActivityPlan, expected_version: int | None, fields: list[str] | tuple[str, ...] = ()) -> None:
     plan.updated_at = timezone.now()
     save_versioned(plan, expected_version, [*fields, "updated_at"])
 
@@ -196,7 +196,7 @@ def update_plan(
             rows = [_validated_activity(locked, data, prefix=f"activities[{i}].") for i, data in enumerate(activities)]
             PlannedActivity.objects.filter(plan=locked).delete()
             PlannedActivity.objects.bulk_create(rows)
-        _bump(locked, expected_version, fields)  # type: ignore[arg-type]
+        _bump(locked, expected_version, fields)
     return locked
 
 
@@ -211,7 +211,7 @@ def add_planned_activity(
         locked = _lock(plan_id, expected_version, editable=True)
         row = _validated_activity(locked, data)
         row.save()
-        _bump(locked, expected_version)  # type: ignore[arg-type]
+        _bump(locked, expected_version)
     return row
 
 
@@ -228,7 +228,7 @@ def remove_planned_activity(
         if row is None:
             raise DomainError(_("Aktiviteten finns inte längre i planen. Ladda om sidan."))
         row.delete()
-        _bump(locked, expected_version)  # type: ignore[arg-type]
+        _bump(locked, expected_version)
     return locked
 
 
@@ -258,7 +258,7 @@ def submit_plan(
         locked.submitted_at = timezone.now()
         locked.district_id = participation.home_district_id
         locked.decided_on, locked.decided_by, locked.decision_comment = None, None, ""
-        _bump(locked, expected_version,  # type: ignore[arg-type]
+        _bump(locked, expected_version,
               ["status", "district", "submitted_on", "submitted_at", "decided_on", "decided_by", "decision_comment"])
         PlanDecision.objects.create(plan=locked, kind=Decision.SUBMITTED, on=today, by=user, by_name=_signature(user))
         deadlines.complete(participation, Kind.PLAN_DRAWN_UP, today)
@@ -294,7 +294,7 @@ def approve_plan(
         locked.decided_on = today
         locked.decided_by = user
         locked.decision_comment = (comment or "").strip()
-        _bump(locked, expected_version, ["status", "decided_on", "decided_by", "decision_comment"])  # type: ignore[arg-type]
+        _bump(locked, expected_version, ["status", "decided_on", "decided_by", "decision_comment"])
         locked._stored_status = new_status
         PlanDecision.objects.create(plan=locked, kind=Decision.APPROVED, on=today, by=user, by_name=_signature(user),
                                     district_id=getattr(user, "district_id", None), comment=locked.decision_comment,
@@ -331,8 +331,9 @@ def return_plan(
         locked.decided_on = today
         locked.decided_by = user
         locked.decision_comment = comment
-        locked.version_at_return = expected_version + 1  # type: ignore[operator]
-        _bump(locked, expected_version,  # type: ignore[arg-type]
+        assert expected_version is not None  # _lock refused a missing version
+        locked.version_at_return = expected_version + 1
+        _bump(locked, expected_version,
               ["status", "decided_on", "decided_by", "decision_comment", "version_at_return"])
         PlanDecision.objects.create(plan=locked, kind=Decision.RETURNED, on=today, by=user, by_name=_signature(user),
                                     district_id=getattr(user, "district_id", None), comment=comment, waiting_days=waited)

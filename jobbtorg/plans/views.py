@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jobbtorg.access.services import log_listed
+from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
@@ -55,7 +56,7 @@ def _status_for(error: ValidationError) -> int:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def participation_plans(request: HttpRequest, participation_id: int) -> HttpResponse:
+def participation_plans(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     """All versions of a participation's plan; POST draws up the first plan."""
     actor = Actor.from_request(request)
     if request.method == "POST":
@@ -85,7 +86,7 @@ def participation_plans(request: HttpRequest, participation_id: int) -> HttpResp
     return render(request, "plans/participation.html", context)
 
 
-def _detail_context(request: HttpRequest, plan: ActivityPlan, **extra: Any) -> dict[str, Any]:
+def _detail_context(request: AuthenticatedHttpRequest, plan: ActivityPlan, **extra: Any) -> dict[str, Any]:
     today = timezone.localdate()
     can_edit = _can_edit(request.user, plan)
     editing = can_edit and plan.is_editable
@@ -115,7 +116,7 @@ def _detail_context(request: HttpRequest, plan: ActivityPlan, **extra: Any) -> d
     return context
 
 
-def _reload(request: HttpRequest, pk: int, action: str = Action.READ) -> ActivityPlan:
+def _reload(request: AuthenticatedHttpRequest, pk: int, action: str = Action.READ) -> ActivityPlan:
     try:
         return selectors.open_plan(request.user, Actor.from_request(request), pk, via=_via(request), action=action)
     except AccessDenied:
@@ -125,7 +126,7 @@ def _reload(request: HttpRequest, pk: int, action: str = Action.READ) -> Activit
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One plan version. For its coaches, while it is a draft or returned: the editor. POST saves the plan fields."""
     if request.method == "GET":
         return render(request, "plans/detail.html", _detail_context(request, _reload(request, pk)))
@@ -148,7 +149,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @never_cache
 @require_POST
-def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = PlannedActivityForm(request.POST, prefix="activity")
     if form.is_valid():
         try:
@@ -165,7 +166,7 @@ def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/detail.html", _detail_context(request, _reload(request, pk), activity_form=form), status=400)
 
 
-def _simple_post(request: HttpRequest, pk: int, call: Any, success: str, anchor: str = "") -> HttpResponse:
+def _simple_post(request: AuthenticatedHttpRequest, pk: int, call: Any, success: str, anchor: str = "") -> HttpResponse:
     """POST with only a version: run the service; errors come back as a message on the plan page."""
     try:
         version = int(request.POST.get("version", ""))
@@ -186,7 +187,7 @@ def _simple_post(request: HttpRequest, pk: int, call: Any, success: str, anchor:
 @login_required
 @never_cache
 @require_POST
-def activity_remove(request: HttpRequest, pk: int, activity_id: int) -> HttpResponse:
+def activity_remove(request: AuthenticatedHttpRequest, pk: int, activity_id: int) -> HttpResponse:
     return _simple_post(
         request, pk,
         lambda version: services.remove_planned_activity(request.user, Actor.from_request(request), pk, version, activity_id,
@@ -198,7 +199,7 @@ def activity_remove(request: HttpRequest, pk: int, activity_id: int) -> HttpResp
 @login_required
 @never_cache
 @require_POST
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
+def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _simple_post(
         request, pk,
         lambda version: services.submit_plan(request.user, Actor.from_request(request), pk, version, via=_via(request)),
@@ -209,7 +210,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @never_cache
 @require_POST
-def revise(request: HttpRequest, pk: int) -> HttpResponse:
+def revise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _simple_post(
         request, pk,
         lambda version: services.revise_plan(request.user, Actor.from_request(request), pk, via=_via(request)),
@@ -219,7 +220,7 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The district's plans waiting for approval, oldest first, with waiting time in working days."""
     user = request.user
     district_id = getattr(user, "district_id", None)
@@ -235,7 +236,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The district's decision page: the plan, and approve or return with a comment."""
     if request.method == "GET":
         plan = _reload(request, pk)
@@ -256,8 +257,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404 from None
         except DomainError as error:
             form.apply_domain_errors(error)
-            plan = ActivityPlan.objects.filter(pk=pk).first()
-            if plan is None or isinstance(error, services.NotPermitted):
+            found = ActivityPlan.objects.filter(pk=pk).first()
+            if found is None or isinstance(error, services.NotPermitted):
                 # Refused (and audited) before anything about the person is shown.
                 return render(request, "plans/refused.html", {"message": error.messages[0]}, status=403)
             return render(request, "plans/decide.html", _detail_context(request, _reload(request, pk), decision_form=form),
@@ -268,7 +269,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def print_view(request: HttpRequest, pk: int) -> HttpResponse:
+def print_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A clean A4 page of one plan version (print CSS), with the protection marking where it applies."""
     plan = _reload(request, pk, action=Action.PRINT)
     return render(request, "plans/print.html", _detail_context(request, plan, printed_at=timezone.localtime()))

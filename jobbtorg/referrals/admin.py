@@ -14,6 +14,6 @@ class TargetGroupAdmin(SysadminOnlyAdmin, admin.ModelAdmin):
     search_fields = ("name", "code")
     ordering = ("sort_order", "name")
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         # Referrals keep their groups; retire a group by unticking "aktiv" instead.
         return False

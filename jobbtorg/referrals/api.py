@@ -156,6 +156,6 @@ class TargetGroupViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.target_groups()
 
 
-def register(router) -> None:  # type: ignore[no-untyped-def]
+def register(router) -> None:
     router.register("referrals", ReferralViewSet, basename="referral")
     router.register("target-groups", TargetGroupViewSet, basename="target-group")

@@ -192,6 +192,7 @@ def import_referrals(user: User, actor: Actor, content: bytes, *, filename: str,
     """Import every row or none. Raises PermissionDenied for a user who may not refer."""
     if not services.may_refer(user):
         raise PermissionDenied(_("Bara socialsekreterare kan importera anvisningar."))
+    assert user.district_id is not None  # may_refer: a social worker with a district
     text, errors = decode(content)
     if text is None:
         return ImportResult(ok=False, errors=errors)

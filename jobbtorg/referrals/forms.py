@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from jobbtorg.organisation.models import JobbtorgUnit
 from jobbtorg.participations.forms import DateTimeInput, DomainForm, date_field
 from jobbtorg.referrals import selectors
+from jobbtorg.referrals.models import TargetGroup
 from jobbtorg.referrals.services import ReferralInput
 
 
@@ -23,7 +24,7 @@ class ReferralForm(DomainForm):
         label=_("Förnamn"), max_length=100, required=False, help_text=_("Behövs bara för en person som inte finns i registret.")
     )
     last_name = forms.CharField(label=_("Efternamn"), max_length=100, required=False)
-    target_groups = forms.ModelMultipleChoiceField(
+    target_groups: "forms.ModelMultipleChoiceField[TargetGroup]" = forms.ModelMultipleChoiceField(
         label=_("Målgrupper"),
         queryset=None,
         to_field_name="code",
@@ -54,7 +55,7 @@ class ReferralForm(DomainForm):
         help_text=_("Till exempel lagrum för uppgiftsutbyte utan samtycke."),
     )
     referred_on = date_field(_("Anvisningsdatum"), today_default=True)
-    unit = forms.ModelChoiceField(
+    unit: "forms.ModelChoiceField[JobbtorgUnit]" = forms.ModelChoiceField(
         label=_("Annat jobbtorg"),
         queryset=None,
         required=False,
@@ -86,6 +87,7 @@ class ReferralForm(DomainForm):
         self.fields["unit"].queryset = JobbtorgUnit.objects.filter(valid_to__isnull=True)  # type: ignore[attr-defined]
         groups: dict[str, list[tuple[int, str]]] = {}
         for coach in selectors.appointment_coaches():
+            assert coach.jobbtorg_unit is not None  # appointment_coaches() has only coaches with a unit
             groups.setdefault(coach.jobbtorg_unit.name, []).append((coach.pk, coach.get_full_name() or coach.get_username()))
         self.fields["appointment_coach"].choices = [("", _("Välj coach")), *groups.items()]  # type: ignore[attr-defined]
 

@@ -89,6 +89,7 @@ class _Checked:
 def check_referral(user: User, actor: Actor, data: ReferralInput, *, with_appointment: bool, today: datetime.date) -> _Checked:
     """Every rule of a referral, all errors at once; nothing is written."""
     errors: rules.Errors = {}
+    assert user.district_id is not None  # the caller checked may_refer
     district = District.objects.get(pk=user.district_id)
     if data.home_district_id is not None and data.home_district_id != district.pk:
         if not District.objects.filter(pk=data.home_district_id).exists():

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jobbtorg.access.policy import visible_persons
 from jobbtorg.access.services import log_listed
+from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor
 from jobbtorg.core import personnummer
@@ -40,14 +41,14 @@ def _error_status(request: HttpRequest, status: int) -> int:
     return 200 if getattr(request, "htmx", False) else status
 
 
-def _require_social_worker(request: HttpRequest) -> None:
+def _require_social_worker(request: AuthenticatedHttpRequest) -> None:
     if not services.may_refer(request.user):
         raise PermissionDenied(_("Sidan är för socialsekreterare i hemstadsdelen."))
 
 
 @login_required
 @never_cache
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The district's referrals, newest first; ?state=returned shows the returned ones."""
     _require_social_worker(request)
     state = request.GET.get("state") if request.GET.get("state") in Referral.State.values else None
@@ -60,7 +61,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def referral_create(request: HttpRequest) -> HttpResponse:
+def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_social_worker(request)
     if request.method == "POST":
         form = ReferralForm(request.POST)
@@ -78,7 +79,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def person_lookup(request: HttpRequest) -> HttpResponse:
+def person_lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """htmx: who does the typed personnummer belong to, within the worker's access?"""
     _require_social_worker(request)
     raw = request.GET.get("personnummer", "").strip()
@@ -98,7 +99,7 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def coach_options(request: HttpRequest) -> HttpResponse:
+def coach_options(request: AuthenticatedHttpRequest) -> HttpResponse:
     """htmx: the coach select for the receiving unit (the chosen one, else the service area's)."""
     _require_social_worker(request)
     unit = None
@@ -109,6 +110,7 @@ def coach_options(request: HttpRequest) -> HttpResponse:
             day = datetime.date.fromisoformat(request.GET.get("referred_on", ""))
         except ValueError:
             day = timezone.localdate()
+        assert request.user.district_id is not None  # _require_social_worker let only a district's social worker in
         try:
             unit = unit_for_district(request.user.district_id, day)
         except DomainError:
@@ -125,7 +127,7 @@ def coach_options(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def referral_import(request: HttpRequest) -> HttpResponse:
+def referral_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """CSV import from the district: every row or none, with the error report on this page."""
     _require_social_worker(request)
     result = None
@@ -156,7 +158,7 @@ def referral_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def referral_return(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_return(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     """The Jobbtorg sends the referral back for completion (from the participation page)."""
     form = ReturnReferralForm(request.POST, prefix="return")
     referral = Referral.objects.filter(pk=referral_id).only("participation_id").first()
@@ -174,14 +176,14 @@ def referral_return(request: HttpRequest, referral_id: int) -> HttpResponse:
             messages.success(request, _("Anvisningen är återsänd till stadsdelen."))
     else:
         for error in form.errors.get("reason", []):
-            messages.error(request, error)
+            messages.error(request, str(error))  # ErrorList yields its messages as text
     return redirect("participations:detail", referral.participation_id)
 
 
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def referral_resubmit(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_resubmit(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     """The district completes a returned referral."""
     _require_social_worker(request)
     referral = selectors.district_referrals(request.user).filter(pk=referral_id).first()

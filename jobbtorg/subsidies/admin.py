@@ -25,6 +25,8 @@ class QualificationRuleForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data is None:  # Django's clean() returns cleaned_data; the stubs allow None (a subclass may)
+            data = self.cleaned_data
         if self.instance.pk:
             valid_to = data.get("valid_to")
             if valid_to and valid_to < self.instance.valid_from:

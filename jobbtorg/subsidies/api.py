@@ -14,6 +14,7 @@ Answers: 400 with Swedish field errors, 403 when the role may not, 404 without a
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -91,7 +92,8 @@ class SubsidyCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         open_person(request.user, actor, case.participation.person_id, _what(request, group))
         return case
 
-    def _represent(self, pk: int, status: int = 200, warnings: list[str] | None = None) -> Response:
+    # builtins.list: in this class body `list` is the list action.
+    def _represent(self, pk: int, status: int = 200, warnings: builtins.list[str] | None = None) -> Response:
         case = SubsidyCase.objects.select_related("participation").prefetch_related(_steps_prefetch()).get(pk=pk)
         data = s.SubsidyCaseSerializer(case, context=self._context(detail=True)).data
         if warnings:
@@ -431,7 +433,7 @@ class EligibilityFactsViewSet(viewsets.GenericViewSet):
         return Response(self._facts(int(pk)))
 
 
-def register(router) -> None:  # type: ignore[no-untyped-def]
+def register(router) -> None:
     router.register("subsidy-cases", SubsidyCaseViewSet, basename="subsidy-case")
     router.register("lonebidrag-steps", LonebidragStepViewSet, basename="lonebidrag-step")
     router.register("qualification-rules", QualificationRuleViewSet, basename="qualification-rule")

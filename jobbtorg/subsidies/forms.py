@@ -6,7 +6,7 @@ form with `add_domain_error`, so every message sits by its field (UX.md).
 """
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -26,7 +26,8 @@ def tri(value: str) -> bool | None:
 
 
 def tri_initial(value: bool | None) -> str:
-    return {True: "yes", False: "no"}.get(value, "")  # type: ignore[arg-type]
+    initial: dict[bool | None, str] = {True: "yes", False: "no"}
+    return initial.get(value, "")
 
 
 class DateInput(forms.DateInput):
@@ -53,6 +54,8 @@ class DomainForm(Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data is None:  # Django's clean() returns cleaned_data; the stubs allow None (a subclass may)
+            data = self.cleaned_data
         for name, value in data.items():
             if isinstance(value, datetime.date) and not rules.DATE_MIN <= value <= rules.DATE_MAX:
                 self.add_error(name, _("Ange ett datum mellan år 2000 och 2100."))
@@ -103,15 +106,12 @@ class SupervisorFields(Form):
     )
 
     def _init_contacts(self) -> None:
-        field = self.fields["supervisor_contact"]
+        field = cast(forms.ModelChoiceField, self.fields["supervisor_contact"])
         field.queryset = (
-            EmployerContact.objects.filter(is_supervisor=True)
-            .select_related("employer")
-            .order_by(  # type: ignore[attr-defined]
-                "employer__name", "name"
-            )
+            EmployerContact.objects.filter(is_supervisor=True).select_related("employer").order_by("employer__name", "name")
         )
-        field.label_from_instance = _contact_label  # type: ignore[attr-defined]
+        # Django's per-field label hook: an instance attribute over the method, which the stubs cannot express.
+        field.label_from_instance = _contact_label  # type: ignore[method-assign, assignment]
 
 
 class CaseForm(DomainForm, SupervisorFields):

@@ -181,7 +181,7 @@ class SubsidyStep(TimeStampedModel):
         return f"{self.case_id} {self.kind} ({self.status})"
 
     @property
-    def rule(self):  # type: ignore[no-untyped-def]
+    def rule(self):
         from jobbtorg.subsidies.rules import STEP_RULES, StepKind
 
         return STEP_RULES[StepKind(self.kind)]

@@ -30,7 +30,7 @@ def _finish(wb: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def _header(ws, title: str, note: str, columns: Iterable[str]) -> None:  # type: ignore[no-untyped-def]
+def _header(ws, title: str, note: str, columns: Iterable[str]) -> None:
     ws.append([title])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([note])

@@ -56,6 +56,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jobbtorg.core.types import StrOrPromise
 from jobbtorg.core.workdays import add_months, add_working_days
 from jobbtorg.subsidies.models import CaseStatus, MonthKind, Route, SubsidyType
 
@@ -171,14 +172,14 @@ class StepRule:
     kind: StepKind
     number: int  # the step number in seed 000 (1–7); 0 for tasks outside the lönebidrag process
     seq: int
-    label: str
+    label: StrOrPromise
     responsible: str  # "coach" | "af"
     amount: int
     unit: DayUnit
-    starts: str  # Swedish: what starts the clock
+    starts: StrOrPromise  # Swedish: what starts the clock
     source: str  # the seed's words
     after: StepKind | None = None
-    label_local_office: str = ""
+    label_local_office: StrOrPromise = ""
 
     def due(self, start: datetime.date) -> datetime.date | None:
         if self.unit == DayUnit.NONE:

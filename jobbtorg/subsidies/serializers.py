@@ -141,7 +141,7 @@ class SubsidyCaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_steps(self, obj: SubsidyCase) -> list[dict[str, Any]]:
-        return SubsidyStepSerializer(list(obj.steps.all()), many=True, context=self.context).data  # type: ignore[attr-defined]
+        return SubsidyStepSerializer(list(obj.steps.all()), many=True, context=self.context).data
 
     def get_warnings(self, obj: SubsidyCase) -> list[str] | None:
         warnings = self.context.get("warnings")

@@ -28,6 +28,7 @@ from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.core.locking import save_versioned
+from jobbtorg.core.types import StrOrPromise
 from jobbtorg.organisation.models import Employer, EmployerContact
 from jobbtorg.participations.models import OPEN_STATUSES, Participation
 from jobbtorg.people.models import Person
@@ -71,7 +72,7 @@ def load_case(case_id: int) -> SubsidyCase | None:
     )
 
 
-def _what(case_id: int | None, what: str) -> str:
+def _what(case_id: int | None, what: StrOrPromise) -> str:
     return f"stödärende {case_id or '-'}: {what}"
 
 
@@ -99,7 +100,7 @@ def _authorised_case(user: User, actor: Actor, case_id: int, what: str) -> Subsi
     return case
 
 
-def _audit(actor: Actor, case: SubsidyCase, what: str, action: str = Action.CHANGE) -> None:
+def _audit(actor: Actor, case: SubsidyCase, what: StrOrPromise, action: str = Action.CHANGE) -> None:
     person = case.participation.person
     record(actor, action, _what(case.pk, what), person.pk, protected=person.is_protected)
 
@@ -350,19 +351,21 @@ def record_decision(
     _check_move(case, CaseStatus.GRANTED)
     facts = _facts(case, decision_on=decision_on, period_from=period_from, period_to=period_to)
     _raise(rules.decision_errors(facts, today))
+    # decision_errors (required) refused any of the three missing.
+    assert decision_on is not None and period_from is not None and period_to is not None
     with transaction.atomic():
-        _grant(case, version, decision_on, period_from, period_to)  # type: ignore[arg-type]
-        _finish_step(case, StepKind.INTRO_DECISION, decision_on, user)  # type: ignore[arg-type]
+        _grant(case, version, decision_on, period_from, period_to)
+        _finish_step(case, StepKind.INTRO_DECISION, decision_on, user)
         warnings = case_warnings(case)
         timeline.append(
             kind="subsidy_decision_recorded",
             text=_("Arbetsförmedlingen beviljade %(type)s %(date)s för %(start)s–%(end)s.")
             % {
                 "type": case.get_subsidy_type_display(),
-                "date": decision_on.isoformat(),  # type: ignore[union-attr]
+                "date": decision_on.isoformat(),
                 "start": period_from.isoformat(),
                 "end": period_to.isoformat(),
-            },  # type: ignore[union-attr]
+            },
             author=user,
             participation=case.participation,
             occurred_on=decision_on,
@@ -655,7 +658,7 @@ def _label(case: SubsidyCase, step: SubsidyStep) -> str:
     return prefix + rule.label_for(case.route)
 
 
-def _plain_step(case, steps, step, done_on, outcome, data, user, today, warnings) -> str:  # type: ignore[no-untyped-def]
+def _plain_step(case, steps, step, done_on, outcome, data, user, today, warnings) -> str:
     _mark_done(step, done_on, user)
     for nxt in steps.values():
         if nxt.status == StepStatus.WAITING and rules.STEP_RULES[StepKind(nxt.kind)].after == step.kind:
@@ -680,7 +683,7 @@ def _clock_start(
     return previous_done
 
 
-def _eligibility_step(case, steps, step, done_on, outcome, data, user, today, warnings) -> str:  # type: ignore[no-untyped-def]
+def _eligibility_step(case, steps, step, done_on, outcome, data, user, today, warnings) -> str:
     if outcome not in [o.value for o in Eligibility3]:
         _raise({"outcome": [_("Välj utfallet av utredningen.")]})
     if outcome == Eligibility3.NOT_ELIGIBLE:
@@ -742,7 +745,7 @@ def _eligibility_step(case, steps, step, done_on, outcome, data, user, today, wa
     }
 
 
-def _completion_step(case, steps, step, done_on, outcome, data, user, today, warnings) -> str:  # type: ignore[no-untyped-def]
+def _completion_step(case, steps, step, done_on, outcome, data, user, today, warnings) -> str:
     eligibility = steps[StepKind.LB_3_ELIGIBILITY]
     if eligibility.paused_on and done_on < eligibility.paused_on:
         _raise(
@@ -764,7 +767,7 @@ def _completion_step(case, steps, step, done_on, outcome, data, user, today, war
     }
 
 
-def _decision_step(case, steps, step, done_on, outcome, data, user, today, warnings) -> str:  # type: ignore[no-untyped-def]
+def _decision_step(case, steps, step, done_on, outcome, data, user, today, warnings) -> str:
     if outcome not in [o.value for o in Decision6]:
         _raise({"outcome": [_("Välj Arbetsförmedlingens beslut.")]})
     if outcome == Decision6.REFUSED:
@@ -792,7 +795,7 @@ def _decision_step(case, steps, step, done_on, outcome, data, user, today, warni
     }
 
 
-def _coach_followup_step(case, steps, step, done_on, outcome, data, user, today, warnings) -> str:  # type: ignore[no-untyped-def]
+def _coach_followup_step(case, steps, step, done_on, outcome, data, user, today, warnings) -> str:
     insats_end = case.ended_on if case.status == CaseStatus.TERMINATED_EARLY else case.period_to
     _raise(rules.coach_followup_errors(done_on, insats_end))
     return _plain_step(case, steps, step, done_on, outcome, data, user, today, warnings)
@@ -849,7 +852,10 @@ def rule_version_errors(
     if errors:
         return errors
     assert valid_from is not None
-    for other in QualificationRule.objects.filter(subsidy_type=subsidy_type).exclude(pk=exclude_pk):
+    others = QualificationRule.objects.filter(subsidy_type=subsidy_type)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    for other in others:
         replaced = other.valid_to is None and other.valid_from < valid_from
         if not replaced and rules.periods_overlap(valid_from, valid_to, other.valid_from, other.valid_to):
             rules._add(

@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jobbtorg.access.services import log_listed, open_person
+from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
@@ -43,7 +44,7 @@ def _actor(request: HttpRequest) -> Actor:
     return Actor.from_request(request)
 
 
-def _open_case(request: HttpRequest, case_id: int, what: str) -> SubsidyCase:
+def _open_case(request: AuthenticatedHttpRequest, case_id: int, what: str) -> SubsidyCase:
     case = services.load_case(case_id)
     if case is None:
         record(_actor(request), Action.READ, services._what(case_id, what), None, allowed=False)
@@ -61,7 +62,7 @@ def _open_case(request: HttpRequest, case_id: int, what: str) -> SubsidyCase:
 @login_required
 @never_cache
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     qs = selectors.visible_cases(request.user)
     status = request.GET.get("status", "")
     kind = request.GET.get("stod", "")
@@ -97,7 +98,7 @@ def _query_without_page(request: HttpRequest) -> str:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def new(request: HttpRequest, participation_id: int) -> HttpResponse:
+def new(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     participation = Participation.objects.select_related("person", "unit").filter(pk=participation_id).first()
     if participation is None:
         raise Http404
@@ -144,7 +145,7 @@ def new(request: HttpRequest, participation_id: int) -> HttpResponse:
 
 def _step_rows(case: SubsidyCase, today: datetime.date, bound: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
-    steps = list(case.steps.all())  # type: ignore[attr-defined]
+    steps = list(case.steps.all())
     for step in steps:
         rule = rules.STEP_RULES[rules.StepKind(step.kind)]
         state = step.status
@@ -182,7 +183,11 @@ STATE_LABELS = {
 
 
 def _detail(
-    request: HttpRequest, case: SubsidyCase, bound: dict[str, Any] | None = None, status: int = 200, conflict: str | None = None
+    request: AuthenticatedHttpRequest,
+    case: SubsidyCase,
+    bound: dict[str, Any] | None = None,
+    status: int = 200,
+    conflict: str | None = None,
 ) -> HttpResponse:
     bound = bound or {}
     today = timezone.localdate()
@@ -233,12 +238,17 @@ def _detail(
 @login_required
 @never_cache
 @require_GET
-def detail(request: HttpRequest, case_id: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     return _detail(request, _open_case(request, case_id, "sida"))
 
 
 def _action(
-    request: HttpRequest, case_id: int, key: str, form: forms.DomainForm, call: Callable[[dict[str, Any]], Any], done: str
+    request: AuthenticatedHttpRequest,
+    case_id: int,
+    key: str,
+    form: forms.DomainForm,
+    call: Callable[[dict[str, Any]], Any],
+    done: str,
 ) -> HttpResponse:
     if form.is_valid():
         try:
@@ -262,7 +272,7 @@ def _action(
 
 @login_required
 @require_POST
-def edit(request: HttpRequest, case_id: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     form = forms.EditCaseForm(request.POST, prefix="edit")
     return _action(
         request,
@@ -288,7 +298,7 @@ def edit(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decision(request: HttpRequest, case_id: int) -> HttpResponse:
+def decision(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     form = forms.DecisionForm(request.POST, prefix="decision")
     return _action(
         request,
@@ -310,7 +320,7 @@ def decision(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def close(request: HttpRequest, case_id: int) -> HttpResponse:
+def close(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     form = forms.CloseForm(request.POST, prefix="close")
     return _action(
         request,
@@ -326,7 +336,7 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def terminate(request: HttpRequest, case_id: int) -> HttpResponse:
+def terminate(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     form = forms.TerminateForm(request.POST, prefix="terminate")
     return _action(
         request,
@@ -343,7 +353,7 @@ def terminate(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def end(request: HttpRequest, case_id: int) -> HttpResponse:
+def end(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     form = forms.EndForm(request.POST, prefix="end")
     return _action(
         request,
@@ -357,7 +367,7 @@ def end(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def step(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
+def step(request: AuthenticatedHttpRequest, case_id: int, kind: str) -> HttpResponse:
     if kind not in rules.StepKind.__members__.values():
         raise Http404
     form = forms.StepForm(request.POST, kind=kind)
@@ -387,7 +397,7 @@ def step(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def eligibility(request: HttpRequest, person_id: int) -> HttpResponse:
+def eligibility(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     what = f"kvalificering person {person_id}"
     try:
         person, _decision = open_person(request.user, _actor(request), person_id, what)
@@ -398,7 +408,7 @@ def eligibility(request: HttpRequest, person_id: int) -> HttpResponse:
     today = timezone.localdate()
     stored = services.facts_of(person)
     months = rules.month_choices(today, 24)
-    kinds = {m.month: m.kind for m in person.labour_market_months.filter(month__in=months)}  # type: ignore[attr-defined]
+    kinds = {m.month: m.kind for m in person.labour_market_months.filter(month__in=months)}
     facts_form = forms.FactsForm(
         initial={
             "version": stored.version if stored.pk else 0,
@@ -476,7 +486,7 @@ def eligibility(request: HttpRequest, person_id: int) -> HttpResponse:
 # --- the city-wide lönebidrag board --------------------------------------------------------------------------
 
 
-def _require_board(request: HttpRequest) -> None:
+def _require_board(request: AuthenticatedHttpRequest) -> None:
     if not selectors.may_see_board(request.user):
         raise PermissionDenied(_("Tavlan visas för coacher, enhetschefer, analytiker och systemförvaltare."))
 
@@ -484,7 +494,7 @@ def _require_board(request: HttpRequest) -> None:
 @login_required
 @never_cache
 @require_GET
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_board(request)
     today = timezone.localdate()
     rows = selectors.board(today)
@@ -503,7 +513,7 @@ def board(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_GET
-def board_list(request: HttpRequest) -> HttpResponse:
+def board_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not selectors.may_list_from_board(request.user):
         raise PermissionDenied(_("Listan med namn visas bara för roller med tillgång till personer."))
     today = timezone.localdate()
@@ -551,7 +561,7 @@ def _year(request: HttpRequest, today: datetime.date) -> int:
 @login_required
 @never_cache
 @require_GET
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_board(request)
     today = timezone.localdate()
     year = _year(request, today)
@@ -577,7 +587,7 @@ def _download(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_cases_xlsx(request: HttpRequest) -> HttpResponse:
+def report_cases_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_board(request)
     year = _year(request, timezone.localdate())
     content = reports.cases_workbook(year, selectors.cases_by_month(year))
@@ -587,7 +597,7 @@ def report_cases_xlsx(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_overdue_xlsx(request: HttpRequest) -> HttpResponse:
+def report_overdue_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_board(request)
     today = timezone.localdate()
     content = reports.overdue_workbook(selectors.board(today), today.isoformat())

@@ -189,7 +189,7 @@ class ActivityFactory(factory.django.DjangoModelFactory):
 # --- referrals and participations (issue 3 parts 1, 2, 7, 8) ---------------------------------------
 
 
-def target_group(code: str = "fs-arbetsloshet"):  # type: ignore[no-untyped-def]
+def target_group(code: str = "fs-arbetsloshet"):
     """A seeded target group (referrals migration 0002)."""
     from jobbtorg.referrals.models import TargetGroup
 
@@ -213,7 +213,7 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     derived_unit = factory.LazyAttribute(lambda o: o.participation.unit)
 
     @factory.post_generation
-    def target_groups(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+    def target_groups(self, create, extracted, **kwargs):
         if create:
             self.target_groups.set(extracted or [target_group()])
 
@@ -322,7 +322,7 @@ class ActivityPlanFactory(factory.django.DjangoModelFactory):
         )
 
     @classmethod
-    def _create(cls, model_class, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def _create(cls, model_class, *args, **kwargs):
         # Planned activities are added while the plan is a draft: an approved plan is frozen
         # (the model refuses new rows), so the final status is set afterwards.
         from jobbtorg.plans.models import PlannedActivity
@@ -450,7 +450,7 @@ class SubsidyCaseFactory(factory.django.DjangoModelFactory):
         )
 
     @factory.post_generation
-    def steps(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+    def steps(self, create, extracted, **kwargs):
         if create:
             from jobbtorg.subsidies.services import _create_steps
 
@@ -523,7 +523,7 @@ class DisabilityRegistrationFactory(factory.django.DjangoModelFactory):
         )
 
 
-def af_unit(code: str = "jarva"):  # type: ignore[no-untyped-def]
+def af_unit(code: str = "jarva"):
     from jobbtorg.organisation.models import AFUnit
 
     return AFUnit.objects.get(code=code)
@@ -560,7 +560,7 @@ class OsaCaseFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory, osa_officer=True)
 
     @factory.post_generation
-    def periods(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+    def periods(obj, create, extracted, **kwargs):
         from jobbtorg.osa import rules
         from jobbtorg.osa.models import ImplementationPlan, OsaPeriod
         from jobbtorg.osa.services import refresh_deadlines

@@ -10,13 +10,12 @@ person that does not exist, and nothing is saved.
 The timeline itself is read on the person page (people.views.detail).
 """
 
-from typing import cast
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from jobbtorg.access.policy import check_person
-from jobbtorg.accounts.models import User
+from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core.errors import DomainError
@@ -39,8 +38,8 @@ WHAT = {
 }
 
 
-def _annotate(request: HttpRequest, person_id: int, entry_id: int, what: str) -> HttpResponse:
-    user = cast(User, request.user)
+def _annotate(request: AuthenticatedHttpRequest, person_id: int, entry_id: int, what: str) -> HttpResponse:
+    user = request.user
     actor = Actor.from_request(request)
     audit_what = WHAT[what]
     action = Action.CHANGE if request.method == "POST" else Action.READ
@@ -93,12 +92,12 @@ def _annotate(request: HttpRequest, person_id: int, entry_id: int, what: str) ->
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def correct(request: HttpRequest, person_id: int, entry_id: int) -> HttpResponse:
+def correct(request: AuthenticatedHttpRequest, person_id: int, entry_id: int) -> HttpResponse:
     return _annotate(request, person_id, entry_id, "correction")
 
 
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def object_to(request: HttpRequest, person_id: int, entry_id: int) -> HttpResponse:
+def object_to(request: AuthenticatedHttpRequest, person_id: int, entry_id: int) -> HttpResponse:
     return _annotate(request, person_id, entry_id, "objection")

@@ -26,7 +26,9 @@ COUNT_CAP = 1000
 class CappedPaginator(Paginator):
     """A paginator that counts at most `cap` rows (SELECT COUNT(*) FROM (… LIMIT cap + 1))."""
 
-    def __init__(self, object_list: Any, per_page: int, cap: int | None = None, **kwargs: Any) -> None:
+    object_list: QuerySet[Any]  # only a queryset: it is counted in the database
+
+    def __init__(self, object_list: QuerySet[Any], per_page: int, cap: int | None = None, **kwargs: Any) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap if cap is not None else COUNT_CAP
 
@@ -35,7 +37,7 @@ class CappedPaginator(Paginator):
         return self.object_list.order_by()[: self.cap + 1].count()
 
     @cached_property
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:
         return min(self._counted, self.cap)
 
     @property

@@ -293,7 +293,7 @@ def overdue_by_coach(unit_id: int | None, today: datetime.date) -> dict[int | No
     if unit_id is None:
         return {}
     return {
-        row["participation__coach_id"]: {"overdue": row["overdue"], "due_soon": row["due_soon"]}  # type: ignore[misc]
+        row["participation__coach_id"]: {"overdue": row["overdue"], "due_soon": row["due_soon"]}
         for row in deadline_selectors.overdue_per_coach(unit_id, today)
     }
 

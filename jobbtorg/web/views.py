@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 
+from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.activities import selectors as activity_selectors
 from jobbtorg.organisation.models import JobbtorgUnit
@@ -297,7 +298,7 @@ START_PAGES: dict[str, Callable[[HttpRequest, User], HttpResponse]] = {
 
 @login_required
 @never_cache
-def start(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def start(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     page = START_PAGES.get(user.role, links_start)
     return page(request, user)

@@ -3,9 +3,12 @@ while it runs (DOMAIN §1, issue 3 part 5). The policy reads Activity.provider/s
 
 import pytest
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from jobbtorg.access.policy import check_person, visible_persons
-from jobbtorg.activities.tests.helpers import client_for, days, new_activity
+from jobbtorg.accounts.models import Role
+from jobbtorg.activities.selectors import person_section, session_rows, visible_activities
+from jobbtorg.activities.tests.helpers import client_for, days, new_activity, plan_day
 from jobbtorg.testing import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -41,3 +44,27 @@ def test_provider_staff_do_not_see_protected_persons(coach, item, provider, prov
     new_activity(coach, protected, item, start=-1, end=5, provider=provider)
     assert not check_person(provider_staff, protected.person).allowed
     assert check_person(coach, protected.person).allowed
+
+
+def test_provider_staff_without_a_provider_see_no_activity(coach, participation, item):
+    """Staff whose provider is missing (the admin refuses it, but nothing in the database does)
+    belong to no provider, so they see no activity, not the activities that have no provider:
+    `provider_id=None` in a filter means "provider IS NULL", and None == None. Found by mypy."""
+    activity = new_activity(coach, participation, item, start=-1, end=5)  # no provider
+    assert activity.provider_id is None
+    session = plan_day(coach, [activity], days(0))
+    staff = f.UserFactory(role=Role.PROVIDER_STAFF, provider=None)
+    participation.person.contact_grants.add(staff)  # named on the person: the person is visible
+    assert check_person(staff, participation.person).allowed
+
+    assert list(visible_activities(staff)) == []
+    assert list(session_rows(staff, session)) == []
+    assert person_section(staff, participation.person)["activities"] == []
+    client = client_for(staff)
+    assert client.get(reverse("activities:detail", args=[activity.pk])).status_code == 404
+    summary = client.get(reverse("activities:attendance_summary", args=[participation.pk]))
+    assert summary.status_code == 200 and summary.context["activities"] == []
+    api = APIClient()
+    api.force_authenticate(staff)
+    assert api.get(f"/api/v1/activities/{activity.pk}/").status_code == 404
+    assert api.get("/api/v1/activities/").json()["results"] == []

@@ -121,3 +121,18 @@ def test_shared_error_summary_links_each_error_to_its_field():
 def test_only_one_copy_of_the_form_partials():
     copies = sorted(str(p.relative_to(TEMPLATES)) for name in ("_field.html", "_errors.html") for p in TEMPLATES.rglob(name))
     assert copies == ["forms/_errors.html", "forms/_field.html"]
+
+
+class Consent(Form):
+    informed = forms.BooleanField(label="Information given", help_text="Tick when done.", required=True)
+
+
+def test_single_checkbox_has_its_label_after_the_box():
+    form = Consent({})
+    form.is_valid()
+    html = render_to_string("forms/_field.html", {"field": form["informed"]})
+    box = html.index('<input type="checkbox"')
+    assert 'class="field field--checkbox field--error"' in html
+    assert html.index('<label for="id_informed">Information given</label>') > box  # label follows the box
+    assert html.index('id="id_informed_error"') < box < html.index('id="id_informed_helptext"')
+    assert 'aria-describedby="id_informed_helptext id_informed_error"' in html and "<fieldset" not in html

@@ -4,7 +4,7 @@ Formatting only: no access or business rules live here.
 """
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import template
 from django.template import TemplateDoesNotExist
@@ -99,7 +99,8 @@ def include_if_exists(context: template.Context, name: str, **extra: Any) -> str
         partial = get_template(name)
     except TemplateDoesNotExist:
         return ""
-    values = context.flatten()
+    # Template context keys are variable names; the stubs type flatten()'s keys as int | str | Node.
+    values = cast(dict[str, Any], context.flatten())
     values.update(extra)
     return partial.render(values, context.get("request"))
 

@@ -11,11 +11,11 @@ from jobbtorg.notifications.scheduler import run_due_jobs
 class Command(BaseCommand):
     help = "Lägger dagliga jobb (t.ex. sammanfattningsmejl) i kön när det är dags."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Kör en gång och avsluta.")
         parser.add_argument("--interval", type=int, default=60, help="Sekunder mellan kontrollerna.")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         while True:
             started = run_due_jobs(timezone.localtime())
             for name in started:
