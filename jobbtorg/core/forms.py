@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class JobbtorgFormMixin:
@@ -18,6 +19,21 @@ class JobbtorgFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+    def add_domain_error(self, exc: ValidationError) -> None:
+        """Put a service's DomainError on the form: each message on its field, or on the form.
+
+        Django marks a field with errors aria-invalid and points its aria-describedby at the
+        hint and the message (WCAG 3.3.1), so nothing more is needed here."""
+        form: forms.BaseForm = self  # type: ignore[assignment]
+        if hasattr(exc, "error_dict"):
+            for name, messages in exc.message_dict.items():
+                target = name if name in form.fields else None
+                for message in messages:
+                    form.add_error(target, message)
+        else:
+            for message in exc.messages:
+                form.add_error(None, message)
 
     def keep_values(self, data: Mapping[str, Any]) -> None:
         """Show the values in `data` (what the user has typed so far) on this unbound form.

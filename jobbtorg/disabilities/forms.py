@@ -6,7 +6,6 @@ Errors are linked to their field (aria-invalid, aria-describedby), UX.md / WCAG 
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.core.forms import Form
@@ -32,27 +31,7 @@ def date_field(label: Any, required: bool = True, **kwargs: Any) -> forms.DateFi
 
 
 class DomainForm(Form):
-    """Base: a DomainError from a service goes onto the form, each message by its field."""
-
-    def add_domain_error(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for name, messages in exc.message_dict.items():
-                target = name if name in self.fields else None
-                for message in messages:
-                    self.add_error(target, message)
-        else:
-            for message in exc.messages:
-                self.add_error(None, message)
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        if field and field in self.fields:
-            widget = self.fields[field].widget
-            widget.attrs["aria-invalid"] = "true"
-            error_id = f"{self[field].auto_id}_error"
-            described = widget.attrs.get("aria-describedby", "")
-            if error_id not in described:
-                widget.attrs["aria-describedby"] = f"{described} {error_id}".strip()
+    """Base of the disability and OSA forms (labels, DomainError mapping: core.forms)."""
 
 
 class VersionedForm(DomainForm):

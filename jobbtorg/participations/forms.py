@@ -9,7 +9,6 @@ so every message sits by its field (UX.md: errors linked to their field).
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,28 +62,7 @@ def date_field(label: Any, required: bool = True, today_default: bool = False, *
 
 
 class DomainForm(Form):
-    """Base: accessible error attributes and DomainError mapping (labels without colon: core.forms)."""
-
-    def add_domain_error(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for name, messages in exc.message_dict.items():
-                target = name if name in self.fields else None
-                for message in messages:
-                    self.add_error(target, message)
-        else:
-            for message in exc.messages:
-                self.add_error(None, message)
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        """Mark the widget invalid and point it at its message (WCAG 3.3.1)."""
-        super().add_error(field, error)
-        if field and field in self.fields:
-            widget = self.fields[field].widget
-            widget.attrs["aria-invalid"] = "true"
-            error_id = f"{self[field].auto_id}_error"
-            described = widget.attrs.get("aria-describedby", "")
-            if error_id not in described:
-                widget.attrs["aria-describedby"] = f"{described} {error_id}".strip()
+    """Base of the participation forms (labels, DomainError mapping: core.forms)."""
 
 
 class VersionedForm(DomainForm):

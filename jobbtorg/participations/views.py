@@ -342,7 +342,11 @@ def close(request: AuthenticatedHttpRequest, participation_id: int) -> HttpRespo
             except ConflictError as exc:
                 conflict, status = exc.messages[0], 409
                 p = services.load(p.pk) or p
+                # What the coach typed stays on the page, on top of the current version: they read
+                # the conflict message and the participation as it is now, then save again.
                 form = forms.CloseForm(initial={"version": p.version})
+                form.keep_values(request.POST)
+                form.initial["version"] = p.version
             except DomainError as exc:
                 form.add_domain_error(exc)
                 status = 400

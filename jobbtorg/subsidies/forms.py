@@ -9,7 +9,6 @@ import datetime
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +49,7 @@ def date_field(label: Any, required: bool = True, today_default: bool = False, *
 
 
 class DomainForm(Form):
-    """Accessible error attributes (aria-invalid, aria-describedby) and DomainError mapping."""
+    """Base of the subsidy forms: dates within 2000–2100 (labels, DomainError mapping: core.forms)."""
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -61,25 +60,6 @@ class DomainForm(Form):
                 self.add_error(name, _("Ange ett datum mellan år 2000 och 2100."))
         return data
 
-    def add_domain_error(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for name, messages in exc.message_dict.items():
-                target = name if name in self.fields else None
-                for message in messages:
-                    self.add_error(target, message)
-        else:
-            for message in exc.messages:
-                self.add_error(None, message)
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        if field and field in self.fields:
-            widget = self.fields[field].widget
-            widget.attrs["aria-invalid"] = "true"
-            error_id = f"{self[field].auto_id}_error"
-            described = widget.attrs.get("aria-describedby", "")
-            if error_id not in described:
-                widget.attrs["aria-describedby"] = f"{described} {error_id}".strip()
 
 
 class VersionedForm(DomainForm):

@@ -136,3 +136,19 @@ def test_single_checkbox_has_its_label_after_the_box():
     assert html.index('<label for="id_informed">Information given</label>') > box  # label follows the box
     assert html.index('id="id_informed_error"') < box < html.index('id="id_informed_helptext"')
     assert 'aria-describedby="id_informed_helptext id_informed_error"' in html and "<fieldset" not in html
+
+
+def test_service_error_keeps_the_hint_linked():
+    """A DomainError from a service lands on its field; the field still points at its hint and at
+    the message (it used to lose the hint: the old per-app add_error set aria-describedby itself)."""
+    from django.core.exceptions import ValidationError
+
+    class Registration(Form):
+        code = forms.CharField(label="Kod", help_text="Koden i checklistan.")
+
+    form = Registration({"code": "99"})
+    assert form.is_valid()
+    form.add_domain_error(ValidationError({"code": "Koden finns inte.", "other": "Något annat gick fel."}))
+    html = render_to_string("forms/_field.html", {"field": form["code"]})
+    assert 'aria-describedby="id_code_helptext id_code_error"' in html and 'aria-invalid="true"' in html
+    assert "Koden finns inte." in html and form.non_field_errors() == ["Något annat gick fel."]

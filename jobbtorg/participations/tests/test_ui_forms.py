@@ -103,3 +103,32 @@ def test_participation_page_deadline_badges_sit_in_their_cells(client, coach, to
     for row in rows:
         badges = [e for e in row.iter() if "deadline" in e.classes]
         assert len(badges) == 1 and badges[0].parent.tag == "td" and badges[0].text().strip()
+
+
+def test_closure_conflict_keeps_the_answers_and_offers_the_current_version(client, coach, today):
+    """Two users close at once: the second gets the conflict message (409), never a silent
+    overwrite, and keeps what they typed, on top of the participation's current version."""
+    p = f.ParticipationFactory(enrolled=True, coach=coach)
+    stale = p.version
+    type(p).objects.filter(pk=p.pk).update(version=stale + 1)  # someone else saved in between
+    p.refresh_from_db()
+    assert p.version > stale
+    typed = {
+        "version": stale,
+        "closed_on": (today - DAY).isoformat(),
+        "reason": "work",
+        "employment_form": "permanent",
+        "employment_extent": "full_time",
+        "wage_subsidy": "none",
+        "employment_lasts_a_month": "yes",
+        "text": "Fast jobb på lagret",
+    }
+    response = login(client, coach).post(reverse("participations:close", args=[p.pk]), typed)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Någon annan har ändrat samtidigt" in html
+    assert checked(html, "reason") == ["work"] and checked(html, "employment_form") == ["permanent"]
+    assert "Fast jobb på lagret</textarea>" in html
+    assert re.search(rf'<input[^>]*name="version"[^>]*value="{p.version}"', html)
+    p.refresh_from_db()
+    assert p.status != "closed"
