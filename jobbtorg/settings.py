@@ -65,8 +65,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "rest_framework",
-    "rest_framework.authtoken",
+    "rest_framework",  # API tokens are our own (accounts.ApiToken), not rest_framework.authtoken
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our own static files (CSP 'self')
     "django_htmx",
@@ -156,6 +155,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Login throttling (docs/adr/0011), counted in the database so that every web process agrees.
+# LOGIN_FAILURE_LIMIT failed logins for one username within LOGIN_FAILURE_WINDOW_MINUTES lock that
+# username for LOGIN_LOCKOUT_MINUTES, whatever the password; LOGIN_ADDRESS_FAILURE_LIMIT failures from
+# one client address (REMOTE_ADDR) lock that address the same way. 0 switches a limit off.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+
 # Swedish first: msgids are Swedish, English comes from locale/en (docs/adr/0003).
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("Engelska"))]
@@ -239,9 +247,12 @@ TASKS = {
     }
 }
 
+# API_TOKEN_DAYS: an API token (manage.py create_api_token) stops working this many days after it is issued.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "jobbtorg.accounts.authentication.ApiTokenAuthentication",  # Authorization: Token <key>, hashed, expiring
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -262,7 +273,11 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Jobbtorg API",
-    "DESCRIPTION": "Jobbtorgs API för integrationer. Samma behörighetsregler och loggning som i webben.",
+    "DESCRIPTION": (
+        "Jobbtorgs API för integrationer. Samma behörighetsregler och loggning som i webben. "
+        "Anropen autentiseras med rubriken `Authorization: Token <nyckel>`; nyckeln utfärdas av "
+        f"systemförvaltaren, visas en gång och gäller i {API_TOKEN_DAYS} dagar."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",

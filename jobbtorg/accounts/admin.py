@@ -14,13 +14,19 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jobbtorg.accounts.models import Role, User
+from jobbtorg.accounts.forms import ThrottledAdminAuthenticationForm
+from jobbtorg.accounts.models import ApiToken, Role, User
+from jobbtorg.accounts.services import revoke_token
+from jobbtorg.audit.services import Actor
 
 admin.site.site_header = _("Jobbtorg – systemförvaltning")
 admin.site.site_title = _("Jobbtorg systemförvaltning")
 admin.site.index_title = _("Organisation, utbud och användare")
+# /admin/login/ counts failed logins against the same limits as /login/ (docs/adr/0011).
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 def is_sysadmin(user: Any) -> bool:
@@ -138,3 +144,36 @@ class JobbtorgUserAdmin(SysadminOnlyAdmin, UserAdmin):
     search_fields = ("username", "first_name", "last_name", "email")
     filter_horizontal = ("groups",)
     readonly_fields = ("last_login", "date_joined")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(SysadminOnlyAdmin, admin.ModelAdmin):
+    """Tokens are issued with `manage.py create_api_token` (the key is shown once, there).
+    Here they can be seen and revoked; a revocation is audited like one from the command."""
+
+    list_display = ("prefix_shown", "user", "created", "expires", "last_used", "is_valid")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "prefix")
+    fields = ("user", "prefix_shown", "created", "expires", "last_used")
+    readonly_fields = fields
+
+    @admin.display(description=_("början av nyckeln"), ordering="prefix")
+    def prefix_shown(self, token: ApiToken) -> str:
+        return f"{token.prefix}…"
+
+    @admin.display(description=_("giltig"), boolean=True)
+    def is_valid(self, token: ApiToken) -> bool:
+        return token.expires > timezone.now()
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: ApiToken) -> None:
+        revoke_token(obj, Actor.from_request(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for token in queryset.select_related("user"):
+            revoke_token(token, Actor.from_request(request))

@@ -1,30 +1,37 @@
-"""API tokens for integrations, and who the caller is.
+"""Who the caller is (`/api/v1/me/`), and how the OpenAPI document describes API tokens.
 
-Tokens are issued by an administrator with `manage.py create_api_token <username>`;
-the API has no endpoint that hands out tokens for a password.
+Tokens are issued by an administrator with `manage.py create_api_token <username>`
+(accounts.services.issue_token); the API has no endpoint that hands out tokens for a password.
 """
 
-from django.db import transaction
+from typing import Any
+
+from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jobbtorg.accounts.models import User
 
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """The schema's `tokenAuth` for accounts.authentication.ApiTokenAuthentication (registered on import)."""
 
-def issue_token(user: User, *, rotate: bool = False) -> tuple[Token, bool]:
-    """Return the user's token (created if missing) and whether it is new.
+    target_class = "jobbtorg.accounts.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
 
-    `rotate` replaces an existing token, so the old one stops working at once.
-    """
-    with transaction.atomic():
-        if rotate:
-            Token.objects.filter(user=user).delete()
-        token, created = Token.objects.get_or_create(user=user)
-    return token, created
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": (
+                "Skicka `Authorization: Token <nyckel>`. Nyckeln utfärdas av systemförvaltaren "
+                f"(`manage.py create_api_token`), visas en gång och gäller i {settings.API_TOKEN_DAYS} dagar; "
+                "en utgången eller återkallad nyckel ger 401."
+            ),
+        }
 
 
 class MeSerializer(serializers.Serializer):

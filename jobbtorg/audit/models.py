@@ -33,6 +33,7 @@ class Action(models.TextChoices):
     CHANGE = "change", _("Ändring")
     EXPORT = "export", _("Export")
     PRINT = "print", _("Utskrift")
+    LOGIN = "login", _("Inloggning")  # failed logins and lockouts (accounts.services)
 
 
 class Outcome(models.TextChoices):

@@ -3,16 +3,16 @@
 from collections.abc import Callable
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from jobbtorg.accounts.models import User
+from jobbtorg.accounts.tests.helpers import api_key_for
 from jobbtorg.testing import factories as f
 
 
 def token_client(user: User) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
     return client
 
 

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from jobbtorg.accounts.tests.helpers import api_key_for
 from jobbtorg.organisation.models import District, ServiceArea
 from jobbtorg.testing.factories import EmployerContactFactory, EmployerFactory, ProviderFactory, UserFactory
 
@@ -20,7 +20,7 @@ ORG_LISTS = ["districts", "units", "service-areas", "af-units", "providers", "em
 def client():
     user = UserFactory(analyst=True)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
     return api
 
 

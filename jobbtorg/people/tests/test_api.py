@@ -3,9 +3,9 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from jobbtorg.accounts.tests.helpers import api_key_for
 from jobbtorg.audit.models import Action, AuditEntry, Outcome
 from jobbtorg.people.models import Person, ProtectionLevel
 from jobbtorg.testing import factories as f
@@ -19,7 +19,7 @@ NEW_NUMBER = "19811218-9876"
 
 def client_for(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
     return client
 
 
