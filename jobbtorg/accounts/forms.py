@@ -49,7 +49,7 @@ class ThrottledLoginMixin(JobbtorgFormMixin, AuthenticationForm):
         return ValidationError(message, code="throttled", params={"minutes": minutes})
 
 
-class ThrottledAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):
+class ThrottledAuthenticationForm(ThrottledLoginMixin):
     """The form of /login/."""
 
 

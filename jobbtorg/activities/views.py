@@ -39,6 +39,7 @@ from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.participations.models import Participation
+from jobbtorg.web.listing import CappedPaginator
 
 PAGE_SIZE = 25  # like every other list of persons (web.listing.PAGE_SIZE)
 
@@ -461,7 +462,7 @@ def deviations(request: AuthenticatedHttpRequest) -> HttpResponse:
     if user.role != Role.SOCIAL_WORKER or not user.district_id:
         raise Http404
     handled = request.GET.get("visa") == "kvitterade"
-    page = Paginator(selectors.deviation_inbox(user.district, user, acknowledged=handled), PAGE_SIZE).get_page(
+    page = CappedPaginator(selectors.deviation_inbox(user.district, user, acknowledged=handled), PAGE_SIZE).get_page(
         request.GET.get("sida")
     )
     rows = list(page.object_list)

@@ -8,7 +8,6 @@ does not exist get the same 404 page, so nothing leaks.
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -34,7 +33,7 @@ from jobbtorg.subsidies import rules as subsidy_rules
 from jobbtorg.subsidies import selectors as subsidy_selectors
 from jobbtorg.timeline import selectors as timeline_selectors
 from jobbtorg.web import selectors
-from jobbtorg.web.listing import PAGE_SIZE, PersonList, log_shown
+from jobbtorg.web.listing import PAGE_SIZE, CappedPaginator, PersonList, log_shown
 
 RESULTS_TARGET = "search-results"
 
@@ -50,7 +49,7 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = selectors.parse_search(request.GET.get("q", ""))
     listing = None
     if query.kind in ("personnummer", "birth_date", "name"):
-        page = Paginator(selectors.search_persons(user, query), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = CappedPaginator(selectors.search_persons(user, query), PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = list(page.object_list)
         log_shown(request, "personsök", page.object_list, action=Action.SEARCH)
         listing = PersonList(page=page, sort="name")

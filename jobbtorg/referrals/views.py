@@ -10,7 +10,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -32,6 +31,7 @@ from jobbtorg.participations.services import coaches_of
 from jobbtorg.referrals import csv_import, selectors, services
 from jobbtorg.referrals.forms import ImportForm, ReferralForm, ResubmitForm
 from jobbtorg.referrals.models import Referral
+from jobbtorg.web.listing import CappedPaginator
 
 PAGE_SIZE = 25
 
@@ -52,7 +52,8 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The district's referrals, newest first; ?state=returned shows the returned ones."""
     _require_social_worker(request)
     state = request.GET.get("state") if request.GET.get("state") in Referral.State.values else None
-    page = Paginator(selectors.district_referrals(request.user, state), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The district's whole referral history: counted to COUNT_CAP at most (web.listing).
+    page = CappedPaginator(selectors.district_referrals(request.user, state), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     log_listed(Actor.from_request(request), "anvisningar: lista", [r.participation.person for r in page.object_list])
     return render(request, "referrals/list.html", {"page": page, "state": state, "states": Referral.State.choices})

@@ -48,3 +48,34 @@ def test_capped_count_query_is_limited_and_unordered(login, small_cap):
     counts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)") and "participations_participation" in q["sql"]]
     assert counts, "the list was not counted"
     assert all("LIMIT 6" in sql and "ORDER BY" not in sql for sql in counts), counts
+
+
+def test_district_referral_history_count_is_capped(login, small_cap):
+    from jobbtorg.testing.factories import ReferralFactory
+
+    worker = UserFactory(social_worker=True)
+    ReferralFactory.create_batch(7)
+    response = login(worker).get("/anvisningar/")
+    assert response.status_code == 200
+    assert response.context["page"].paginator.capped
+    assert "Fler än 5 anvisningar – de senaste 5 visas" in response.content.decode()
+
+
+def test_deviation_history_count_is_capped(login, small_cap):
+    from jobbtorg.testing.factories import DeviationFactory
+
+    worker = UserFactory(social_worker=True)
+    DeviationFactory.create_batch(7, acknowledged=True)
+    response = login(worker).get("/insatser/avvikelser/?visa=kvitterade")
+    assert response.context["page"].paginator.capped
+    assert "Fler än 5 avvikelser – de första 5 visas" in response.content.decode()
+
+
+def test_person_search_count_is_capped(login, small_cap):
+    from jobbtorg.testing.factories import PersonFactory
+
+    worker = UserFactory(social_worker=True)
+    PersonFactory.create_batch(7, last_name="Andersson", home_district=worker.district)
+    response = login(worker).get("/personer/sok/?q=Andersson")
+    assert response.context["listing"].page.paginator.capped
+    assert "Fler än 5 träffar" in response.content.decode()
