@@ -85,7 +85,7 @@ def _load_activity(request: Request, pk: Any, what: str) -> Activity:
     if activity is None:
         raise NotFound(NOT_FOUND_MESSAGE)
     user = request.user
-    if user.role == Role.PROVIDER_STAFF and (user.provider_id is None or activity.provider_id != user.provider_id):
+    if not selectors.shows_activity(user, activity):
         raise NotFound(NOT_FOUND_MESSAGE)
     open_person(request.user, Actor.from_request(request), activity.participation.person_id, _what(request, what))
     return activity

@@ -75,13 +75,26 @@ def attendance_rate(subject: Participation | Activity, today: datetime.date | No
 # --- Activities ---------------------------------------------------------------------------------
 
 
+def shows_activity(user: User, activity: Activity) -> bool:
+    """Provider staff see only their own provider's activities (none without a provider: a
+    missing provider must not match the activities that have none); other roles see every
+    activity of a person they may see."""
+    if user.role != Role.PROVIDER_STAFF:
+        return True
+    return user.provider_id is not None and activity.provider_id == user.provider_id
+
+
+def own_provider_only(qs: QuerySet[Any], user: User, provider_field: str = "provider_id") -> QuerySet[Any]:
+    """`shows_activity` as a filter on a queryset of activities (or rows reached through one)."""
+    if user.role != Role.PROVIDER_STAFF:
+        return qs
+    return qs.filter(**{provider_field: user.provider_id}) if user.provider_id is not None else qs.none()
+
+
 def visible_activities(user: User, today: datetime.date | None = None) -> QuerySet[Activity]:
     """Activities of persons `user` may see; provider staff only their own provider's."""
     qs = Activity.objects.filter(participation__person__in=visible_persons(user, today))
-    if user.role == Role.PROVIDER_STAFF:
-        # Without a provider, none: provider_id=None would match the activities that have no provider.
-        qs = qs.filter(provider_id=user.provider_id) if user.provider_id is not None else qs.none()
-    return qs.select_related("participation__person", "catalogue_item", "provider")
+    return own_provider_only(qs, user).select_related("participation__person", "catalogue_item", "provider")
 
 
 def person_section(user: User, person: Person, today: datetime.date | None = None) -> dict[str, Any]:
@@ -98,8 +111,7 @@ def person_section(user: User, person: Person, today: datetime.date | None = Non
             today,
         ).order_by("-start_date", "-id")
     )
-    if user.role == Role.PROVIDER_STAFF:
-        activities = [a for a in activities if user.provider_id is not None and a.provider_id == user.provider_id]
+    activities = [a for a in activities if shows_activity(user, a)]
     for activity in activities:
         activity.rate = rate_of(activity)  # type: ignore[attr-defined]
     total = sum_rates([a.rate for a in activities])  # type: ignore[attr-defined]
@@ -126,9 +138,7 @@ def person_section(user: User, person: Person, today: datetime.date | None = Non
 def session_rows(user: User, session: ActivitySession) -> QuerySet[Attendance]:
     """The attendance rows of a session that `user` may see, in name order, with what a row shows."""
     qs = Attendance.objects.filter(session=session, activity__participation__person__in=visible_persons(user))
-    if user.role == Role.PROVIDER_STAFF:
-        qs = qs.filter(activity__provider_id=user.provider_id) if user.provider_id is not None else qs.none()
-    return qs.select_related(
+    return own_provider_only(qs, user, "activity__provider_id").select_related(
         "activity__participation__person", "activity__catalogue_item", "registered_by", "deviation"
     ).order_by("activity__participation__person__last_name", "activity__participation__person__first_name", "id")
 

@@ -65,7 +65,7 @@ def _open_activity(request: AuthenticatedHttpRequest, pk: int, what: str, action
     if activity is None:
         raise Http404
     user = request.user
-    if user.role == Role.PROVIDER_STAFF and (user.provider_id is None or activity.provider_id != user.provider_id):
+    if not selectors.shows_activity(user, activity):
         raise Http404
     try:
         open_person(user, _actor(request), activity.participation.person_id, what, action)
@@ -533,9 +533,7 @@ def attendance_summary(request: AuthenticatedHttpRequest, participation_id: int)
             participation.activities.select_related("catalogue_item", "provider", "predecessor__catalogue_item")
         ).order_by("-start_date", "-id")
     )
-    if request.user.role == Role.PROVIDER_STAFF:
-        provider_id = request.user.provider_id
-        activities = [a for a in activities if provider_id is not None and a.provider_id == provider_id]
+    activities = [a for a in activities if selectors.shows_activity(request.user, a)]
     for activity in activities:
         activity.rate = selectors.rate_of(activity)  # type: ignore[attr-defined]  # for the template, as in selectors
     context = {
