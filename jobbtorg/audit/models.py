@@ -34,6 +34,8 @@ class Action(models.TextChoices):
     EXPORT = "export", _("Export")
     PRINT = "print", _("Utskrift")
     LOGIN = "login", _("Inloggning")  # failed logins and lockouts (accounts.services)
+    ADMIN = "admin", _("Administration")  # users, roles, units, rights, tokens (old and new values in details)
+    ACCESS = "access", _("Åtkomständring")  # protection level, substitutes, emergency access
 
 
 class Outcome(models.TextChoices):
@@ -51,6 +53,9 @@ class AuditEntry(models.Model):
     what = models.CharField(_("vad"), max_length=200, help_text=_("Sida eller API-anrop och uppgiftsgrupp"))
     outcome = models.CharField(_("utfall"), max_length=10, choices=Outcome.choices)
     client_address = models.GenericIPAddressField(_("klientadress"), null=True)
+    details = models.JSONField(
+        _("detaljer"), default=dict, blank=True, help_text=_("Gamla och nya värden, skäl")
+    )
     flagged = models.BooleanField(
         _("markerad för granskning"), default=False, help_text=_("Skyddad identitet eller nekad åtkomst")
     )

@@ -45,8 +45,15 @@ def record(
     *,
     allowed: bool = True,
     protected: bool = False,
+    flagged: bool = False,
+    details: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    return AuditEntry.objects.create(**_fields(actor, action, what, person_id, allowed, protected))
+    """One entry. `flagged` puts it in the log review whatever the outcome; `details` holds
+    old and new values or a stated reason (JSON-serialisable, no free text about health)."""
+    fields = _fields(actor, action, what, person_id, allowed, protected)
+    fields["flagged"] = fields["flagged"] or flagged
+    fields["details"] = details or {}
+    return AuditEntry.objects.create(**fields)
 
 
 def record_many(actor: Actor, action: str, what: str, people: Iterable[tuple[int, bool]]) -> None:
