@@ -39,6 +39,13 @@ class User(AbstractUser):
         "organisation.Provider", null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
         verbose_name=_("anordnare"),
     )
+    # Set by the system administrator in the admin: may lower or remove a person's protection
+    # level (with a stated reason), like the unit manager (people.services.lower_protection).
+    is_data_protection_officer = models.BooleanField(
+        _("dataskyddsansvarig"),
+        default=False,
+        help_text=_("Får sänka eller ta bort en persons skyddsnivå, med ett angivet skäl."),
+    )
 
     class Meta:
         verbose_name = _("användare")

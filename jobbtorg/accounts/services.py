@@ -7,7 +7,8 @@ to the audit log; attempts refused during a lockout are not (they check no passw
 an attacker must not be able to grow the append-only log at will).
 
 API tokens: `issue_token` (also rotation), `revoke_token`, and `check_api_key` for the
-API's authentication class. Each issue, rotation and revocation is audited; the key never is.
+API's authentication class. Each issue, rotation and revocation is audited as Action.ADMIN with
+the old and new token state (id and validity); the key, its hash and prefix never are.
 """
 
 import datetime
@@ -164,10 +165,11 @@ def issue_token(user: User, actor: Actor, *, rotate: bool = False, now: datetime
             expires=now + datetime.timedelta(days=settings.API_TOKEN_DAYS),
         )
         valid_to = f"giltig till {timezone.localtime(token.expires):%Y-%m-%d %H:%M}"
+        change = {"api_token": {"old": _token_state(existing), "new": _token_state(token)}}
         if existing is None:
-            record(actor, Action.CREATE, f"API-token utfärdad för {_who(user)}, {valid_to}", None)
+            _record_token(actor, f"API-token utfärdad för {_who(user)}, {valid_to}", user, change)
         else:
-            record(actor, Action.CHANGE, f"API-token bytt för {_who(user)} (den förra slutade gälla), {valid_to}", None)
+            _record_token(actor, f"API-token bytt för {_who(user)} (den förra slutade gälla), {valid_to}", user, change)
     return IssuedToken(token, key, replaced=existing is not None)
 
 
@@ -176,11 +178,25 @@ def revoke_token(token: ApiToken, actor: Actor) -> None:
     with transaction.atomic():
         deleted, _ = ApiToken.objects.filter(pk=token.pk).delete()
         if deleted:
-            record(actor, Action.CHANGE, f"API-token återkallad för {_who(token.user)}", None)
+            change = {"api_token": {"old": _token_state(token), "new": None}}
+            _record_token(actor, f"API-token återkallad för {_who(token.user)}", token.user, change)
 
 
 def _who(user: User) -> str:
     return f"{user.get_username()} (användar-id {user.pk})"
+
+
+def _token_state(token: ApiToken | None) -> str | None:
+    """What the log keeps of a token: its id and validity, never the key, its hash or prefix."""
+    if token is None:
+        return None
+    return f"token-id {token.pk}, giltig till {timezone.localtime(token.expires):%Y-%m-%d %H:%M}"
+
+
+def _record_token(actor: Actor, what: str, user: User, changes: dict[str, dict[str, str | None]]) -> None:
+    """An administration entry (issue 8 item 4): who got or lost a token, old and new state."""
+    details = {"user_id": user.pk, "username": user.get_username(), "changes": changes}
+    record(actor, Action.ADMIN, what, None, details=details)
 
 
 class TokenStatus(StrEnum):

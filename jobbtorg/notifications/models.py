@@ -38,3 +38,23 @@ class DailyRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.day}"
+
+
+class Message(models.Model):
+    """A one-off in-app message to a member of staff, shown on /notiser/ (e.g. that a person's
+    protection level was lowered). Like the digest it never holds a name or personnummer:
+    the text names the person by id and `url` leads to where access is checked again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    text = models.CharField(_("meddelande"), max_length=300)
+    url = models.CharField(_("länk"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("meddelande")
+        verbose_name_plural = _("meddelanden")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,17 +1,22 @@
-"""The daily digest: one e-mail per user per day with what is due, never one mail per event."""
+"""The daily digest: one e-mail per user per day with what is due, never one mail per event.
+
+The exception: a lowered protection level is told at once (`protection_lowered`), in the app
+and by e-mail, because it changes who can reach a person's address.
+"""
 
 import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.deadlines.rules import RULES, Kind
 from jobbtorg.deadlines.selectors import counts_by_kind
-from jobbtorg.notifications.models import DigestSent
+from jobbtorg.notifications.models import DigestSent, Message
 
 DIGEST_ROLES = (Role.COACH, Role.SOCIAL_WORKER, Role.UNIT_MANAGER)
 
@@ -54,3 +59,42 @@ def send_all_digests(today: datetime.date) -> int:
     for user in User.objects.filter(is_active=True, role__in=DIGEST_ROLES).exclude(email="").iterator():
         sent += send_digest(user, today)
     return sent
+
+
+def protection_lowered(person_id: int, recipient_ids: list[int], old_level: str, new_level: str) -> int:
+    """Tell the named staff and the coach that a person's protection was lowered (issue 8 item 2).
+
+    Called after the change is committed (transaction.on_commit). An in-app message and, for
+    those with an e-mail address, an e-mail; both name the person by id and link to the
+    person page (which checks access again), never by name or personnummer. Returns the
+    number of people told.
+    """
+    from jobbtorg.people.models import ProtectionLevel
+
+    users = list(User.objects.filter(pk__in=recipient_ids, is_active=True))
+    if not users:
+        return 0
+    path = reverse("people:detail", kwargs={"person_id": person_id})
+    with override("sv"):
+        old_label, new_label = ProtectionLevel(old_level).label, ProtectionLevel(new_level).label
+        text = _("Skyddsnivån för person-id %(id)d har sänkts från %(old)s till %(new)s.") % {
+            "id": person_id,
+            "old": old_label,
+            "new": new_label,
+        }
+        Message.objects.bulk_create([Message(user=user, text=text, url=path) for user in users])
+        subject = _("Jobbtorg: skyddsnivån för en person har sänkts")
+        body = "\n".join(
+            [
+                _("Hej!"),
+                "",
+                text,
+                _("Du får det här meddelandet eftersom du är namngiven på personen eller coach för personens deltagande."),
+                "",
+                _("Logga in för att se detaljerna: %(url)s") % {"url": settings.SITE_URL.rstrip("/") + path},
+            ]
+        )
+        for user in users:
+            if user.email:
+                send_mail(subject, body, None, [user.email])
+    return len(users)

@@ -9,6 +9,9 @@ from django.views.decorators.cache import never_cache
 
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.notifications import selectors
+from jobbtorg.notifications.models import Message
+
+MESSAGES_SHOWN = 20
 
 
 @login_required
@@ -22,5 +25,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
         "today": today,
         "enabled": selectors.has_notifications(user),
         "overdue_total": sum(n.overdue for n in items),
+        # One-off messages (a lowered protection level), for every role, newest first.
+        "messages_list": list(Message.objects.filter(user=user)[:MESSAGES_SHOWN]),
     }
     return render(request, "notifications/index.html", context)

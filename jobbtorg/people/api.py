@@ -6,7 +6,9 @@
   the same 404 as a person that does not exist.
 - create / partial update: `people.services.create_person` / `update_person`, which
   validate, lock optimistically and write the CREATE/CHANGE entry. A stale `version`
-  gives 409.
+  gives 409. A PATCH may raise `protection_level` but not lower it (403, in Swedish).
+- lower-protection: `people.services.lower_protection` (unit manager, data-protection
+  officer; reason required). The answer holds the id, level and version only.
 
 Roles without person access (analyst, HR, system administrator) get an empty list and
 404 on every person.
@@ -17,6 +19,7 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.renderers import JSONRenderer
@@ -38,6 +41,9 @@ from jobbtorg.web import selectors
 
 TOO_SHORT_MESSAGE = "Skriv minst två bokstäver av namnet, eller ett personnummer."
 CREATE_REFUSED_MESSAGE = "Du har inte behörighet att registrera personer."
+LOWERING_REFUSED_DESCRIPTION = (
+    "Bara enhetschefen eller dataskyddsansvarig får sänka eller ta bort skyddsnivån; andra får höja den."
+)
 
 ERROR_400 = OpenApiResponse(description="Felaktiga uppgifter: fältfel på svenska.")
 ERROR_404 = OpenApiResponse(description="Personen finns inte, eller du har ingen relation till personen.")
@@ -94,11 +100,15 @@ def _searched(request: Request, q: str) -> QuerySet[Person]:
     ),
     partial_update=extend_schema(
         summary="Ändra en person",
-        description="Skicka med `version` från din senaste läsning; har någon annan ändrat personen blir svaret 409.",
+        description=(
+            "Skicka med `version` från din senaste läsning; har någon annan ändrat personen blir svaret 409. "
+            "Skyddsnivån kan bara höjas här: att sänka den ger 403 (se lower-protection)."
+        ),
         request=serializers.PersonUpdateSerializer,
         responses={
             200: serializers.PersonSerializer,
             400: ERROR_400,
+            403: OpenApiResponse(description=LOWERING_REFUSED_DESCRIPTION),
             404: ERROR_404,
             409: OpenApiResponse(description="Någon annan har ändrat personen sedan du läste den."),
         },
@@ -183,9 +193,51 @@ class PersonViewSet(
             record(actor, Action.CHANGE, what, None, allowed=False)
             raise AccessDenied()
         # update_person checks the relation and the role, and logs the change or the refusal.
-        person = person_services.update_person(request.user, actor, person, data, expected_version, what=what)
+        try:
+            person = person_services.update_person(request.user, actor, person, data, expected_version, what=what)
+        except person_services.LoweringRefused as exc:
+            # The editor knows the person already: say why, rather than the 404 of no relation.
+            raise PermissionDenied(person_services.lowering_refused_message()) from exc
         decision = check_person(request.user, person)
         return Response(self._represent(person, decision.allowed and decision.see_contact_details))
+
+    @extend_schema(
+        summary="Sänk eller ta bort en persons skyddsnivå",
+        description=(
+            "Bara enhetschefen (för en person med deltagande på enheten) och dataskyddsansvarig. "
+            "Skälet krävs. Ändringen markeras i loggranskningen och namngiven personal och coachen "
+            "får ett meddelande. Svaret innehåller inga personuppgifter."
+        ),
+        request=serializers.LowerProtectionSerializer,
+        responses={
+            200: serializers.ProtectionLevelSerializer,
+            400: ERROR_400,
+            403: OpenApiResponse(description=LOWERING_REFUSED_DESCRIPTION),
+            404: ERROR_404,
+            409: OpenApiResponse(description="Någon annan har ändrat personen sedan du läste den."),
+        },
+        tags=["personer"],
+    )
+    @action(detail=True, methods=["post"], url_path="lower-protection")
+    def lower_protection(self, request: Request, pk: str) -> Response:
+        serializer = serializers.LowerProtectionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        actor = Actor.from_request(request)
+        person = Person.objects.filter(pk=_person_id(pk)).first()
+        if person is None:
+            record(actor, Action.ACCESS, person_services.WHAT_LOWER_REFUSED, None, allowed=False)
+            raise AccessDenied()
+        try:
+            person = person_services.lower_protection(
+                request.user, actor, person, data["protection_level"], data["reason"], data["version"]
+            )
+        except AccessDenied as exc:
+            if check_person(request.user, person).allowed:
+                # Someone with a relation (a coach): say why. Without one, the same 404 as a missing person.
+                raise PermissionDenied(person_services.lowering_refused_message()) from exc
+            raise
+        return Response(serializers.ProtectionLevelSerializer(person).data)
 
     def _represent(self, person: Person, see_contact_details: bool) -> dict[str, Any]:
         return serializers.PersonSerializer(person, context={"see_contact_details": see_contact_details}).data

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jobbtorg.core import personnummer
-from jobbtorg.core.forms import ModelForm
+from jobbtorg.core.forms import Form, ModelForm
 from jobbtorg.organisation.models import District
-from jobbtorg.people.models import Person
-from jobbtorg.people.services import CONTACT_FIELDS
+from jobbtorg.people.models import Person, ProtectionLevel
+from jobbtorg.people.services import CONTACT_FIELDS, REASON_MAX_LENGTH, levels_above, levels_below
 
 
 class PersonForm(ModelForm):
@@ -71,6 +71,8 @@ class PersonForm(ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["personnummer"].initial = personnummer.display(self.instance.personnummer)
+            # Only raising is an editor's; lowering is ProtectionLowerForm's (people.services).
+            _limit_levels(self.fields["protection_level"], levels_above(self.instance.protection_level, including=True))
         if not contact_details:
             for name in CONTACT_FIELDS:
                 del self.fields[name]
@@ -106,3 +108,51 @@ class PersonForm(ModelForm):
                 self.add_error(field if field in self.fields else None, errors)
         else:
             self.add_error(None, error)
+
+
+def _limit_levels(field: forms.Field, values: list[str]) -> None:
+    cast(forms.ChoiceField, field).choices = [(v, label) for v, label in ProtectionLevel.choices if v in values]
+
+
+class ProtectionRaiseForm(Form):
+    """An editor raises a person's protection level (only levels above the current are offered)."""
+
+    protection_level = forms.ChoiceField(
+        label=gettext_lazy("Ny skyddsnivå"),
+        help_text=gettext_lazy("Enligt uppgifterna från Skatteverket (folkbokföringen)."),
+        error_messages={
+            "required": gettext_lazy("Välj en skyddsnivå."),
+            "invalid_choice": gettext_lazy("Du kan bara höja skyddsnivån. Välj en högre nivå i listan."),
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _limit_levels(self.fields["protection_level"], levels_above(current))
+
+
+class ProtectionLowerForm(Form):
+    """The unit manager or data-protection officer lowers or removes a protection level, with a reason."""
+
+    protection_level = forms.ChoiceField(
+        label=gettext_lazy("Ny skyddsnivå"),
+        error_messages={
+            "required": gettext_lazy("Välj en skyddsnivå."),
+            "invalid_choice": gettext_lazy("Välj en lägre skyddsnivå än den nuvarande."),
+        },
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Skäl"),
+        help_text=gettext_lazy(
+            "Varför skyddet sänks, till exempel ändrade uppgifter från Skatteverket. Skälet visas vid loggranskningen."
+        ),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("Ange skälet till att skyddet sänks.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _limit_levels(self.fields["protection_level"], levels_below(current))

@@ -173,3 +173,35 @@ class PersonFilterSerializer(serializers.Serializer):
         max_length=100,
         help_text="Personnummer (10 eller 12 siffror) eller namn (början av för- eller efternamn).",
     )
+
+
+class LowerProtectionSerializer(serializers.Serializer):
+    """Input of lower-protection: the lower level, the stated reason and the version read."""
+
+    protection_level = serializers.ChoiceField(
+        choices=ProtectionLevel.choices,
+        help_text="Den nya, lägre skyddsnivån.",
+        error_messages={
+            "required": "Ange den nya skyddsnivån.",
+            "invalid_choice": "Välj en skyddsnivå i listan.",
+        },
+    )
+    reason = TextField(
+        max_length=500,
+        help_text="Skälet till att skyddet sänks, till exempel ändrade uppgifter från Skatteverket.",
+        error_messages={"required": "Ange skälet till att skyddet sänks.", "blank": "Ange skälet till att skyddet sänks."},
+    )
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        error_messages={"required": "Ange vilken version av personen du ändrar (fältet version)."},
+    )
+
+
+class ProtectionLevelSerializer(serializers.ModelSerializer):
+    """The answer of lower-protection: no personal data (the caller may have no other relation)."""
+
+    class Meta:
+        model = Person
+        fields = ["id", "protection_level", "version"]
+        read_only_fields = fields

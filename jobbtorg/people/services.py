@@ -20,6 +20,19 @@ protected identity may be changed only by the staff named on the person
 (`contact_grants`), since nobody else may even see them. The staff member who
 registers a person as protected, or marks them protected, is named on the
 person, or they could no longer reach the person they just handled.
+
+Protection level (issue 8 item 2): the staff member who registers a person sets the
+level from the population register (Skatteverket). After that an editor may only
+**raise** it (none < sekretessmarkering < skyddad folkbokföring). Lowering or
+removing it opens the person's address and every unit, district, matcher and
+provider relation, so it is `lower_protection`'s alone: the unit manager of a
+participation of the person (or a manager named on the person), or a user the
+system administrator has made data-protection officer
+(`User.is_data_protection_officer`), with a stated reason. Every protection
+change is an Action.ACCESS entry with old and new level; a lowering (and every
+refused one) is flagged for the log review, and the named staff and the coach
+of the open participation are told (notifications.services, after commit, with
+the person's id only).
 """
 
 import datetime
@@ -29,17 +42,20 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobbtorg.access.policy import check_person
+from jobbtorg.access.policy import CLOSED_RELATION_DAYS, check_person
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core import personnummer
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.core.locking import save_versioned
+from jobbtorg.notifications import services as notification_services
 from jobbtorg.organisation.models import District
+from jobbtorg.participations.models import OPEN_STATUSES, Participation, Status
 from jobbtorg.people.models import Person, ProtectionLevel
 
 CREATOR_ROLES = frozenset({Role.COACH, Role.SOCIAL_WORKER})
@@ -53,6 +69,50 @@ _MAX_LENGTHS = {"first_name": 100, "last_name": 100, "street_address": 200, "cit
 
 WHAT_CREATE = "person: registrering"
 WHAT_CHANGE = "person: ändring av grunduppgifter"
+WHAT_RAISE = "person: höjd skyddsnivå"
+WHAT_LOWER = "person: sänkt skyddsnivå"
+WHAT_LOWER_REFUSED = "person: sänkt skyddsnivå nekad"
+
+# Stronger protection ranks higher (people.models.ProtectionLevel).
+PROTECTION_RANK = {
+    ProtectionLevel.NONE: 0,
+    ProtectionLevel.CONFIDENTIALITY_MARKING: 1,
+    ProtectionLevel.PROTECTED_REGISTRATION: 2,
+}
+REASON_MIN_LENGTH = 10
+REASON_MAX_LENGTH = 500
+
+
+def protection_rank(level: str) -> int:
+    return PROTECTION_RANK[ProtectionLevel(level)]
+
+
+def is_lowering(old: str, new: str) -> bool:
+    return protection_rank(new) < protection_rank(old)
+
+
+def levels_above(level: str, *, including: bool = False) -> list[str]:
+    """The levels an editor may choose for a person at `level` (itself too with `including`)."""
+    rank = protection_rank(level)
+    return [value for value in ProtectionLevel.values if PROTECTION_RANK[ProtectionLevel(value)] > rank - including]
+
+
+def levels_below(level: str) -> list[str]:
+    return [value for value in ProtectionLevel.values if PROTECTION_RANK[ProtectionLevel(value)] < protection_rank(level)]
+
+
+class LoweringRefused(AccessDenied):
+    """An editor tried to lower or remove a protection level (only raising is theirs)."""
+
+    def __init__(self) -> None:
+        super().__init__(lowering_refused_message())
+
+
+def lowering_refused_message() -> str:
+    return _(
+        "Du kan bara höja skyddsnivån. Att sänka eller ta bort skyddet får bara enhetschefen "
+        "eller dataskyddsansvarig göra, med ett angivet skäl."
+    )
 
 
 def may_create(user: User, district: District | None = None) -> bool:
@@ -128,6 +188,19 @@ def update_person(
                         code="protected",
                     )
                 )
+    new_level = changed.get("protection_level")
+    if new_level is not None and is_lowering(person.protection_level, new_level):
+        # Only raising is an editor's (module docstring); the attempt is flagged for the log review.
+        record(
+            actor,
+            Action.ACCESS,
+            WHAT_LOWER_REFUSED,
+            person.pk,
+            allowed=False,
+            flagged=True,
+            details={"old": person.protection_level, "new": new_level},
+        )
+        raise LoweringRefused()
     number = changed.get("personnummer")
     if number and "personnummer" not in errors and Person.objects.filter(personnummer=number).exclude(pk=person.pk).exists():
         errors["personnummer"] = [_duplicate_error()]
@@ -155,6 +228,16 @@ def update_person(
                 person.pk,
                 protected=person.is_protected or was_protected,
             )
+            if "protection_level" in changed:
+                old_level = previous["protection_level"]
+                record(
+                    actor,
+                    Action.ACCESS,
+                    WHAT_RAISE,
+                    person.pk,
+                    protected=True,
+                    details={"old": old_level, "new": person.protection_level},
+                )
     except IntegrityError as exc:
         _restore(person, previous)
         raise DomainError({"personnummer": [_duplicate_error()]}) from exc
@@ -162,6 +245,120 @@ def update_person(
         _restore(person, previous)
         raise
     return person
+
+
+# --- lowering the protection level ---------------------------------------------------------------
+
+
+def may_lower_protection(user: User, person: Person, today: datetime.date | None = None) -> bool:
+    """The data-protection officer, or the unit manager of a live participation of the person
+    (or a manager named on the person). Decided here, not by access.policy: the manager
+    does not see a protected person through the unit, yet is the one who may lift it."""
+    if not user.is_active:
+        return False
+    if user.is_data_protection_officer:
+        return True
+    if user.role != Role.UNIT_MANAGER:
+        return False
+    if person.contact_grants.filter(pk=user.pk).exists():
+        return True
+    if not user.jobbtorg_unit_id:
+        return False
+    cutoff = (today or timezone.localdate()) - datetime.timedelta(days=CLOSED_RELATION_DAYS)
+    live = Participation.objects.filter(person=person, unit_id=user.jobbtorg_unit_id).filter(
+        Q(status__in=OPEN_STATUSES) | Q(status=Status.CLOSED, closed_on__gte=cutoff)
+    )
+    return live.exists()
+
+
+def lower_protection(
+    user: User, actor: Actor, person: Person, level: Any, reason: Any, expected_version: int | None
+) -> Person:
+    """Lower or remove `person`'s protection level, with a stated reason.
+
+    Raises AccessDenied (audited, flagged) for anybody but the unit manager and the
+    data-protection officer, DomainError for a level that is not lower or a missing reason,
+    ConflictError when someone saved since `expected_version`. The allowed change is a
+    flagged Action.ACCESS entry (old and new level, reason), and the named staff and the
+    coach of the open participation are told once the change is committed.
+    """
+    old_level = person.protection_level
+    if not may_lower_protection(user, person):
+        record(
+            actor,
+            Action.ACCESS,
+            WHAT_LOWER_REFUSED,
+            person.pk,
+            allowed=False,
+            flagged=True,
+            details={"old": old_level, "new": str(level or "")},
+        )
+        raise AccessDenied(lowering_refused_message())
+    errors: dict[str, list[ValidationError]] = {}
+    new_level = str(level or "")
+    if new_level not in levels_below(old_level):
+        current = ProtectionLevel(old_level).label
+        message = (
+            _("Personen har ingen skyddsnivå att sänka.")
+            if old_level == ProtectionLevel.NONE
+            else _("Välj en lägre skyddsnivå än den nuvarande (%(current)s).") % {"current": current}
+        )
+        errors["protection_level"] = [ValidationError(message, code="not_lower")]
+    text = " ".join(str(reason or "").split())
+    if not text:
+        errors["reason"] = [
+            ValidationError(
+                _("Ange skälet till att skyddet sänks, till exempel ändrade uppgifter från Skatteverket."),
+                code="required",
+            )
+        ]
+    elif len(text) < REASON_MIN_LENGTH:
+        errors["reason"] = [
+            ValidationError(
+                _("Skriv skälet med minst %(min)d tecken, så att det går att förstå vid loggranskningen.")
+                % {"min": REASON_MIN_LENGTH},
+                code="min_length",
+            )
+        ]
+    elif len(text) > REASON_MAX_LENGTH:
+        errors["reason"] = [
+            ValidationError(
+                _("Texten är för lång – högst %(limit)d tecken.") % {"limit": REASON_MAX_LENGTH}, code="max_length"
+            )
+        ]
+    if errors:
+        raise DomainError(errors)
+    person.protection_level = new_level
+    person.updated_at = timezone.now()
+    try:
+        with transaction.atomic():
+            save_versioned(person, expected_version, ["protection_level", "updated_at"])
+            record(
+                actor,
+                Action.ACCESS,
+                WHAT_LOWER,
+                person.pk,
+                flagged=True,
+                details={"old": old_level, "new": new_level, "reason": text},
+            )
+            recipients = _protection_staff(person, exclude=user)
+            person_id = person.pk
+            transaction.on_commit(
+                lambda: notification_services.protection_lowered(person_id, recipients, old_level, new_level)
+            )
+    except DomainError:
+        person.protection_level = old_level
+        raise
+    return person
+
+
+def _protection_staff(person: Person, *, exclude: User) -> list[int]:
+    """Who is told of a lowering: the named staff and the coach of the open participation."""
+    named = set(person.contact_grants.values_list("pk", flat=True))
+    coaches = Participation.objects.filter(person=person, status__in=OPEN_STATUSES, coach__isnull=False)
+    named.update(coaches.values_list("coach_id", flat=True))
+    named.discard(exclude.pk)
+    return sorted(named)
 
 
 # --- validation --------------------------------------------------------------------------------

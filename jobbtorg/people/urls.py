@@ -8,5 +8,6 @@ app_name = "people"
 urlpatterns = [
     path("sok/", views.search, name="search"),
     path("<int:person_id>/", views.detail, name="detail"),
+    path("<int:person_id>/skyddsniva/", views.protection, name="protection"),
     path("<int:person_id>/tidslinje/", include("jobbtorg.timeline.urls")),
 ]

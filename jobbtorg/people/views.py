@@ -7,14 +7,17 @@ does not exist get the same 404 page, so nothing leaks.
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
-from jobbtorg.access.policy import can_search
+from jobbtorg.access.policy import can_search, check_person
 from jobbtorg.access.services import open_person
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.accounts.models import Role, User
@@ -23,11 +26,14 @@ from jobbtorg.assessments import rules as assessment_rules
 from jobbtorg.assessments import selectors as assessment_selectors
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
-from jobbtorg.core.errors import AccessDenied
+from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.disabilities import selectors as disability_selectors
 from jobbtorg.osa import selectors as osa_selectors
 from jobbtorg.participations import selectors as participation_selectors
 from jobbtorg.participations.models import Participation
+from jobbtorg.people import services as person_services
+from jobbtorg.people.forms import ProtectionLowerForm, ProtectionRaiseForm
+from jobbtorg.people.models import Person
 from jobbtorg.plans import rules as plan_rules
 from jobbtorg.subsidies import rules as subsidy_rules
 from jobbtorg.subsidies import selectors as subsidy_selectors
@@ -94,12 +100,110 @@ def detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
         "current": current,
         "today": today,
         "next_deadline": selectors.next_deadline(current, today),
+        # Who may change the protection level (the page itself decides exactly; no query here).
+        "protection_link": user.role in person_services.EDITOR_ROLES
+        or user.role == Role.UNIT_MANAGER
+        or user.is_data_protection_officer,
         **timeline,
         **_sections(user, person, current, today),
     }
     response = render(request, "people/detail.html", context)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
+
+
+WHAT_PROTECTION_PAGE = "personsida: skyddsnivå"
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def protection(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    """A person's protection level (issue 8 item 2): editors with a relation may raise it;
+    the unit manager and the data-protection officer may lower or remove it with a reason
+    (people.services says who). Everybody else gets the person page's 404, audited.
+
+    The manager and the officer may reach a protected person they have no relation to: the
+    page then shows the person's id and level only, never name or personnummer."""
+    user = request.user
+    actor = Actor.from_request(request)
+    person = Person.objects.select_related("home_district").filter(pk=person_id).first()
+    action = Action.ACCESS if request.method == "POST" else Action.READ
+    if person is None:
+        record(actor, action, WHAT_PROTECTION_PAGE, None, allowed=False)
+        return render(request, "people/not_found.html", status=404)
+    current = person.protection_level
+    decision = check_person(user, person)
+    may_raise = decision.allowed and user.role in person_services.EDITOR_ROLES
+    may_lower = person_services.may_lower_protection(user, person)
+    if not (may_raise or may_lower):
+        record(actor, action, WHAT_PROTECTION_PAGE, person.pk, allowed=False, protected=person.is_protected)
+        return render(request, "people/not_found.html", status=404)
+    posted = request.POST.get("form") if request.method == "POST" else None
+    initial = {"version": person.version}
+    raise_form = ProtectionRaiseForm(
+        request.POST if posted == "raise" else None, prefix="raise", current=current, initial=initial
+    )
+    lower_form = ProtectionLowerForm(
+        request.POST if posted == "lower" else None, prefix="lower", current=current, initial=initial
+    )
+    status = 200
+    if posted == "raise" and may_raise:
+        wanted = request.POST.get("raise-protection_level", "")
+        if wanted in person_services.levels_below(current):
+            # A lowered level posted past the form's choices: the service refuses and flags it.
+            try:
+                person_services.update_person(user, actor, person, {"protection_level": wanted}, person.version)
+            except person_services.LoweringRefused:
+                raise_form = ProtectionRaiseForm(prefix="raise", current=current, initial=initial)
+                raise_form.add_error(None, person_services.lowering_refused_message())
+                status = 403
+        elif raise_form.is_valid():
+            data = raise_form.cleaned_data
+            try:
+                person_services.update_person(
+                    user, actor, person, {"protection_level": data["protection_level"]}, data["version"]
+                )
+            except DomainError as exc:
+                raise_form.add_domain_error(exc)
+            else:
+                messages.success(request, _("Skyddsnivån är höjd."))
+                return redirect("people:protection", person_id=person.pk)
+    elif posted == "lower" and may_lower:
+        if lower_form.is_valid():
+            data = lower_form.cleaned_data
+            try:
+                person_services.lower_protection(
+                    user, actor, person, data["protection_level"], data["reason"], data["version"]
+                )
+            except DomainError as exc:
+                lower_form.add_domain_error(exc)
+            else:
+                messages.success(request, _("Skyddsnivån är sänkt. Ändringen är markerad för loggranskning."))
+                return redirect("people:protection", person_id=person.pk)
+    elif posted is not None:
+        # A form this user may not use (an editor posting the lowering form): refused and flagged.
+        if posted == "lower":
+            try:  # refuses (AccessDenied) and writes the flagged entry
+                person_services.lower_protection(user, actor, person, request.POST.get("lower-protection_level"), "", None)
+            except (AccessDenied, DomainError):
+                pass
+        else:
+            record(actor, action, WHAT_PROTECTION_PAGE, person.pk, allowed=False, protected=person.is_protected)
+        lower_form = ProtectionLowerForm(prefix="lower", current=current, initial=initial)
+        status = 403
+    if request.method == "GET":
+        record(actor, Action.READ, WHAT_PROTECTION_PAGE, person.pk, protected=person.is_protected)
+    context = {
+        "person": person,
+        "show_identity": decision.allowed,
+        "may_raise": may_raise and bool(person_services.levels_above(current)),
+        "may_lower": may_lower and bool(person_services.levels_below(current)),
+        "raise_form": raise_form,
+        "lower_form": lower_form,
+        "refused": status == 403,
+    }
+    return render(request, "people/protection.html", context, status=status)
 
 
 def _sections(user: User, person: Any, current: Participation | None, today: Any) -> dict[str, Any]:

@@ -74,7 +74,7 @@ def test_revoking_in_the_admin_stops_the_token_and_is_audited(sysadmin_client):
     assert not ApiToken.objects.exists()
     assert api(key).get("/api/v1/me/").status_code == 401
     entry = AuditEntry.objects.latest("id")
-    assert (entry.action, entry.username) == (Action.CHANGE, "lena")
+    assert (entry.action, entry.username) == (Action.ADMIN, "lena")
     assert entry.what == f"API-token återkallad för kalle (användar-id {user.pk})"
 
 
