@@ -30,3 +30,40 @@ def csv_cell(value: object) -> str:
     """A CSV cell that a spreadsheet will not run as a formula (CSV injection)."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def change_rows(entry_details: object) -> list[tuple[str, str, str]]:
+    """An entry's old → new values as (field, old, new) texts, for the list of changes.
+
+    Administration entries hold {"changes": {field: {"old", "new"}}} (accounts.audit);
+    protection-level entries hold {"old", "new", "reason"} (people.services).
+    """
+    from jobbtorg.accounts.audit import FIELD_LABELS
+    from jobbtorg.people.models import ProtectionLevel
+
+    details = entry_details if isinstance(entry_details, dict) else {}
+    levels = dict(ProtectionLevel.choices)
+
+    def text(field: str, value: object) -> str:
+        if value is None or value == "" or value == []:
+            return "–"
+        if isinstance(value, bool):
+            return "ja" if value else "nej"
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        if field == "role":
+            return role_label(str(value))
+        if field == "protection_level":
+            return str(levels.get(str(value), value))
+        return redact(str(value))
+
+    rows = []
+    changes = details.get("changes")
+    if isinstance(changes, dict):
+        for field, change in changes.items():
+            change = change if isinstance(change, dict) else {}
+            label = FIELD_LABELS.get(field, field)
+            rows.append((label, text(field, change.get("old")), text(field, change.get("new"))))
+    elif "old" in details or "new" in details:
+        rows.append(("skyddsnivå", text("protection_level", details.get("old")), text("protection_level", details.get("new"))))
+    return rows

@@ -142,3 +142,7 @@ class UnusualForm(PeriodForm):
         if not data.get("grans"):
             data["grans"] = str(DEFAULT_BUSY_THRESHOLD)
         return data
+
+
+class AdminChangesForm(PeriodForm):
+    """The list of changes of users and rights: a period only."""

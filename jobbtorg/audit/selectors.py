@@ -69,6 +69,35 @@ def user_log(reviewer: Any, username: str, start: datetime.date, end: datetime.d
     return in_period(review_scope(reviewer).filter(match), start, end).order_by("-at", "-id")
 
 
+def admin_changes(reviewer: Any, start: datetime.date, end: datetime.date) -> QuerySet[AuditEntry]:
+    """Changes of users and rights ("ändringar av användare och behörigheter"), newest first:
+    Action.ADMIN (users, roles, units, named staff, tokens) and Action.ACCESS (protection levels).
+
+    The system administrator sees all. A unit manager sees what the unit's own staff did, the
+    administration of the unit's staff (the entry's details name whom it concerns: a user
+    who joins the unit brings the entry that put them there), and the access changes of
+    persons with a participation at the unit. The unit's staff ids are read first (one
+    short query) because a JSON key can not be compared with a subquery on every database.
+    """
+    entries = AuditEntry.objects.filter(action__in=(Action.ADMIN, Action.ACCESS))
+    if not can_review(reviewer):
+        return AuditEntry.objects.none()
+    if reviewer.role != Role.SYSADMIN:
+        if not reviewer.jobbtorg_unit_id:
+            return AuditEntry.objects.none()
+        from jobbtorg.participations.models import Participation
+
+        staff = get_user_model().objects.filter(jobbtorg_unit_id=reviewer.jobbtorg_unit_id)
+        staff_ids = list(staff.values_list("pk", flat=True))
+        persons = Participation.objects.filter(unit_id=reviewer.jobbtorg_unit_id).values("person_id")
+        entries = entries.filter(
+            Q(user_id__in=staff_ids)
+            | Q(action=Action.ADMIN, details__user_id__in=staff_ids)
+            | Q(action=Action.ACCESS, person_id__in=persons)
+        )
+    return in_period(entries, start, end).order_by("-at", "-id")
+
+
 def refused_accesses(reviewer: Any, start: datetime.date, end: datetime.date) -> QuerySet[AuditEntry]:
     return in_period(review_scope(reviewer).filter(outcome=Outcome.REFUSED), start, end).order_by("-at", "-id")
 

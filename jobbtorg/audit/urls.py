@@ -15,4 +15,6 @@ urlpatterns = [
     path("anvandare/csv/", views.user_log, {"as_csv": True}, name="user_log_csv"),
     path("ovanliga/", views.unusual, name="unusual"),
     path("ovanliga/csv/", views.unusual, {"as_csv": True}, name="unusual_csv"),
+    path("behorigheter/", views.admin_changes, name="admin_changes"),
+    path("behorigheter/csv/", views.admin_changes, {"as_csv": True}, name="admin_changes_csv"),
 ]

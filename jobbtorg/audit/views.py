@@ -3,6 +3,8 @@
 - "Vem har tittat på den här personen": /logg/person/<id>/
 - "Vad har den här användaren tittat på": /logg/anvandare/?anvandare=…
 - "Ovanliga åtkomster": /logg/ovanliga/?typ=nekade|skyddade|manga
+- "Ändringar av användare och behörigheter": /logg/behorigheter/ (users, roles, units,
+  named staff, tokens, protection levels: who changed whom, old → new)
 - each as CSV for the monthly review: the same URL + csv/
 
 Open to the system administrator and unit managers (selectors.review_scope says
@@ -33,8 +35,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobbtorg.audit import selectors
-from jobbtorg.audit.formatting import ACTION_LABELS, OUTCOME_LABELS, csv_cell, redact, role_label
-from jobbtorg.audit.forms import PeriodForm, PersonLogForm, UnusualForm, UnusualKind, UserLogForm
+from jobbtorg.audit.formatting import ACTION_LABELS, OUTCOME_LABELS, change_rows, csv_cell, redact, role_label
+from jobbtorg.audit.forms import AdminChangesForm, PeriodForm, PersonLogForm, UnusualForm, UnusualKind, UserLogForm
 from jobbtorg.audit.models import Action, AuditEntry
 from jobbtorg.audit.services import Actor, record
 
@@ -185,6 +187,26 @@ def unusual(request: HttpRequest, as_csv: bool = False) -> HttpResponseBase:
     return render(request, "audit/unusual.html", context)
 
 
+@reviewer_required("Loggranskning: ändringar av användare och behörigheter")
+def admin_changes(request: HttpRequest, as_csv: bool = False) -> HttpResponseBase:
+    """Who changed whose role, unit, rights, token or a person's protection level, and how."""
+    form = AdminChangesForm(request.GET)
+    if not form.is_valid():
+        return render(request, "audit/admin_changes.html", {"form": form, "section": "admin"}, status=400)
+    entries = selectors.admin_changes(request.user, *form.period)
+    what = f"ändringar av användare och behörigheter, {_period_text(form)}"
+    if as_csv:
+        return _changes_csv(request, entries, what)
+    record(Actor.from_request(request), Action.READ, f"Loggranskning: {what}", None)
+    context = {
+        "section": "admin",
+        "form": form,
+        "page_obj": _page(request, entries),
+        "csv_url": reverse("audit:admin_changes_csv") + "?" + _filters(form, "fran", "till"),
+    }
+    return render(request, "audit/admin_changes.html", context)
+
+
 # --- CSV -------------------------------------------------------------------------
 
 
@@ -249,6 +271,29 @@ def _entries_csv(request: HttpRequest, entries: QuerySet[AuditEntry], what: str,
             ]
 
     return _csv_response(rows(), filename)
+
+
+def _changes_csv(request: HttpRequest, entries: QuerySet[AuditEntry], what: str) -> HttpResponseBase:
+    """One row per changed field: who, when, about whom, old → new, reason."""
+    _log_export(request, what)
+    tz = timezone.get_current_timezone()
+
+    def rows() -> Iterator[list[Any]]:
+        yield [_("Tid"), _("Användare"), _("Roll"), _("Vad"), _("Gäller användare"), _("Person-id"),
+               _("Uppgift"), _("Före"), _("Efter"), _("Skäl"), _("Utfall")]
+        fields = ("at", "username", "acting_role", "what", "details", "person_id", "outcome")
+        for at, username, role, text, details, person_id, outcome in entries.values_list(*fields).iterator(
+            chunk_size=CSV_CHUNK
+        ):
+            details = details if isinstance(details, dict) else {}
+            concerns = f"{details.get('username', '')} (id {details['user_id']})" if details.get("user_id") else ""
+            base = [timezone.localtime(at, tz).strftime("%Y-%m-%d %H:%M:%S"), username, role_label(role), redact(text),
+                    concerns, person_id]
+            tail = [redact(str(details.get("reason", ""))), OUTCOME_LABELS.get(outcome, outcome)]
+            for field, old, new in change_rows(details) or [("", "", "")]:
+                yield [*base, field, old, new, *tail]
+
+    return _csv_response(rows(), "logg-behorigheter")
 
 
 def _busy_csv(request: HttpRequest, rows_qs: QuerySet[Any], what: str) -> HttpResponseBase:

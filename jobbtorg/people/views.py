@@ -156,8 +156,7 @@ def protection(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespons
                 person_services.update_person(user, actor, person, {"protection_level": wanted}, person.version)
             except person_services.LoweringRefused:
                 raise_form = ProtectionRaiseForm(prefix="raise", current=current, initial=initial)
-                raise_form.add_error(None, person_services.lowering_refused_message())
-                status = 403
+                status = 403  # the page says why (refused)
         elif raise_form.is_valid():
             data = raise_form.cleaned_data
             try:
