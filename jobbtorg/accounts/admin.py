@@ -170,9 +170,9 @@ class JobbtorgUserAdmin(SysadminOnlyAdmin, AuditedAdmin, UserAdmin):
     filter_horizontal = ("groups",)
     readonly_fields = ("last_login", "date_joined")
 
-    def user_change_password_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         with acting(Actor.from_request(request)):
-            return super().user_change_password_view(request, *args, **kwargs)  # type: ignore[misc]
+            return super().user_change_password(request, id, form_url)
 
 
 @admin.register(ApiToken)
