@@ -15,14 +15,21 @@ sees only the first (and can be deleted). So the entry is written where the chan
 API tokens are audited by accounts.services (issue/rotate/revoke, never the key).
 
 The entry is written in the same transaction as the change: a rolled-back change leaves no
-entry and a saved change never lacks one. Who acted comes from `acting(actor)`, which the
-admin (and any other caller that knows the user) wraps around its work; without it the
-entry names "system", so an unattributed change is still in the log. Every entry is
+entry and a saved change never lacks one. Who acted comes from `acting(actor)`, which every
+path of the application binds: the admin (AuditedAdmin), people.services (named staff),
+accounts.services (tokens). In a management process (`manage.py createsuperuser`, `shell`,
+`migrate`, `seed_demo`, …) an unbound change is attributed to the command and the
+operating-system user who ran it. Outside both (test factories building fixtures) nothing is
+written: such a save is no act of a member of staff, and fixtures must not fill the log.
+A new path that changes users or rights binds `acting` (a web view: `Actor.from_request`). Every entry is
 Action.ADMIN with `details = {"user_id", "username", "changes": {field: {"old", "new"}}}`;
 entries about a person's named staff carry the person's id (never name or personnummer).
 """
 
 import contextlib
+import getpass
+import os
+import sys
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any
@@ -84,8 +91,20 @@ def acting(actor: Actor) -> Iterator[None]:
         _actor.reset(token)
 
 
-def current_actor() -> Actor:
-    return _actor.get() or Actor.system()
+def current_actor() -> Actor | None:
+    """The bound actor, else the management command being run, else None (nothing is recorded)."""
+    return _actor.get() or _command_actor()
+
+
+def _command_actor() -> Actor | None:
+    argv = sys.argv
+    if len(argv) < 2 or os.path.basename(argv[0]) not in ("manage.py", "django-admin"):
+        return None
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry for the uid (some containers)
+        who = "okänd"
+    return Actor.system(f"manage.py {argv[1][:40]} ({who})")
 
 
 def who(user: Any) -> str:
@@ -95,9 +114,12 @@ def who(user: Any) -> str:
 def record_admin(
     what: str, user: Any, changes: dict[str, dict[str, Any]], *, person_id: int | None = None, protected: bool = False
 ) -> None:
-    """One Action.ADMIN entry about `user` with old and new values."""
+    """One Action.ADMIN entry about `user` with old and new values (when someone acts, above)."""
+    actor = current_actor()
+    if actor is None:
+        return
     details = {"user_id": user.pk, "username": user.get_username(), "changes": changes}
-    record(current_actor(), Action.ADMIN, what, person_id, protected=protected, details=details)
+    record(actor, Action.ADMIN, what, person_id, protected=protected, details=details)
 
 
 def _value(user: User, field: str) -> Any:
@@ -118,7 +140,7 @@ def _touches_tracked(update_fields: Any) -> bool:
 
 
 def _before_user_save(sender: type, instance: User, raw: bool = False, update_fields: Any = None, **kwargs: Any) -> None:
-    if raw or instance.pk is None or not _touches_tracked(update_fields):
+    if raw or instance.pk is None or not _touches_tracked(update_fields) or current_actor() is None:
         instance._audit_before = None  # type: ignore[attr-defined]
         return
     stored = User.objects.select_related("jobbtorg_unit", "district", "provider").filter(pk=instance.pk).first()
@@ -130,7 +152,7 @@ def _before_user_save(sender: type, instance: User, raw: bool = False, update_fi
 def _after_user_save(
     sender: type, instance: User, created: bool, raw: bool = False, update_fields: Any = None, **kwargs: Any
 ) -> None:
-    if raw:
+    if raw or current_actor() is None:
         return
     before = getattr(instance, "_audit_before", None)
     instance._audit_before = None  # type: ignore[attr-defined]
@@ -151,6 +173,8 @@ def _after_user_save(
 
 
 def _after_user_delete(sender: type, instance: User, **kwargs: Any) -> None:
+    if current_actor() is None:
+        return
     changes = {field: {"old": value, "new": None} for field, value in snapshot(instance).items()}
     record_admin(f"Användare borttagen: {who(instance)}", instance, changes)
 
@@ -159,6 +183,8 @@ def _user_m2m_changed(field: str) -> Callable[..., None]:
     """groups / user_permissions of a user: one entry per add, remove or clear."""
 
     def handler(sender: type, instance: Any, action: str, reverse: bool, model: Any, pk_set: Any, **kwargs: Any) -> None:
+        if current_actor() is None:
+            return
         if action == "pre_clear":
             users = [instance] if not reverse else list(User.objects.filter(**{field: instance}))
             instance._audit_cleared = {
@@ -193,6 +219,8 @@ def _contact_grants_changed(
     """Named staff of a person (the rights to a protected person's identity and address)."""
     from jobbtorg.people.models import Person
 
+    if current_actor() is None:
+        return
     pairs: list[tuple[int, int]]
     if action == "pre_clear":
         through = Person.contact_grants.through.objects

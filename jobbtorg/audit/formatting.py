@@ -62,7 +62,7 @@ def change_rows(entry_details: object) -> list[tuple[str, str, str]]:
     if isinstance(changes, dict):
         for field, change in changes.items():
             change = change if isinstance(change, dict) else {}
-            label = FIELD_LABELS.get(field, field)
+            label = str(FIELD_LABELS.get(str(field), field))
             rows.append((label, text(field, change.get("old")), text(field, change.get("new"))))
     elif "old" in details or "new" in details:
         rows.append(("skyddsnivå", text("protection_level", details.get("old")), text("protection_level", details.get("new"))))

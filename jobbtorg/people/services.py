@@ -47,6 +47,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobbtorg.access.policy import CLOSED_RELATION_DAYS, check_person
+from jobbtorg.accounts.audit import acting
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
@@ -146,7 +147,8 @@ def create_person(user: User, actor: Actor, data: Mapping[str, Any], *, what: st
         with transaction.atomic():
             person = Person.objects.create(**values)
             if person.is_protected:
-                person.contact_grants.add(user)
+                with acting(actor):  # the grant is an administration entry (accounts.audit)
+                    person.contact_grants.add(user)
             record(actor, Action.CREATE, what, person.pk, protected=person.is_protected)
     except IntegrityError as exc:
         # Two registrations of the same number at once: the unique index decides.
@@ -219,7 +221,8 @@ def update_person(
             save_versioned(person, expected_version, fields)
             if person.is_protected and not was_protected:
                 # Whoever marks the identity protected keeps reaching it (see the module docstring).
-                person.contact_grants.add(user)
+                with acting(actor):  # the grant is an administration entry (accounts.audit)
+                    person.contact_grants.add(user)
             # Field names only: the audit log must not become a second copy of the data.
             record(
                 actor,

@@ -195,13 +195,36 @@ def test_issue_8_item_4_an_administrator_who_makes_himself_a_coach_is_in_the_log
 # --- other paths ------------------------------------------------------------------------------
 
 
-def test_issue_8_item_4_createsuperuser_is_audited_as_the_system(monkeypatch):
+def test_issue_8_item_4_createsuperuser_is_audited_naming_the_command(monkeypatch):
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Ett-långt-lösen-789")
+    monkeypatch.setattr("sys.argv", ["manage.py", "createsuperuser", "--noinput"])
+    monkeypatch.setattr("getpass.getuser", lambda: "drift")
     call_command("createsuperuser", "--noinput", username="root2", email="root2@example.se")
     user = User.objects.get(username="root2")
     entries = admin_entries(details__user_id=user.pk)
-    assert entries[0].what.startswith("Användare skapad: root2") and entries[0].username == "system"
-    assert all(no_secrets(e, user.password, "Ett-långt-lösen-789") for e in entries)
+    assert entries[0].what.startswith("Användare skapad: root2")
+    assert {e.username for e in entries} == {"manage.py createsuperuser (drift)"}
+    assert all(e.user_id is None and no_secrets(e, user.password, "Ett-långt-lösen-789") for e in entries)
+
+
+def test_issue_8_item_4_the_shell_is_a_management_command_too(monkeypatch):
+    coach = f.UserFactory(coach=True)
+    monkeypatch.setattr("sys.argv", ["manage.py", "shell"])
+    monkeypatch.setattr("getpass.getuser", lambda: "drift")
+    coach.role = Role.UNIT_MANAGER
+    coach.save()
+    (entry,) = admin_entries()
+    assert entry.username == "manage.py shell (drift)"
+    assert entry.details["changes"] == {"role": {"old": Role.COACH, "new": Role.UNIT_MANAGER}}
+
+
+def test_issue_8_item_4_fixtures_built_outside_any_actor_write_nothing():
+    """Test factories (no request, no command, no `acting`) are no act of a member of staff."""
+    coach = f.UserFactory(coach=True)
+    coach.is_active = False
+    coach.save()
+    f.PersonFactory().contact_grants.add(coach)
+    assert not admin_entries()
 
 
 def test_issue_8_item_4_changes_in_code_are_audited_and_attributed_with_acting():
@@ -225,12 +248,16 @@ def test_issue_8_item_4_a_login_writes_no_administration_entry(client):
 
 def test_issue_8_item_4_a_rolled_back_change_leaves_no_entry():
     coach = f.UserFactory(coach=True)
-    before = len(admin_entries())
-    with pytest.raises(RuntimeError), transaction.atomic():
+    with acting(Actor.system("test")):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            coach.role = Role.MATCHER
+            coach.save()
+            raise RuntimeError
+        coach.refresh_from_db()
         coach.role = Role.MATCHER
         coach.save()
-        raise RuntimeError
-    assert len(admin_entries()) == before
+    (entry,) = admin_entries()  # only the change that was committed
+    assert entry.details["changes"] == {"role": {"old": Role.COACH, "new": Role.MATCHER}}
 
 
 def test_issue_8_item_4_naming_staff_on_a_person_is_audited():
@@ -242,7 +269,8 @@ def test_issue_8_item_4_naming_staff_on_a_person_is_audited():
     (entry,) = admin_entries(person_id=person.pk)
     assert entry.details == {"user_id": worker.pk, "username": "sw", "changes": {"contact_grant": {"old": False, "new": True}}}
     assert entry.flagged
-    person.contact_grants.remove(worker)
+    with acting(Actor.system("test")):
+        person.contact_grants.remove(worker)
     removed = admin_entries(person_id=person.pk)[-1]
     assert removed.details["changes"] == {"contact_grant": {"old": True, "new": False}}
 
