@@ -5,6 +5,7 @@ and by e-mail, because it changes who can reach a person's address.
 """
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -19,6 +20,8 @@ from jobbtorg.deadlines.selectors import counts_by_kind
 from jobbtorg.notifications.models import DigestSent, Message
 
 DIGEST_ROLES = (Role.COACH, Role.SOCIAL_WORKER, Role.UNIT_MANAGER)
+
+logger = logging.getLogger(__name__)
 
 
 def digest_lines(user: User, today: datetime.date) -> list[str]:
@@ -96,5 +99,8 @@ def protection_lowered(person_id: int, recipient_ids: list[int], old_level: str,
         )
         for user in users:
             if user.email:
-                send_mail(subject, body, None, [user.email])
+                try:
+                    send_mail(subject, body, None, [user.email])
+                except Exception:  # the change is committed and the in-app message stored: log, go on
+                    logger.exception("protection notice e-mail to user %s failed", user.pk)
     return len(users)

@@ -141,6 +141,20 @@ def test_issue_8_item_2_unit_manager_lowers_with_a_reason_flagged_and_staff_told
         assert str(person.pk) in text
 
 
+def test_issue_8_item_2_a_failing_mail_server_does_not_undo_the_notice(
+    setup, actor_of, django_capture_on_commit_callbacks, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError
+
+    monkeypatch.setattr("jobbtorg.notifications.services.send_mail", broken)
+    manager, person = setup["manager"], setup["person"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.lower_protection(manager, actor_of(manager), person, ProtectionLevel.NONE, REASON, 1)
+    assert Person.objects.get(pk=person.pk).protection_level == ProtectionLevel.NONE
+    assert Message.objects.count() == 2
+
+
 def test_issue_8_item_2_nobody_is_told_when_the_change_rolls_back(setup, actor_of, django_capture_on_commit_callbacks):
     manager, person = setup["manager"], setup["person"]
     with django_capture_on_commit_callbacks(execute=True):
