@@ -105,6 +105,22 @@ SUBSIDY_TYPES: dict[str, frozenset[str]] = {
     Role.OSA_OFFICER: frozenset({"lonebidrag"}),
 }
 
+# Timeline events (kind prefixes, timeline.selectors' naming subject_action_outcome) that belong
+# to a section: a role that does not see the section does not see its events on the timeline.
+SECTION_EVENTS: dict[Section, tuple[str, ...]] = {
+    S.REFERRAL_BASIS: ("referral_",),
+    S.ASSESSMENT: ("assessment_",),
+    S.PLAN: ("plan_",),
+    S.SUBSIDIES: ("subsidy_", "eligibility_", "labour_market_"),
+    S.OSA: ("osa_",),
+    S.DISABILITY: ("disability_",),
+    S.CLOSURE: ("followup_",),
+}
+# Events of the subsidy section that only the roles seeing every kind see (the eligibility facts
+# and labour-market history are the coach's work, subsidies.rules.CASE_ROLES).
+SUBSIDY_ALL_KINDS_EVENTS = ("eligibility_", "labour_market_")
+CORRECTION_KIND = "entry_corrected"  # timeline.selectors.CORRECTION_KIND
+
 # Data group names for the audit log's `what`.
 LABELS: dict[Section, str] = {
     S.IDENTITY: "identitet",
@@ -162,6 +178,35 @@ def subsidy_case_q(user: User, prefix: str = "") -> Q | None:
         return None
     kinds = SUBSIDY_TYPES.get(_role(user))
     return Q(**{f"{prefix}subsidy_type__in": sorted(kinds)}) if kinds is not None else Q()
+
+
+def _prefixes_q(prefixes: tuple[str, ...], prefix: str = "") -> Q:
+    q = Q()
+    for start in prefixes:
+        q |= Q(**{f"{prefix}kind__startswith": start})
+    return q
+
+
+def timeline_hidden_q(user: User, visible_case_ids: list[int] | None = None) -> Q | None:
+    """Timeline entries of sections `user` does not see (and corrections of them), as a filter to
+    exclude; None when nothing is hidden. `visible_case_ids`: the person's subsidy cases the user
+    sees, for a role limited to some kinds (SUBSIDY_TYPES); events of other cases are hidden."""
+    hidden: list[tuple[str, ...]] = [events for section, events in SECTION_EVENTS.items() if not may_see_section(user, section)]
+    kinds_limited = may_see_section(user, S.SUBSIDIES) and _role(user) in SUBSIDY_TYPES
+    if kinds_limited:
+        hidden.append(SUBSIDY_ALL_KINDS_EVENTS)
+    if not hidden and not kinds_limited:
+        return None
+
+    def of(prefix: str = "") -> Q:
+        q = Q()
+        for events in hidden:
+            q |= _prefixes_q(events, prefix)
+        if kinds_limited:
+            q |= _prefixes_q(("subsidy_",), prefix) & ~Q(**{f"{prefix}data__subsidy_case__in": visible_case_ids or []})
+        return q
+
+    return of() | (Q(kind=CORRECTION_KIND) & of("corrects__"))
 
 
 def refuse(actor: Actor, section: Section | str, what: str, person_id: int | None, *, protected: bool = False,

@@ -8,12 +8,14 @@ does not exist get the same 404 page, so nothing leaks.
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 
+from jobbtorg.access import sections
 from jobbtorg.access.policy import can_search
 from jobbtorg.access.sections import Section, may_see_section, visible_sections
 from jobbtorg.access.services import open_person
@@ -132,7 +134,14 @@ def _timeline_context(request: HttpRequest, user: User, person: Any) -> dict[str
     group = request.GET.get("typ", "")
     if group not in timeline_selectors.GROUPS_BY_KEY:
         group = ""
-    page = timeline_selectors.page(person, group, request.GET.get("sida"))
+    # Events of sections the user does not see are left out (access.sections, issue 8 item 7).
+    case_ids = subsidy_selectors.case_ids_for_person(person, user) if sections.SUBSIDY_TYPES.get(user.role) else []
+    hidden = sections.timeline_hidden_q(user, case_ids)
+    entries = timeline_selectors.entries(person, group)
+    page: Any = Paginator(entries.exclude(hidden) if hidden is not None else entries, timeline_selectors.PAGE_SIZE).get_page(
+        request.GET.get("sida")
+    )
+    page.object_list = list(page.object_list)
     coach_of = timeline_selectors.coach_participation_ids(user, person)
     for entry in page.object_list:
         entry.may_annotate = timeline_selectors.may_annotate(user, entry, coach_of)

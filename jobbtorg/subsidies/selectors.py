@@ -63,6 +63,14 @@ def cases_for_person(person: Person, user: User | None = None) -> list[SubsidyCa
     )
 
 
+def case_ids_for_person(person: Person, user: User) -> list[int]:
+    """Ids of the person's cases of the kinds `user`'s role may see (one query; for the timeline)."""
+    kinds = subsidy_case_q(user)
+    if kinds is None:
+        return []
+    return list(SubsidyCase.objects.filter(kinds, participation__person=person).values_list("pk", flat=True))
+
+
 def _open_running() -> Q:
     return Q(status=StepStatus.OPEN, paused_on__isnull=True, due_on__isnull=False)
 

@@ -319,3 +319,40 @@ def test_issue_8_item_7_participation_api_sections_by_role(file, role):
     listed = _api(user).get("/api/v1/participations/").json()["results"]
     row = next(r for r in listed if r["id"] == file.participation_id)
     assert ("interruptions" in row) is bool(EXPECTED[S.ENROLMENT][role])
+
+
+# --- the timeline on the person page -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["coach", "unit_manager", "social_worker", "osa_officer"])
+def test_issue_8_item_7_timeline_leaves_out_events_of_refused_sections(file, role):
+    """issue 8 item 7: the timeline does not tell a role what its sections would not: the social worker sees no
+    subsidy event, the OSA officer only the lönebidrag case's (not the nystartsjobb case's, not the eligibility
+    facts), the unit manager no OSA event; corrections of a hidden event are hidden with it."""
+    from jobbtorg.participations.models import Participation
+    from jobbtorg.timeline import services as timeline
+
+    coach = file.users["coach"]
+    participation = Participation.objects.get(pk=file.participation_id)
+
+    def add(kind: str, text: str, **data) -> object:
+        return timeline.append(kind=kind, text=text, author=coach, participation=participation, data=data)
+
+    add("subsidy_case_created", "LB-HÄNDELSE", subsidy_case=file.lonebidrag.pk)
+    hidden_nsj = add("subsidy_case_created", "NSJ-HÄNDELSE", subsidy_case=file.nystartsjobb.pk)
+    add("eligibility_facts_changed", "KVAL-HÄNDELSE")
+    add("osa_case_created", "OSA-HÄNDELSE")
+    add("plan_approved", "PLAN-HÄNDELSE")
+    timeline.append(kind="entry_corrected", text="RÄTTELSE-NSJ", author=coach, participation=participation,
+                    corrects=hidden_nsj)  # fmt: skip
+
+    html = _web(file.users[role]).get(f"/personer/{file.person.pk}/").content.decode()
+    expected = {
+        "coach": {"LB", "NSJ", "KVAL", "PLAN", "RÄTTELSE-NSJ"},
+        "unit_manager": {"LB", "NSJ", "KVAL", "PLAN", "RÄTTELSE-NSJ"},
+        "social_worker": {"PLAN"},
+        "osa_officer": {"LB", "OSA", "PLAN"},
+    }[role]
+    shown = {label for label in ("LB", "NSJ", "KVAL", "OSA", "PLAN") if f"{label}-HÄNDELSE" in html}
+    shown |= {"RÄTTELSE-NSJ"} if "RÄTTELSE-NSJ" in html else set()
+    assert shown == expected
