@@ -356,3 +356,22 @@ def test_issue_8_item_7_timeline_leaves_out_events_of_refused_sections(file, rol
     shown = {label for label in ("LB", "NSJ", "KVAL", "OSA", "PLAN") if f"{label}-HÄNDELSE" in html}
     shown |= {"RÄTTELSE-NSJ"} if "RÄTTELSE-NSJ" in html else set()
     assert shown == expected
+
+
+def test_issue_8_item_7_followup_page_is_the_closure_section():
+    """issue 8 item 7: the post-closure follow-up (social-assistance reduction) is the closure section: a
+    matcher named on the person reaches the person but gets the follow-up page's 404, audited as refused;
+    the coach opens it."""
+    coach = f.UserFactory(coach=True)
+    coach.save()
+    followup = f.PostClosureFollowUpFactory(participation__coach=coach)
+    participation = followup.participation
+    person = participation.person
+    matcher = f.UserFactory(matcher=True)
+    matcher.save()
+    person.contact_grants.add(matcher)
+    assert check_person(matcher, person).allowed
+
+    assert _web(matcher).get(f"/deltaganden/uppfoljning/{followup.pk}/").status_code == 404
+    assert _refused(matcher, person, "avslut och uppföljning")
+    assert _web(coach).get(f"/deltaganden/uppfoljning/{followup.pk}/").status_code == 200
