@@ -50,8 +50,10 @@ Why, row by row:
   this table is the outer bound.
 - closure: the outcome (incl. wage subsidy) and the social-assistance reduction at 2 and 8
   months are followed up by the Jobbtorg with the district (DOMAIN §7).
-- timeline: the whole file in time order, so only the roles that see every section above
-  except the health ones.
+- timeline: the whole file in time order, so only the district's and the Jobbtorg's roles;
+  and on it, the events of a section the role does not see are left out (SECTION_EVENTS,
+  `timeline_hidden_q`): the social worker sees no subsidy event, the unit manager no OSA event,
+  the OSA officer the events of lönebidrag cases only.
 
 A refused section is never read: the person page and the API leave it out, a subsidy case
 of a refused section answers like a case that does not exist (404), and the refusal is in
