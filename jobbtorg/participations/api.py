@@ -19,6 +19,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from jobbtorg.access.sections import visible_sections
 from jobbtorg.access.services import log_listed, open_person
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
@@ -61,7 +62,8 @@ class ParticipationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         page = self.paginate_queryset(self.get_queryset())
         rows = list(page or [])
         log_listed(Actor.from_request(request), _what(request, "deltaganden"), [p.person for p in rows])
-        return self.get_paginated_response(s.ParticipationSerializer(rows, many=True).data)
+        context = {"sections": visible_sections(request.user)}
+        return self.get_paginated_response(s.ParticipationSerializer(rows, many=True, context=context).data)
 
     @extend_schema(
         summary="Ett deltagande med checklista, tidsfrister och resultat",
@@ -83,7 +85,8 @@ class ParticipationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     def _represent(self, p: Participation) -> Response:
         fresh = services.load(p.pk) or p
-        return Response(s.ParticipationSerializer(fresh, context={"detail": True, "today": timezone.localdate()}).data)
+        context = {"detail": True, "today": timezone.localdate(), "sections": visible_sections(self.request.user)}
+        return Response(s.ParticipationSerializer(fresh, context=context).data)
 
     def _run(self, request: Request, serializer_class: Any, call: Any) -> Response:
         serializer = serializer_class(data=request.data)

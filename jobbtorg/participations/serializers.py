@@ -6,10 +6,12 @@ the database); every rule is participations.services', which answer in Swedish.
 
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from jobbtorg.access.sections import Section
 from jobbtorg.deadlines.services import state as deadline_state
 from jobbtorg.participations import rules
 from jobbtorg.participations.models import (
@@ -101,8 +103,49 @@ class FollowUpSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# The fields of each section of the person file that the participation carries; a role that
+# does not see the section (access.sections, issue 8 item 7) gets none of them: the keys are
+# left out, not nulled. Identity fields (unit, coach, status, dates) go to every role.
+SECTION_FIELDS: dict[str, tuple[str, ...]] = {
+    Section.REFERRAL_BASIS: ("referral",),
+    Section.ENROLMENT: (
+        "coach_assigned_on", "af_registered", "af_registered_on", "informed_rights", "informed_duty",
+        "informed_consequences", "information_signed_on", "information_complete", "job_guarantee_offer_on",
+        "appointments", "interruptions", "deadlines",
+    ),
+    Section.CLOSURE: (
+        "closure_reason", "employment_form", "employment_extent", "wage_subsidy", "employment_lasts_a_month",
+        "study_level", "transfer_to", "closure_text", "counts_as_work_or_studies", "followups",
+    ),
+}  # fmt: skip
+
+
+class ReferralBasisSerializer(serializers.Serializer):
+    """The referral basis: who referred, target groups, the basis and the consent (DOMAIN §4.1)."""
+
+    referred_on = serializers.DateField()
+    district_name = serializers.CharField(source="district.name")
+    referred_by_name = serializers.SerializerMethodField()
+    target_groups = serializers.SerializerMethodField()
+    basis = serializers.CharField()
+    consent_given_on = serializers.DateField(allow_null=True)
+    consent_scope = serializers.CharField()
+    legal_ground = serializers.CharField()
+
+    def get_referred_by_name(self, referral: Any) -> str | None:
+        return _name(referral.referred_by)
+
+    def get_target_groups(self, referral: Any) -> list[str]:
+        return [g.name for g in referral.target_groups.all()]
+
+
 class ParticipationSerializer(serializers.ModelSerializer):
-    """One participation, with its checklist, clocks and outcome (read only)."""
+    """One participation, with its checklist, clocks and outcome (read only).
+
+    The API passes `sections` = access.sections.visible_sections(user) in the context: the
+    fields of a section the user's role does not see are left out (SECTION_FIELDS). Only the
+    schema generator builds it without (and so documents every field).
+    """
 
     person = serializers.SerializerMethodField()
     status = choice_field(Status, read_only=True)
@@ -123,6 +166,9 @@ class ParticipationSerializer(serializers.ModelSerializer):
     interruptions = serializers.SerializerMethodField()
     followups = serializers.SerializerMethodField()
     deadlines = serializers.SerializerMethodField()
+    referral = serializers.SerializerMethodField(
+        help_text="Anvisningen (bara i ett enskilt deltagande, och bara för roller som ser anvisningsgrunden)."
+    )
 
     class Meta:
         model = Participation
@@ -133,9 +179,30 @@ class ParticipationSerializer(serializers.ModelSerializer):
             "information_signed_on", "information_complete", "job_guarantee_offer_on",
             "closure_reason", "employment_form", "employment_extent", "wage_subsidy", "employment_lasts_a_month",
             "study_level", "transfer_to", "closure_text", "counts_as_work_or_studies",
-            "appointments", "interruptions", "followups", "deadlines",
+            "appointments", "interruptions", "followups", "deadlines", "referral",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def _hidden(self) -> set[str]:
+        if "sections" not in self.context:
+            return set()  # the OpenAPI schema documents every field
+        shown = self.context["sections"] or {}
+        return {field for s, fields in SECTION_FIELDS.items() if not shown.get(s, False) for field in fields}
+
+    def get_fields(self) -> dict[str, Any]:
+        # Fields of a refused section are not even computed (their methods read the database).
+        hidden = self._hidden()
+        return {name: field for name, field in super().get_fields().items() if name not in hidden}
+
+    @extend_schema_field(ReferralBasisSerializer(allow_null=True))
+    def get_referral(self, p: Participation) -> dict[str, Any] | None:
+        if not self._detail():
+            return None
+        try:
+            referral = p.referral
+        except ObjectDoesNotExist:
+            return None
+        return dict(ReferralBasisSerializer(referral).data)
 
     def get_person(self, p: Participation) -> dict[str, Any]:
         person = p.person

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jobbtorg.access.sections import Section, require_section, visible_sections
 from jobbtorg.access.services import log_listed, open_person
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.accounts.models import Role
@@ -90,18 +91,22 @@ def _detail(
     page_forms = _forms(p, request.user)
     page_forms.update(bound or {})
     today = timezone.localdate()
-    open_deadlines = list(p.deadlines.filter(status="open").order_by("due_date"))
+    # Which parts of the file this role sees (access.sections, issue 8 item 7); the others are not read.
+    shown = visible_sections(request.user)
+    enrolment = shown[Section.ENROLMENT]
+    open_deadlines = list(p.deadlines.filter(status="open").order_by("due_date")) if enrolment else []
     context = {
         "p": p,
         "person": p.person,
-        "referral": _referral(p),
-        "appointments": p.appointments.select_related("coach").order_by("starts_at"),
-        "interruptions": p.interruptions.order_by("start_date"),
-        "running_interruption": p.interruptions.filter(end_date__isnull=True).first(),
-        "followups": p.followups.order_by("due_on"),
+        "sections": shown,
+        "referral": _referral(p) if shown[Section.REFERRAL_BASIS] else None,
+        "appointments": p.appointments.select_related("coach").order_by("starts_at") if enrolment else [],
+        "interruptions": p.interruptions.order_by("start_date") if enrolment else [],
+        "running_interruption": p.interruptions.filter(end_date__isnull=True).first() if enrolment else None,
+        "followups": p.followups.order_by("due_on") if shown[Section.CLOSURE] else [],
         "deadline_rows": selectors.deadline_rows(open_deadlines, today),
         "job_guarantee": any(d.kind == "job_guarantee_offer" for d in open_deadlines),
-        "limit": selectors.limit_status(p, today) if p.arrived_on else None,
+        "limit": selectors.limit_status(p, today) if p.arrived_on and enrolment else None,
         "can": selectors.capabilities(request.user, p),
         "forms": page_forms,
         "conflict": conflict,
@@ -369,9 +374,16 @@ def close(request: AuthenticatedHttpRequest, participation_id: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def followup(request: AuthenticatedHttpRequest, followup_id: int) -> HttpResponse:
     """Post-closure follow-up at 2 or 8 months (DOMAIN §7)."""
-    item = PostClosureFollowUp.objects.filter(pk=followup_id).only("participation_id").first()
+    item = PostClosureFollowUp.objects.select_related("participation__person").filter(pk=followup_id).first()
     if item is None:
         raise Http404
+    what = f"deltagande {item.participation_id}: uppföljning efter avslut"
+    person = item.participation.person
+    try:
+        # The social-assistance reduction is the closure section's (access.sections, issue 8 item 7).
+        require_section(request.user, _actor(request), Section.CLOSURE, what, person.pk, protected=person.is_protected)
+    except AccessDenied as exc:
+        raise Http404 from exc
     p = _open(request, item.participation_id, "uppföljning efter avslut")
     item = PostClosureFollowUp.objects.get(pk=followup_id)
     status, conflict = 200, None

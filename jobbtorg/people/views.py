@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,12 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from jobbtorg.access import sections
 from jobbtorg.access.policy import can_search, check_person
+from jobbtorg.access.sections import Section, may_see_section, visible_sections
 from jobbtorg.access.services import open_person
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.activities import selectors as activity_selectors
-from jobbtorg.assessments import rules as assessment_rules
 from jobbtorg.assessments import selectors as assessment_selectors
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
@@ -34,7 +36,6 @@ from jobbtorg.participations.models import Participation
 from jobbtorg.people import services as person_services
 from jobbtorg.people.forms import ProtectionLowerForm, ProtectionRaiseForm
 from jobbtorg.people.models import Person
-from jobbtorg.plans import rules as plan_rules
 from jobbtorg.subsidies import rules as subsidy_rules
 from jobbtorg.subsidies import selectors as subsidy_selectors
 from jobbtorg.timeline import selectors as timeline_selectors
@@ -99,7 +100,7 @@ def detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
         "participations": participations,
         "current": current,
         "today": today,
-        "next_deadline": selectors.next_deadline(current, today),
+        "next_deadline": selectors.next_deadline(current, today) if may_see_section(user, Section.ENROLMENT) else None,
         # Who may change the protection level (the page itself decides exactly; no query here).
         "protection_link": user.role in person_services.EDITOR_ROLES
         or user.role == Role.UNIT_MANAGER
@@ -206,33 +207,44 @@ def protection(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespons
 
 
 def _sections(user: User, person: Any, current: Participation | None, today: Any) -> dict[str, Any]:
-    """What each domain section of the person page needs, for the roles whose task needs it."""
+    """What each domain section of the person page needs, for the roles whose task needs it:
+    `access.sections` decides (issue 8 item 7); a refused section is not even read."""
     role = getattr(user, "role", "")
+    shown = visible_sections(user)
     context: dict[str, Any] = {
-        "show_plan": current is not None and plan_rules.may_read(role),
-        "show_assessment": current is not None and assessment_rules.may_read(role),
-        "activity_section": activity_selectors.person_section(user, person, today),
-        "show_subsidies": role in subsidy_rules.CASE_ROLES,
+        "sections": shown,
+        "show_plan": current is not None and shown[Section.PLAN],
+        "show_assessment": current is not None and shown[Section.ASSESSMENT],
+        "activity_section": activity_selectors.person_section(user, person, today) if shown[Section.ACTIVITIES] else None,
+        "show_subsidies": shown[Section.SUBSIDIES],
         # Each returns None unless the user has that relation (OSA officer; the health relation).
-        "osa_section": osa_selectors.person_section(user, person, today),
-        "disability_section": disability_selectors.person_section(user, person),
+        "osa_section": osa_selectors.person_section(user, person, today) if shown[Section.OSA] else None,
+        "disability_section": disability_selectors.person_section(user, person) if shown[Section.DISABILITY] else None,
     }
     if context["show_assessment"]:
         context["assessment_overview"] = assessment_selectors.overview(current)  # type: ignore[arg-type]
     if context["show_subsidies"]:
-        context["subsidy_cases"] = subsidy_selectors.cases_for_person(person)
+        context["subsidy_cases"] = subsidy_selectors.cases_for_person(person, user)
         open_participation = current if current is not None and current.is_open else None
         context["subsidy_participation"] = open_participation if role == Role.COACH else None
+        context["subsidy_eligibility"] = role in subsidy_rules.CASE_ROLES
     return context
 
 
 def _timeline_context(request: HttpRequest, user: User, person: Any) -> dict[str, Any]:
-    if not timeline_selectors.may_read(user):
+    if not may_see_section(user, Section.TIMELINE):
         return {"timeline_visible": False}
     group = request.GET.get("typ", "")
     if group not in timeline_selectors.GROUPS_BY_KEY:
         group = ""
-    page = timeline_selectors.page(person, group, request.GET.get("sida"))
+    # Events of sections the user does not see are left out (access.sections, issue 8 item 7).
+    case_ids = subsidy_selectors.case_ids_for_person(person, user) if sections.SUBSIDY_TYPES.get(user.role) else []
+    hidden = sections.timeline_hidden_q(user, case_ids)
+    entries = timeline_selectors.entries(person, group)
+    page: Any = Paginator(entries.exclude(hidden) if hidden is not None else entries, timeline_selectors.PAGE_SIZE).get_page(
+        request.GET.get("sida")
+    )
+    page.object_list = list(page.object_list)
     coach_of = timeline_selectors.coach_participation_ids(user, person)
     for entry in page.object_list:
         entry.may_annotate = timeline_selectors.may_annotate(user, entry, coach_of)

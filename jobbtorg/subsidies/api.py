@@ -10,6 +10,8 @@
 
 Answers: 400 with Swedish field errors, 403 when the role may not, 404 without a relation
 (same as a case that does not exist), 409 when someone saved since the `version` the client read.
+Which roles see subsidy cases, and which kinds, is `access.sections` (issue 8 item 7): the lists
+answer 403 to a role without the section, a case of a refused kind 404, audited as refused.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from jobbtorg.access.policy import visible_persons
+from jobbtorg.access import sections
 from jobbtorg.access.services import log_listed, open_person
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
@@ -53,6 +55,25 @@ def _what(request: Request, group: str) -> str:
     return f"API {request.method} {request.path} · {group}"
 
 
+def _require_subsidy_section(request: Request, what: str) -> None:
+    """A role that sees no subsidy case at all gets a 403 for the lists (audited as refused)."""
+    if not sections.may_see_section(request.user, sections.Section.SUBSIDIES):
+        sections.refuse(Actor.from_request(request), sections.Section.SUBSIDIES, what, None, action=Action.LIST)
+        raise DRFPermissionDenied("Ärenden om anställningsstöd visas för coacher, enhetschefer och OSA-handläggare.")
+
+
+def _section_for_change(request: Request, pk: int) -> None:
+    """A change to a case of a refused section answers 404 like a read (the services' 403 for a
+    role that may read but not act would tell that the case exists)."""
+    case = services.load_case(pk)
+    if case is not None:
+        person = case.participation.person
+        sections.require_section(
+            request.user, Actor.from_request(request), sections.Section.SUBSIDIES, _what(request, "stödärende"), person.pk,
+            protected=person.is_protected, context=case, action=Action.CHANGE,
+        )  # fmt: skip
+
+
 def _steps_prefetch() -> Prefetch:
     return Prefetch("steps", queryset=SubsidyStep.objects.select_related("case").order_by("seq", "id"))
 
@@ -72,6 +93,7 @@ class SubsidyCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(summary="Ärenden om anställningsstöd för personer du har relation till", tags=TAG)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        _require_subsidy_section(request, _what(request, "stödärenden"))
         rows = list(self.paginate_queryset(self.get_queryset()) or [])
         log_listed(Actor.from_request(request), _what(request, "stödärenden"), [c.participation.person for c in rows])
         return self.get_paginated_response(s.SubsidyCaseSerializer(rows, many=True, context=self._context()).data)
@@ -89,7 +111,12 @@ class SubsidyCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         if case is None:
             record(actor, Action.READ, _what(request, group), None, allowed=False)
             raise NotFound(NOT_FOUND_MESSAGE)
-        open_person(request.user, actor, case.participation.person_id, _what(request, group))
+        person = case.participation.person
+        sections.require_section(
+            request.user, actor, sections.Section.SUBSIDIES, _what(request, group), person.pk,
+            protected=person.is_protected, context=case,
+        )  # fmt: skip
+        open_person(request.user, actor, person.pk, _what(request, group))
         return case
 
     # builtins.list: in this class body `list` is the list action.
@@ -131,6 +158,7 @@ class SubsidyCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         v = serializer_class(data=request.data)
         v.is_valid(raise_exception=True)
         pk = int(self.kwargs["pk"])
+        _section_for_change(request, pk)
         result = call(Actor.from_request(request), pk, v)
         warnings = result[1] if isinstance(result, tuple) else None
         return self._represent(pk, warnings=warnings)
@@ -271,9 +299,7 @@ class LonebidragStepViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self) -> QuerySet[SubsidyStep]:
         today = timezone.localdate()
-        qs = SubsidyStep.objects.filter(kind__in=[k.value for k in rules.LONEBIDRAG_STEPS], status="open").filter(
-            case__participation__person__in=visible_persons(self.request.user, today)
-        )
+        qs = selectors.visible_lonebidrag_steps(self.request.user, today)
         params = self.request.query_params
         if params.get("overdue") in ("true", "1"):
             qs = qs.filter(paused_on__isnull=True, due_on__lt=today)
@@ -295,6 +321,7 @@ class LonebidragStepViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         tags=TAG,
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        _require_subsidy_section(request, _what(request, "lönebidragssteg"))
         rows = list(self.paginate_queryset(self.get_queryset()) or [])
         log_listed(Actor.from_request(request), _what(request, "lönebidragssteg"), [st.case.participation.person for st in rows])
         return self.get_paginated_response(s.SubsidyStepSerializer(rows, many=True, context={"today": timezone.localdate()}).data)

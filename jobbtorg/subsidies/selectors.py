@@ -1,6 +1,7 @@
 """Reads of subsidy cases and steps, scoped by access (ARCHITECTURE: selectors).
 
-Lists of persons are narrowed by `access.policy.visible_persons`; the city-wide
+Lists of persons are narrowed by `access.policy.visible_persons`, and cases by the role's
+section of the person file (`access.sections.subsidy_case_q`, issue 8 item 7); the city-wide
 lönebidrag board and the reports are aggregates counted in the database and
 never carry a name. Lists keep a constant number of queries (tests pin it).
 
@@ -20,6 +21,7 @@ from django.db.models.functions import ExtractMonth, RowNumber
 from django.utils import timezone
 
 from jobbtorg.access.policy import visible_persons
+from jobbtorg.access.sections import subsidy_case_q
 from jobbtorg.accounts.models import User
 from jobbtorg.organisation.models import JobbtorgUnit
 from jobbtorg.people.models import Person, ProtectionLevel
@@ -34,24 +36,39 @@ def _step_related(qs: QuerySet[SubsidyStep]) -> QuerySet[SubsidyStep]:
 
 
 def visible_cases(user: User, today: datetime.date | None = None) -> QuerySet[SubsidyCase]:
-    """Cases of persons the user may see, newest first."""
+    """Cases of persons the user may see, of the kinds the user's role may see, newest first."""
     today = today or timezone.localdate()
+    kinds = subsidy_case_q(user)
+    if kinds is None:
+        return SubsidyCase.objects.none()
     return (
-        SubsidyCase.objects.filter(participation__person__in=visible_persons(user, today))
+        SubsidyCase.objects.filter(kinds, participation__person__in=visible_persons(user, today))
         .select_related("participation__person", "participation__unit", "employer")
         .order_by("-notified_on", "-id")
     )
 
 
-def cases_for_person(person: Person) -> list[SubsidyCase]:
-    """The person page's section (the caller has opened the person through access)."""
+def cases_for_person(person: Person, user: User | None = None) -> list[SubsidyCase]:
+    """The person page's section (the caller has opened the person through access); with
+    `user`, only the kinds of case the user's role may see (access.sections)."""
+    kinds = subsidy_case_q(user) if user is not None else Q()
+    if kinds is None:
+        return []
     open_steps = SubsidyStep.objects.filter(status=StepStatus.OPEN).order_by("due_on", "seq")
     return list(
-        SubsidyCase.objects.filter(participation__person=person)
+        SubsidyCase.objects.filter(kinds, participation__person=person)
         .select_related("employer", "participation__unit")
         .prefetch_related(Prefetch("steps", queryset=open_steps, to_attr="open_steps"))
         .order_by("-notified_on", "-id")
     )
+
+
+def case_ids_for_person(person: Person, user: User) -> list[int]:
+    """Ids of the person's cases of the kinds `user`'s role may see (one query; for the timeline)."""
+    kinds = subsidy_case_q(user)
+    if kinds is None:
+        return []
+    return list(SubsidyCase.objects.filter(kinds, participation__person=person).values_list("pk", flat=True))
 
 
 def _open_running() -> Q:
@@ -181,11 +198,30 @@ def board_list(
         qs = qs.filter(kind=kind)
     if overdue_only:
         qs = qs.filter(paused_on__isnull=True, due_on__lt=today)
+    kinds = subsidy_case_q(user, prefix="case__")
+    if kinds is None:
+        return SubsidyStep.objects.none()
     qs = qs.filter(
+        kinds,
         case__participation__person__in=visible_persons(user, today),
         case__participation__person__protection_level=ProtectionLevel.NONE,
     )
     return _step_related(qs).order_by("due_on", "id")
+
+
+def visible_lonebidrag_steps(user: User, today: datetime.date | None = None) -> QuerySet[SubsidyStep]:
+    """Open lönebidrag steps of persons the user may see, when the user's role sees the subsidy
+    section (the API's step list; access.sections)."""
+    today = today or timezone.localdate()
+    kinds = subsidy_case_q(user, prefix="case__")
+    if kinds is None:
+        return SubsidyStep.objects.none()
+    return SubsidyStep.objects.filter(
+        kinds,
+        kind__in=[k.value for k in rules.LONEBIDRAG_STEPS],
+        status=StepStatus.OPEN,
+        case__participation__person__in=visible_persons(user, today),
+    )
 
 
 # --- reports -------------------------------------------------------------------------------------------

@@ -3,7 +3,9 @@ actions and the lönebidrag timeline, the eligibility facts and evaluation per p
 city-wide lönebidrag board with its drill-down list, and the reports with Excel downloads.
 
 Thin: parse a form, call subsidies.services or .selectors, render. A refused relation
-is a 404 (nothing leaks), a missing role right a 403, a stale version a 409.
+is a 404 (nothing leaks), a missing role right a 403, a stale version a 409. Which roles
+see subsidy cases at all, and which kinds, is `access.sections` (issue 8 item 7): a case
+of a refused section is a 404 like a case that does not exist, audited as refused.
 """
 
 import datetime
@@ -22,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jobbtorg.access import sections
 from jobbtorg.access.services import log_listed, open_person
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.audit.models import Action
@@ -49,11 +52,38 @@ def _open_case(request: AuthenticatedHttpRequest, case_id: int, what: str) -> Su
     if case is None:
         record(_actor(request), Action.READ, services._what(case_id, what), None, allowed=False)
         raise Http404
+    person = case.participation.person
     try:
-        open_person(request.user, _actor(request), case.participation.person_id, services._what(case_id, what))
+        sections.require_section(
+            request.user, _actor(request), sections.Section.SUBSIDIES, services._what(case_id, what), person.pk,
+            protected=person.is_protected, context=case,
+        )  # fmt: skip
+        open_person(request.user, _actor(request), person.pk, services._what(case_id, what))
     except AccessDenied as exc:
         raise Http404 from exc
     return case
+
+
+def _section_for_change(request: AuthenticatedHttpRequest, case_id: int) -> None:
+    """A change to a case of a refused section is a 404 like a read (audited as refused)."""
+    case = services.load_case(case_id)
+    if case is None:
+        return  # the service answers (404, audited)
+    person = case.participation.person
+    try:
+        sections.require_section(
+            request.user, _actor(request), sections.Section.SUBSIDIES, services._what(case_id, "ändring"), person.pk,
+            protected=person.is_protected, context=case, action=Action.CHANGE,
+        )  # fmt: skip
+    except AccessDenied as exc:
+        raise Http404 from exc
+
+
+def _require_subsidy_section(request: AuthenticatedHttpRequest, what: str, action: str = Action.LIST) -> None:
+    """Roles that see no subsidy case at all get a 403 for the lists (audited as refused)."""
+    if not sections.may_see_section(request.user, sections.Section.SUBSIDIES):
+        sections.refuse(_actor(request), sections.Section.SUBSIDIES, what, None, action=action)
+        raise PermissionDenied(_("Ärenden om anställningsstöd visas för coacher, enhetschefer och OSA-handläggare."))
 
 
 # --- the case list and a new case ---------------------------------------------------------------------
@@ -63,6 +93,7 @@ def _open_case(request: AuthenticatedHttpRequest, case_id: int, what: str) -> Su
 @never_cache
 @require_GET
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_subsidy_section(request, "stödärenden: lista")
     qs = selectors.visible_cases(request.user)
     status = request.GET.get("status", "")
     kind = request.GET.get("stod", "")
@@ -109,6 +140,10 @@ def new(request: AuthenticatedHttpRequest, participation_id: int) -> HttpRespons
     except AccessDenied as exc:
         raise Http404 from exc
     if not rules.may_act(request.user.role, request.user.jobbtorg_unit_id, participation.unit_id):
+        record(
+            _actor(request), Action.CREATE, f"deltagande {participation_id}: nytt stödärende", person.pk,
+            allowed=False, protected=person.is_protected,
+        )  # fmt: skip
         raise PermissionDenied(_("Du har inte behörighet att hantera stödärenden för deltagandet."))
     form = forms.CaseForm(request.POST or None)
     status = 200
@@ -250,6 +285,7 @@ def _action(
     call: Callable[[dict[str, Any]], Any],
     done: str,
 ) -> HttpResponse:
+    _section_for_change(request, case_id)
     if form.is_valid():
         try:
             result = call(form.cleaned_data)

@@ -5,6 +5,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from jobbtorg.access.sections import visible_sections
 from jobbtorg.participations import selectors
 from jobbtorg.participations.models import Interruption, Status
 from jobbtorg.referrals.selectors import returned_referrals
@@ -37,7 +38,8 @@ def test_referral_appointment_interruption_followup_factories_build():
 def test_person_section_partial_lists_participations(coach):
     referral = f.ReferralFactory(participation__coach=coach)
     person = referral.participation.person
-    html = render_to_string("participations/_person_section.html", {"person": person, "participations": selectors.for_person(person)})
+    context = {"person": person, "participations": selectors.for_person(person), "sections": visible_sections(coach)}
+    html = render_to_string("participations/_person_section.html", context)
     assert "Jobbtorg Järva" in html and "Försörjningsstöd på grund av arbetslöshet" in html
 
 
