@@ -36,17 +36,17 @@ class Substitution(models.Model):
     unit = models.ForeignKey(
         "organisation.JobbtorgUnit", on_delete=models.PROTECT, related_name="substitutions", verbose_name=_("jobbtorg")
     )
-    valid_from = models.DateField(_("från och med"))
-    valid_to = models.DateField(_("till och med"))
+    valid_from = models.DateField(_("Från och med"))
+    valid_to = models.DateField(_("Till och med"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("angiven av")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("vikarie angiven av")
     )
-    created_at = models.DateTimeField(_("angiven"), default=timezone.now)
+    created_at = models.DateTimeField(_("vikarie angiven"), default=timezone.now)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("återkallad av"),
+        verbose_name=_("vikarie återkallad av"),
     )
-    revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("vikarie återkallad"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("vikarie")
@@ -89,14 +89,14 @@ class EmergencyAccess(models.Model):
         "organisation.JobbtorgUnit", on_delete=models.PROTECT, related_name="emergency_accesses",
         verbose_name=_("jobbtorg"),
     )
-    reason = models.TextField(_("skäl"))
-    granted_at = models.DateTimeField(_("beviljad"), default=timezone.now)
+    reason = models.TextField(_("skäl till nödåtkomst"))
+    granted_at = models.DateTimeField(_("nödåtkomst beviljad"), default=timezone.now)
     expires_at = models.DateTimeField(_("giltig till"))
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("signerad av"),
     )
-    signed_at = models.DateTimeField(_("signerad"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("signerad den"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("nödåtkomst")
