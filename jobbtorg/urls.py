@@ -10,6 +10,7 @@ from jobbtorg.core.api import api_not_found
 
 DOMAIN_APPS = [
     "referrals", "participations", "assessments", "plans", "activities", "notifications", "disabilities", "subsidies", "osa",
+    "access",
 ]
 
 urlpatterns = [
@@ -29,5 +30,6 @@ urlpatterns = [
     path("funktionsnedsattning/", include("jobbtorg.disabilities.urls")),
     path("stod/", include("jobbtorg.subsidies.urls")),
     path("osa/", include("jobbtorg.osa.urls")),
+    path("atkomst/", include("jobbtorg.access.urls")),
     path("", include("jobbtorg.web.urls")),
 ]

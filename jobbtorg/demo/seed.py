@@ -15,7 +15,10 @@ organisation as loaded by organisation.stockholm:
   a complete outcome, some with an earlier closed participation; activities at
   demo providers so the provider login sees people;
 - the demo logins of jobbtorg.demo.users, with `coach` and `socialsekreterare`
-  sharing the first participants (Rinkeby-Kista residents at Jobbtorg Järva).
+  sharing the first participants (Rinkeby-Kista residents at Jobbtorg Järva);
+  `coach` and `coach2` each have their own caseload, since a coach sees only her
+  own caseload (issue 8 item 6), and `coach2` is named substitute for `coach`
+  next week (set by `chef`), so the substitution page shows an example.
 
 Reproducible: the people come from one random stream and their participations
 from another, both seeded by S, so the same S gives the same personnummer,
@@ -51,6 +54,7 @@ from django.db.models import Q
 from django.utils import timezone
 from tqdm import tqdm
 
+from jobbtorg.access.models import Substitution
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.activities.models import Activity, ActivityStatus, CatalogueItem
 from jobbtorg.core import personnummer
@@ -244,6 +248,7 @@ def _prepare(today: datetime.date, participants: int, rng: random.Random) -> _Co
     offers, demo_offers = _ensure_offers(providers)
     _ensure_employers(rng)
     users = _ensure_demo_users(units, providers)
+    _ensure_demo_substitution(users, units["jarva"], today)
     total_population = sum(d.population for d in districts)
     expected_active: dict[int, float] = {}
     for district in districts:
@@ -339,6 +344,19 @@ def _ensure_demo_users(units: dict[str, JobbtorgUnit], providers: dict[str, Prov
         user.save()
         users[spec.username] = user
     return users
+
+
+def _ensure_demo_substitution(users: dict[str, User], unit: JobbtorgUnit, today: datetime.date) -> None:
+    """`coach2` stands in for `coach` next week (Monday to Friday): a coming substitution, so
+    today's access of both stays their own caseload."""
+    monday = today + datetime.timedelta(days=7 - today.weekday())
+    Substitution.objects.get_or_create(
+        absent_coach=users["coach"],
+        substitute=users["coach2"],
+        unit=unit,
+        valid_from=monday,
+        defaults={"valid_to": monday + datetime.timedelta(days=4), "created_by": users["chef"]},
+    )
 
 
 def _ensure_unit_coaches(

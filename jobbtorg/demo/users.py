@@ -2,7 +2,9 @@
 
 `coach` and `socialsekreterare` share several participants (coach at Jobbtorg
 Järva, social worker in Rinkeby-Kista, which Järva serves), so a referral →
-plan → approval journey can be shown end to end.
+plan → approval journey can be shown end to end. `coach` and `coach2` each have a
+caseload of their own: a coach sees only her own caseload, her absent colleagues' as their
+named substitute, and others of her unit through emergency access (issue 8 item 6).
 """
 
 from dataclasses import dataclass

@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobbtorg.access.policy import can_search
+from jobbtorg.access.policy import can_search, may_request_emergency_access
 from jobbtorg.accounts.models import Role
 from jobbtorg.audit.selectors import can_review
 from jobbtorg.core.models import Installation
@@ -74,12 +74,16 @@ def _role_items(role: str | None) -> list[tuple[str, str, str]]:
             (_("Ej registrerad närvaro"), _url("activities:missing", "/insatser/narvaro/ej-registrerad/"),
              _("Tillfällen utan närvaroregistrering.")),
             (_("Anställningsstöd"), _url("subsidies:index", "/stod/"), _("Ärenden om anställningsstöd och lönebidrag.")),
+            (_("Vikarier"), _url("access:substitutions", "/atkomst/vikarier/"), _("Vem som är din vikarie när du är borta.")),
         ]
     if role == Role.UNIT_MANAGER:
         return [
             (_("Fördelning"), _url("participations:assignments", "/deltaganden/fordelning/"),
              _("Fördela deltagare på coacher.")),
             (_("Lönebidragstavla"), _url("subsidies:board", "/stod/lonebidrag/tavla/"), _("Försenade steg per enhet.")),
+            (_("Vikarier"), _url("access:substitutions", "/atkomst/vikarier/"), _("Vikarier för frånvarande coacher.")),
+            (_("Nödåtkomster"), _url("access:emergency_review", "/atkomst/nodatkomster/"),
+             _("Nödåtkomster att granska och signera.")),
         ]
     if role == Role.OSA_OFFICER:
         return [
@@ -131,4 +135,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "is_demo": is_demo_installation(),
         "nav_items": nav_items_for(user, request.path, request) if user is not None else [],
+        "may_request_emergency_access": user is not None and may_request_emergency_access(user),
     }

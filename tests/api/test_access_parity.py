@@ -45,6 +45,17 @@ def _coach_other_unit() -> tuple[User, Person]:
     return coach, person
 
 
+def _coach_substitute() -> tuple[User, Person]:
+    """Issue 8 item 6: a unit colleague's participant, reached as that colleague's named substitute."""
+    from jobbtorg.access.testing import stand_in
+
+    coach, absent = f.UserFactory(coach=True), f.UserFactory(coach=True)
+    person = f.PersonFactory()
+    f.ParticipationFactory(person=person, coach=absent, enrolled=True)
+    stand_in(coach, absent)
+    return coach, person
+
+
 def _coach_same_unit_protected() -> tuple[User, Person]:
     coach = f.UserFactory(coach=True)
     person = f.PersonFactory(protected=True)
@@ -120,7 +131,8 @@ def _named_on_protected_analyst() -> tuple[User, Person]:
 
 CASES = {
     "coach/own caseload": (_coach_own_caseload, True),
-    "coach/same unit": (_coach_same_unit, True),
+    "coach/same unit": (_coach_same_unit, False),  # issue 8 item 6: own caseload, not the unit
+    "coach/substitute": (_coach_substitute, True),
     "coach/other unit": (_coach_other_unit, False),
     "coach/same unit, protected": (_coach_same_unit_protected, False),
     "coach/own caseload, protected": (_coach_own_caseload_protected, True),

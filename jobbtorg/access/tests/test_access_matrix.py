@@ -1,4 +1,4 @@
-"""The access matrix (issue 2, part 9; DOMAIN §1; LEGAL.md "Who may see what").
+"""The access matrix (issue 2, part 9; issue 8 item 6; DOMAIN §1; LEGAL.md "Who may see what").
 
 Every role is tried against every kind of relation a person can have to it,
 through `open_person` — the one door views, API and exports use — and the audit
@@ -8,6 +8,9 @@ The acting users all sit in the same places: Jobbtorg Järva (coach, matcher,
 unit manager), Rinkeby-Kista (social worker, OSA officer) and one provider
 (provider staff). `COACH` below is the Järva coach whose caseload "own
 caseload" means; when the acting role is coach, it is that coach who looks.
+Since issue 8 item 6 a coach sees her own caseload, the caseload of a colleague
+she is substitute for today, and persons she holds an unexpired emergency access
+to (never a protected identity that way); not the rest of her unit.
 """
 
 import datetime
@@ -18,6 +21,7 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
+from jobbtorg.access.models import EmergencyAccess, Substitution
 from jobbtorg.access.policy import check_person, visible_persons
 from jobbtorg.access.services import open_person
 from jobbtorg.accounts.models import Role, User
@@ -57,7 +61,14 @@ MATRIX: dict[str, tuple[bool, ...]] = {
     "own_caseload":                      (Y,    N,     N,   Y,      N,       Y,      N,      N,  N),
     "own_caseload_closed_recently":      (Y,    N,     N,   N,      N,       Y,      N,      N,  N),
     "own_caseload_closed_long_ago":      (N,    N,     N,   N,      N,       N,      N,      N,  N),
-    "same_unit_other_coach":             (Y,    N,     N,   Y,      N,       Y,      N,      N,  N),
+    "same_unit_other_coach":             (N,    N,     N,   Y,      N,       Y,      N,      N,  N),
+    "substitute_for_colleague_today":    (Y,    N,     N,   Y,      N,       Y,      N,      N,  N),
+    "substitute_period_ended":           (N,    N,     N,   Y,      N,       Y,      N,      N,  N),
+    "substitute_period_not_started":     (N,    N,     N,   Y,      N,       Y,      N,      N,  N),
+    "substitute_revoked":                (N,    N,     N,   Y,      N,       Y,      N,      N,  N),
+    "substitute_at_other_unit":          (N,    N,     N,   Y,      N,       N,      N,      N,  N),
+    "emergency_access_unexpired":        (Y,    N,     N,   Y,      N,       Y,      N,      N,  N),
+    "emergency_access_expired":          (N,    N,     N,   Y,      N,       Y,      N,      N,  N),
     "other_unit":                        (N,    N,     N,   Y,      N,       N,      N,      N,  N),
     "own_district_resident":             (N,    Y,     Y,   N,      N,       N,      N,      N,  N),
     "other_district_resident":           (N,    N,     N,   N,      N,       N,      N,      N,  N),
@@ -70,6 +81,8 @@ MATRIX: dict[str, tuple[bool, ...]] = {
     "protected_via_wide_relations":      (N,    N,     N,   N,      N,       N,      N,      N,  N),
     "marked_via_wide_relations":         (N,    N,     N,   N,      N,       N,      N,      N,  N),
     "protected_own_caseload":            (Y,    N,     N,   N,      N,       N,      N,      N,  N),
+    "protected_substitute_for_colleague": (Y,   N,     N,   N,      N,       N,      N,      N,  N),
+    "protected_emergency_access":        (N,    N,     N,   N,      N,       N,      N,      N,  N),
     "protected_named_staff":             (Y,    Y,     Y,   Y,      Y,       Y,      N,      N,  N),
 }
 # fmt: on
@@ -148,6 +161,40 @@ def _own_provider_participation_closed(w: World) -> Person:
     return person
 
 
+def _colleague_caseload(w: World, *, start: int, end: int, revoked: bool = False, protected: bool = False,
+                        unit: str = OWN_UNIT) -> Person:
+    """A person in another coach's caseload; `w.coach` is that coach's substitute from start to end (days)."""
+    colleague = _other_coach(unit)
+    person = _enrolled(_person(protected=protected), unit=unit, coach=colleague).person
+    Substitution.objects.create(
+        absent_coach=colleague,
+        substitute=w.coach,
+        unit=f.unit(unit),
+        valid_from=_days(start),
+        valid_to=_days(end),
+        created_by=colleague,
+        revoked_at=timezone.now() if revoked else None,
+        revoked_by=colleague if revoked else None,
+    )
+    return person
+
+
+def _emergency(w: World, *, hours_left: int, protected: bool = False) -> Person:
+    """A unit colleague's participant to whom `w.coach` holds an emergency access (row made directly:
+    the service would refuse a protected person, which is what the policy must refuse too)."""
+    person = _enrolled(_person(protected=protected), coach=_other_coach()).person
+    now = timezone.now()
+    EmergencyAccess.objects.create(
+        user=w.coach, person=person, unit=f.unit(OWN_UNIT), reason="Coachen sjuk, deltagaren ringer",
+        granted_at=now - datetime.timedelta(hours=24 - hours_left), expires_at=now + datetime.timedelta(hours=hours_left),
+    )
+    return person
+
+
+# Relations that reach the acting coach only through emergency access: her reads are flagged.
+EMERGENCY_RELATIONS = {"emergency_access_unexpired"}
+
+
 def _named(w: World, actor: User) -> Person:
     person = _person(protected=True)
     person.contact_grants.add(actor)
@@ -174,6 +221,15 @@ SCENARIOS: dict[str, Callable[[World, User], Person]] = {
     "protected_via_wide_relations": lambda w, a: _every_wide_relation(_person(OWN_DISTRICT, protected=True), w),
     "marked_via_wide_relations": lambda w, a: _every_wide_relation(_person(OWN_DISTRICT, marked=True), w),
     "protected_own_caseload": lambda w, a: _enrolled(_person(protected=True), coach=w.coach).person,
+    "substitute_for_colleague_today": lambda w, a: _colleague_caseload(w, start=-2, end=3),
+    "substitute_period_ended": lambda w, a: _colleague_caseload(w, start=-10, end=-1),
+    "substitute_period_not_started": lambda w, a: _colleague_caseload(w, start=1, end=10),
+    "substitute_revoked": lambda w, a: _colleague_caseload(w, start=-2, end=3, revoked=True),
+    "substitute_at_other_unit": lambda w, a: _colleague_caseload(w, start=-2, end=3, unit=OTHER_UNIT),
+    "emergency_access_unexpired": lambda w, a: _emergency(w, hours_left=1),
+    "emergency_access_expired": lambda w, a: _emergency(w, hours_left=-1),
+    "protected_substitute_for_colleague": lambda w, a: _colleague_caseload(w, start=0, end=0, protected=True),
+    "protected_emergency_access": lambda w, a: _emergency(w, hours_left=12, protected=True),
     "protected_named_staff": _named,
 }
 
@@ -217,8 +273,10 @@ def test_open_person_follows_the_matrix_and_logs_the_outcome(world, relation, ro
     assert entry.what == "Personsidan"
     assert entry.client_address == "10.1.2.3"
     assert entry.outcome == (Outcome.ALLOWED if allowed else Outcome.REFUSED)
-    # Refusals and every access to a protected identity are flagged for log review.
-    assert entry.flagged == (person.is_protected or not allowed)
+    # Refusals, every access to a protected identity and every read under emergency access
+    # are flagged for log review.
+    emergency = relation in EMERGENCY_RELATIONS and role == Role.COACH
+    assert entry.flagged == (person.is_protected or not allowed or emergency)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -289,6 +347,12 @@ def test_coach_keeps_a_closed_participant_for_follow_up_then_loses_them(world):
 def test_protected_identity_is_not_reached_by_any_wide_relation(world):
     protected = _every_wide_relation(_person(OWN_DISTRICT, protected=True), world)
     ordinary = _every_wide_relation(_person(OWN_DISTRICT), world)
+    # The coach's wide relation is an emergency access (issue 8 item 6): held to both.
+    for person in (protected, ordinary):
+        EmergencyAccess.objects.create(
+            user=world.coach, person=person, unit=f.unit(OWN_UNIT), reason="Akut samtal från deltagaren",
+            expires_at=timezone.now() + datetime.timedelta(hours=24),
+        )
 
     for role in (Role.COACH, Role.SOCIAL_WORKER, Role.OSA_OFFICER, Role.MATCHER, Role.PROVIDER_STAFF, Role.UNIT_MANAGER):
         user = world.actor(role)

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from jobbtorg.access.testing import stand_in
 from jobbtorg.activities import services
 from jobbtorg.activities.models import Activity, ActivityStatus, Attendance, CatalogueItem
 from jobbtorg.activities.tests.helpers import actor_for, days, new_activity, plan_day
@@ -181,6 +182,7 @@ def test_only_coaches_of_the_unit_create_activities_and_refusals_are_audited(par
         assert AuditEntry.objects.filter(user_id=user.pk, outcome=Outcome.REFUSED, person_id=participation.person_id).exists()
     assert not Activity.objects.exists()
     same_unit_coach = f.UserFactory(coach=True)
+    stand_in(same_unit_coach, participation.coach)  # a colleague reaches the person as substitute (issue 8 item 6)
     assert new_activity(same_unit_coach, participation, item).pk
 
 

@@ -22,9 +22,14 @@ def coach(db):
 
 
 @pytest.fixture
-def colleague(db):
-    """Another coach at the same Jobbtorg unit."""
-    return f.UserFactory(coach=True)
+def colleague(coach):
+    """Another coach at the same Jobbtorg unit, named substitute for `coach`: since issue 8 item 6
+    that is how a colleague reaches the coach's caseload."""
+    from jobbtorg.access.testing import stand_in
+
+    colleague = f.UserFactory(coach=True)
+    stand_in(colleague, coach)
+    return colleague
 
 
 @pytest.fixture

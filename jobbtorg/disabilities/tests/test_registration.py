@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from jobbtorg.access.testing import stand_in
 from jobbtorg.audit.models import AuditEntry
 from jobbtorg.audit.services import Actor
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
@@ -72,7 +73,8 @@ def test_disability_visible_only_to_coach_and_osa_officer_and_logged(coach, pers
         assert AuditEntry.objects.filter(user_id=user.pk, action="read", person_id=person.pk, outcome="allowed",
                                          what__contains="funktionsnedsättning").exists()  # fmt: skip
     # Refused, though each of these reaches the person through access.policy: 403, logged.
-    unit_coach = f.UserFactory(coach=True)  # same unit, not the person's coach
+    unit_coach = f.UserFactory(coach=True)  # same unit, not the person's coach: her substitute
+    stand_in(unit_coach, coach)
     reaching = [unit_coach, f.UserFactory(unit_manager=True), f.UserFactory(matcher=True), f.UserFactory(social_worker=True)]
     for user in reaching:
         with pytest.raises(HealthAccessDenied):

@@ -50,7 +50,8 @@ def test_returned_referrals_partial(social_worker, coach):
 
 
 def test_appointments_today_partial(coach):
-    appointment = f.AppointmentFactory(coach=coach, starts_at=timezone.now())
+    # The booked coach is the participation's (provisional) coach: issue 8 item 6, own caseload.
+    appointment = f.AppointmentFactory(coach=coach, participation__coach=coach, starts_at=timezone.now())
     html = render_to_string("participations/_appointments_today.html", {"appointments": selectors.coach_appointments(coach)})
     assert appointment.participation.person.last_name in html
 

@@ -135,11 +135,11 @@ def test_roles_without_person_access_get_an_empty_list_and_404(role, coach):
     assert (entry.action, entry.outcome, entry.person_id) == (Action.READ, Outcome.REFUSED, person.pk)
 
 
-def test_protected_person_is_not_listed_through_a_unit_relation(api, coach):
-    other_coach = f.UserFactory(coach=True)
-    caseload(other_coach, 1, protected=True)  # same unit, other coach: wide relation only
-    [plain] = caseload(other_coach, 1)
-    assert [p["id"] for p in api.get(URL).json()["results"]] == [plain.pk]
+def test_protected_person_is_not_listed_through_a_unit_relation(coach):
+    manager = f.UserFactory(unit_manager=True)  # the unit relation (issue 8 item 6: coaches have none)
+    caseload(coach, 1, protected=True)  # same unit: wide relation only
+    [plain] = caseload(coach, 1)
+    assert [p["id"] for p in client_for(manager).get(URL).json()["results"]] == [plain.pk]
 
 
 def test_list_query_count_is_constant_in_rows(api, coach):

@@ -272,3 +272,27 @@ def test_print_demo_logins_lists_users_roles_and_password(seeded):
     for username in DEMO_USERNAMES:
         assert re.search(rf"^\s+{username}\s", text, re.MULTILINE), username
     assert "Socialsekreterare" in text and "Jobbtorg Järva" in text and "Sara Lindberg" in text
+
+
+@pytest.mark.django_db
+def test_each_demo_coach_sees_her_own_caseload_and_coach2_stands_in_next_week(seeded):
+    """Issue 8 item 6 in the demo: `coach` and `coach2` each have a caseload and see only their own
+    today; `coach2` is `coach`'s named substitute next week (set by `chef`) and then sees hers."""
+    import datetime
+
+    from django.utils import timezone
+
+    from jobbtorg.access.models import Substitution
+
+    coach, coach2 = user("coach"), user("coach2")
+    for one, other in ((coach, coach2), (coach2, coach)):
+        own = Participation.objects.filter(coach=one, status=Status.ACTIVE).values("person")
+        theirs = Participation.objects.filter(coach=other, status=Status.ACTIVE).values("person")
+        assert own.exists()
+        assert visible_persons(one).filter(pk__in=own).count() == own.count()
+        assert not visible_persons(one).filter(pk__in=theirs).exists()
+    substitution = Substitution.objects.get(absent_coach=coach, substitute=coach2)
+    assert substitution.created_by == user("chef") and substitution.valid_from > timezone.localdate()
+    monday = substitution.valid_from
+    assert visible_persons(coach2, monday).filter(participations__coach=coach).exists()
+    assert not visible_persons(coach2, monday + datetime.timedelta(days=7)).filter(participations__coach=coach).exists()

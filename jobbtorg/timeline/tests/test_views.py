@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from jobbtorg.access.testing import stand_in
 from jobbtorg.accounts.models import Role
 from jobbtorg.audit.models import Action, AuditEntry, Outcome
 from jobbtorg.testing.factories import ParticipationFactory, UserFactory
@@ -179,6 +180,7 @@ def test_others_who_see_the_person_may_read_but_not_correct(login, participation
 def test_another_coach_at_the_unit_may_not_correct(login, participation):
     entry = add(participation, "plan_approved", "Planen godkänd")
     colleague = UserFactory(coach=True)
+    stand_in(colleague, participation.coach)  # she reaches the person as substitute (issue 8 item 6) ...
     response = login(colleague).post(
         f"/personer/{participation.person.pk}/tidslinje/{entry.pk}/invandning/", {"text": "Fel"}
     )
