@@ -247,6 +247,28 @@ TASKS = {
     }
 }
 
+# Caches (issue 8 item 9). "default" is shared by every gunicorn worker and every machine: the API
+# throttle (REST_FRAMEWORK below) counts there, so API_RATE is one limit, not one per process.
+# REDIS_URL (e.g. redis://127.0.0.1:6379/0): use Redis. Empty: the database holds the cache, in the
+# table jobbtorg_cache that migration core/0002 creates (`migrate` is enough, no createcachetable).
+# "local" is a per-process memory cache, only for values each process may keep for itself (the demo
+# flag): never for counts or anything that must agree across processes.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_TABLE = "jobbtorg_cache"
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "jobbtorg"}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            # One throttle entry per API user; expired entries are culled beyond this many.
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
+    ),
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jobbtorg-local"},
+}
+
 # API_TOKEN_DAYS: an API token (manage.py create_api_token) stops working this many days after it is issued.
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 
@@ -267,6 +289,7 @@ REST_FRAMEWORK = {
     ],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "jobbtorg.core.api.exception_handler",
+    # Counted in the shared "default" cache (CACHES above), so all workers share one limit.
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     # API_RATE: requests per user per minute through the API.
     "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_RATE", "600/min")},
