@@ -105,6 +105,22 @@ def test_nul_in_an_api_json_body_is_400(coach):
     assert not Person.objects.exists()
 
 
+def test_nul_fuzz_over_every_api_list_and_search_parameter(coach):
+    """issue 8 item 10: NUL in any usual filter parameter of any API list is a 400, never a 500."""
+    api = api_client(coach)
+    for path in _api_list_paths():
+        for param in ("q", "search", "limit", "offset", "status", "participation", "person", "ar"):
+            response = api.get(path, {param: "a\x00b"})
+            assert response.status_code == 400, (path, param, response.status_code)
+
+
+def test_nul_for_anonymous_users_is_400_too(client):
+    """issue 8 item 10: the refusal page renders without a login (e.g. /login/?next=%00)."""
+    response = client.get("/login/", {"next": "/\x00"})
+    assert response.status_code == 400 and NUL_MESSAGE in response.content.decode()
+    assert client.post("/login/", {"username": "kalle\x00", "password": "x"}).status_code == 400
+
+
 # --- names ----------------------------------------------------------------------------------------
 
 
