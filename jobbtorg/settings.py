@@ -291,10 +291,18 @@ REST_FRAMEWORK = {
     ],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "jobbtorg.core.api.exception_handler",
-    # Counted in the shared "default" cache (CACHES above), so all workers share one limit.
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    # Signed-in users are counted in the shared "default" cache (CACHES above), so all workers
+    # share one limit; anonymous callers (they reach only the schema and docs) per process.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "jobbtorg.core.throttles.SharedUserRateThrottle",
+        "jobbtorg.core.throttles.LocalAnonRateThrottle",
+    ],
     # API_RATE: requests per user per minute through the API.
-    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_RATE", "600/min")},
+    # API_ANON_RATE: requests per client address per minute to the schema and docs, without login.
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("API_RATE", "600/min"),
+        "anon": os.environ.get("API_ANON_RATE", "60/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Jobbtorg API",

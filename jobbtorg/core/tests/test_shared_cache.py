@@ -15,7 +15,9 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
-from rest_framework.throttling import UserRateThrottle
+from rest_framework.settings import api_settings
+
+from jobbtorg.core.throttles import LocalAnonRateThrottle, SharedUserRateThrottle
 
 BASE_DIR = Path(settings.BASE_DIR)
 PROBE = "jobbtorg.core.tests.shared_limit_probe"
@@ -31,8 +33,26 @@ def test_default_cache_is_the_shared_database_cache():
     """issue 8 item 9: without REDIS_URL the throttles count in the database cache, not per process."""
     assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     assert settings.CACHES["default"]["LOCATION"] == "jobbtorg_cache"
-    assert UserRateThrottle.cache._alias == "default"  # DRF counts in django.core.cache.cache
+    assert api_settings.DEFAULT_THROTTLE_CLASSES == [SharedUserRateThrottle, LocalAnonRateThrottle]
+    assert SharedUserRateThrottle.cache._alias == "default"
+    assert LocalAnonRateThrottle.cache._alias == "local"  # anonymous: the schema and docs only
     assert "django.core.cache.backends.locmem" not in settings.CACHES["default"]["BACKEND"]
+
+
+def test_the_schema_is_served_without_a_database(client):
+    """Anonymous callers (schema, docs) are counted per process: loading /api/v1/schema/ needs no
+    database (no django_db mark here: any query would raise; tests/api/test_schema_fuzz.py loads
+    the schema at collection time)."""
+    assert client.get("/api/v1/schema/?format=json").status_code == 200
+
+
+@pytest.mark.django_db
+def test_anonymous_requests_to_data_endpoints_write_no_counter(client):
+    """A signed-in-only endpoint answers 401 before any throttle: nothing is written to the shared cache."""
+    assert client.get("/api/v1/persons/").status_code in (401, 403)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM jobbtorg_cache")
+        assert cursor.fetchone()[0] == 0
 
 
 def test_redis_url_selects_redis():
