@@ -286,8 +286,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "jobbtorg.core.api_defaults.Pagination",
     "DEFAULT_PARSER_CLASSES": [
         "jobbtorg.core.api_defaults.SafeJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "jobbtorg.core.api_defaults.SafeFormParser",  # these three refuse NUL (\u0000) with a 400
+        "jobbtorg.core.api_defaults.SafeMultiPartParser",
     ],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "jobbtorg.core.api.exception_handler",

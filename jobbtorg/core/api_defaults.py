@@ -8,9 +8,9 @@ from typing import Any
 
 from rest_framework.exceptions import ParseError
 from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
-from jobbtorg.core.middleware import NUL, NUL_MESSAGE
+from jobbtorg.core.middleware import NUL, NUL_MESSAGE, params_contain_nul
 
 PARSE_ERROR_MESSAGE = "Innehållet kunde inte tolkas. Skicka giltig JSON."
 
@@ -49,6 +49,26 @@ class SafeJSONParser(JSONParser):
         if has_nul(data):
             raise NulInputError()
         return data
+
+
+class SafeFormParser(FormParser):
+    """Form-encoded API bodies: NUL in a field name or value is a 400 (issue 8 item 10)."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict[str, Any] | None = None) -> Any:
+        data = super().parse(stream, media_type, parser_context)
+        if params_contain_nul(data):
+            raise NulInputError()
+        return data
+
+
+class SafeMultiPartParser(MultiPartParser):
+    """Multipart API bodies: NUL in a form field is a 400. Uploaded files are their reader's to check."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict[str, Any] | None = None) -> Any:
+        parsed = super().parse(stream, media_type, parser_context)
+        if params_contain_nul(parsed.data):
+            raise NulInputError()
+        return parsed
 
 
 class Pagination(LimitOffsetPagination):

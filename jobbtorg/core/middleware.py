@@ -1,7 +1,8 @@
 """Request hardening that every view gets without asking (issue 8 item 10).
 
 - `RejectNulMiddleware`: a NUL character (%00) in the path, a query parameter or a form field
-  is answered 400 with a Swedish message before any view runs. PostgreSQL cannot store or
+  is answered 400 with a Swedish message before any view runs (API bodies: the parsers in
+  core.api_defaults). PostgreSQL cannot store or
   compare text with NUL in it, so such input used to become a 500 in searches and saves.
   Uploaded files are not looked into here: a file's reader must refuse NUL cells itself.
 - `ApiNoStoreMiddleware`: every answer under /api/v1/ carries `Cache-Control: no-store`
@@ -10,7 +11,7 @@
 
 from collections.abc import Callable, Iterable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -26,21 +27,25 @@ def contains_nul(values: Iterable[str]) -> bool:
     return any(NUL in value for value in values)
 
 
-def _form_fields_with_nul(request: HttpRequest) -> bool:
-    for params in (request.GET, request.POST):
-        if contains_nul(params.keys()) or contains_nul(v for values in params.lists() for v in values[1]):
-            return True
-    return False
+def params_contain_nul(params: QueryDict) -> bool:
+    """Whether any key or value of a QueryDict (query string or form fields) contains NUL."""
+    return contains_nul(params.keys()) or contains_nul(v for _key, values in params.lists() for v in values)
 
 
 class RejectNulMiddleware:
-    """400, not 500, for NUL in the path, the query string or form fields (web and API)."""
+    """400, not 500, for NUL in the path, the query string or (web) form fields.
+
+    API bodies are left to DRF's parsers, which refuse NUL themselves (core.api_defaults): reading
+    request.POST here would take the body away from them (a JSON-only endpoint would no longer
+    answer 415 to a form)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if NUL in request.path or _form_fields_with_nul(request):
+        if NUL in request.path or params_contain_nul(request.GET):
+            return self.refuse(request)
+        if not request.path.startswith(API_PREFIX) and params_contain_nul(request.POST):
             return self.refuse(request)
         return self.get_response(request)
 

@@ -105,6 +105,21 @@ def test_nul_in_an_api_json_body_is_400(coach):
     assert not Person.objects.exists()
 
 
+@pytest.mark.parametrize("path", ["/api/v1/activities/", "/api/v1/assessments/", "/api/v1/plans/"])
+def test_nul_in_an_api_form_body_is_400(coach, path):
+    """issue 8 item 10: endpoints that take form-encoded or multipart bodies refuse NUL in a field with a 400."""
+    api = api_client(coach)
+    form = api.post(path, "participation=1&note=a%00b", content_type="application/x-www-form-urlencoded")
+    assert form.status_code == 400 and form.json() == {"detail": NUL_MESSAGE}
+    multipart = api.post(path, {"participation": "1", "note\x00": "x"}, format="multipart")
+    assert multipart.status_code == 400 and multipart.json() == {"detail": NUL_MESSAGE}
+
+
+def test_a_json_only_api_endpoint_still_answers_415_to_a_form(coach):
+    """The NUL check must not take the body from DRF: a form sent to a JSON-only endpoint stays a 415."""
+    assert api_client(coach).post("/api/v1/persons/", {"first_name": "a\x00"}, format="multipart").status_code == 415
+
+
 def test_nul_fuzz_over_every_api_list_and_search_parameter(coach):
     """issue 8 item 10: NUL in any usual filter parameter of any API list is a 400, never a 500."""
     api = api_client(coach)
