@@ -94,12 +94,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "jobbtorg.core.middleware.ApiNoStoreMiddleware",  # Cache-Control: no-store on every /api/v1/ answer
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "jobbtorg.core.middleware.RejectNulMiddleware",  # NUL (%00) in path or parameters: 400, not 500
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -247,6 +249,28 @@ TASKS = {
     }
 }
 
+# Caches (issue 8 item 9). "default" is shared by every gunicorn worker and every machine: the API
+# throttle (REST_FRAMEWORK below) counts there, so API_RATE is one limit, not one per process.
+# REDIS_URL (e.g. redis://127.0.0.1:6379/0): use Redis. Empty: the database holds the cache, in the
+# table jobbtorg_cache that migration core/0002 creates (`migrate` is enough, no createcachetable).
+# "local" is a per-process memory cache, only for values each process may keep for itself (the demo
+# flag): never for counts or anything that must agree across processes.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_TABLE = "jobbtorg_cache"
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "jobbtorg"}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            # One throttle entry per API user; expired entries are culled beyond this many.
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
+    ),
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jobbtorg-local"},
+}
+
 # API_TOKEN_DAYS: an API token (manage.py create_api_token) stops working this many days after it is issued.
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 
@@ -262,14 +286,23 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "jobbtorg.core.api_defaults.Pagination",
     "DEFAULT_PARSER_CLASSES": [
         "jobbtorg.core.api_defaults.SafeJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "jobbtorg.core.api_defaults.SafeFormParser",  # these three refuse NUL (\u0000) with a 400
+        "jobbtorg.core.api_defaults.SafeMultiPartParser",
     ],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "jobbtorg.core.api.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    # Signed-in users are counted in the shared "default" cache (CACHES above), so all workers
+    # share one limit; anonymous callers (they reach only the schema and docs) per process.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "jobbtorg.core.throttles.SharedUserRateThrottle",
+        "jobbtorg.core.throttles.LocalAnonRateThrottle",
+    ],
     # API_RATE: requests per user per minute through the API.
-    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_RATE", "600/min")},
+    # API_ANON_RATE: requests per client address per minute to the schema and docs, without login.
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("API_RATE", "600/min"),
+        "anon": os.environ.get("API_ANON_RATE", "60/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Jobbtorg API",

@@ -16,7 +16,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from jobbtorg.core.api_defaults import PARSE_ERROR_MESSAGE, Pagination, SafeJSONParser
+from jobbtorg.core.api_defaults import PARSE_ERROR_MESSAGE, NulInputError, Pagination, SafeJSONParser
 from jobbtorg.core.errors import AccessDenied, ConflictError
 
 __all__ = ["Pagination", "SafeJSONParser", "exception_handler", "api_not_found", "ApiDocsView"]
@@ -35,6 +35,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, AccessDenied | Http404):
         # Also Django's own Http404, whose text names the model ("No Person matches ...").
         return Response({"detail": NOT_FOUND_MESSAGE}, status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, NulInputError):
+        return Response({"detail": str(exc.detail)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ParseError):
         # DRF's own text is untranslated and quotes the parser's (English) complaint.
         return Response({"detail": PARSE_ERROR_MESSAGE}, status=status.HTTP_400_BAD_REQUEST)

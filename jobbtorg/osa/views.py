@@ -313,6 +313,8 @@ def places_excel(request: AuthenticatedHttpRequest) -> HttpResponse:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from jobbtorg.core.excel import append_row
+
     if request.user.role not in PLACES_ROLES:
         raise PermissionDenied
     year = _year(request)
@@ -320,15 +322,16 @@ def places_excel(request: AuthenticatedHttpRequest) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = f"OSA-platser {year}"
-    sheet.append([_("OSA-platser per stadsdel %(year)s") % {"year": year}])
+    # Every row through append_row: a district named "=…" stays text, not a formula (issue 8 item 10).
+    append_row(sheet, [_("OSA-platser per stadsdel %(year)s") % {"year": year}])
     sheet["A1"].font = Font(bold=True)
-    sheet.append([_("Antal personer under 5 visas som <5, och då visas inte heller använda platser och nyttjande.")])
-    sheet.append([_("Stadsdel"), _("Planerade årsplatser"), _("Använda årsplatser"), _("Personer"), _("Nyttjande (%)")])
+    append_row(sheet, [_("Antal personer under 5 visas som <5, och då visas inte heller använda platser och nyttjande.")])
+    append_row(sheet, [_("Stadsdel"), _("Planerade årsplatser"), _("Använda årsplatser"), _("Personer"), _("Nyttjande (%)")])
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     for r in rows:
         small = 0 < r.persons < rules.SMALL_CELL
-        sheet.append([
+        append_row(sheet, [
             r.district.name, r.planned, "<5" if small else r.used_place_years, rules.suppress(r.persons),
             "<5" if small else (r.utilisation if r.utilisation is not None else "–"),
         ])  # fmt: skip

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from jobbtorg.core import personnummer
 from jobbtorg.core.forms import Form, ModelForm
+from jobbtorg.core.validators import validate_person_name
 from jobbtorg.organisation.models import District
 from jobbtorg.people.models import Person, ProtectionLevel
 from jobbtorg.people.services import CONTACT_FIELDS, REASON_MAX_LENGTH, levels_above, levels_below
@@ -76,6 +77,8 @@ class PersonForm(ModelForm):
         if not contact_details:
             for name in CONTACT_FIELDS:
                 del self.fields[name]
+        for name in ("first_name", "last_name"):  # no invisible-only or direction-reversing names (issue 8 item 10)
+            self.fields[name].validators.append(validate_person_name)
 
     def clean_personnummer(self) -> str:
         return personnummer.normalise(self.cleaned_data["personnummer"])

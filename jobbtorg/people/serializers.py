@@ -14,6 +14,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from jobbtorg.core.validators import validate_person_name
 from jobbtorg.organisation.models import District
 from jobbtorg.people.models import Person, ProtectionLevel
 
@@ -119,8 +120,8 @@ class _PersonInputSerializer(serializers.Serializer):
         max_length=20,
         help_text="Personnummer eller samordningsnummer: 12 siffror, eller 10 med - eller + före de fyra sista.",
     )
-    first_name = TextField(max_length=100)
-    last_name = TextField(max_length=100)
+    first_name = TextField(max_length=100, validators=[validate_person_name])
+    last_name = TextField(max_length=100, validators=[validate_person_name])
     home_district = DistrictField(queryset=District.objects.all(), help_text="Hemstadsdelens id (se /api/v1/districts/).")
     street_address = TextField(max_length=200, required=False, allow_blank=True)
     postal_code = TextField(max_length=6, required=False, allow_blank=True)

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jobbtorg.core.validators import validate_person_name
 from jobbtorg.organisation.models import JobbtorgUnit
 from jobbtorg.participations.forms import DateTimeInput, DomainForm, date_field
 from jobbtorg.referrals import selectors
@@ -21,9 +22,10 @@ class ReferralForm(DomainForm):
         error_messages={"required": _("Ange personnummer eller samordningsnummer.")},
     )
     first_name = forms.CharField(
-        label=_("Förnamn"), max_length=100, required=False, help_text=_("Behövs bara för en person som inte finns i registret.")
+        label=_("Förnamn"), max_length=100, required=False, help_text=_("Behövs bara för en person som inte finns i registret."),
+        validators=[validate_person_name],
     )
-    last_name = forms.CharField(label=_("Efternamn"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Efternamn"), max_length=100, required=False, validators=[validate_person_name])
     target_groups: "forms.ModelMultipleChoiceField[TargetGroup]" = forms.ModelMultipleChoiceField(
         label=_("Målgrupper"),
         queryset=None,

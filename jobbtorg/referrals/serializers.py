@@ -8,6 +8,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from jobbtorg.core.validators import validate_person_name
 from jobbtorg.participations.models import Status
 from jobbtorg.participations.serializers import MAX_ID, StrictSerializer, choice_field, id_field
 from jobbtorg.referrals.models import Referral, TargetGroup
@@ -55,8 +56,10 @@ class ReferralSerializer(serializers.ModelSerializer):
 class ReferralCreateSerializer(StrictSerializer):
     personnummer = serializers.CharField(max_length=20, help_text="Personnummer eller samordningsnummer.")
     first_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
+                                       validators=[validate_person_name],
                                        help_text="Behövs bara för en person som inte finns i registret.")  # fmt: skip
-    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
+                                      validators=[validate_person_name])  # fmt: skip
     home_district = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None,
                                              help_text="Måste vara din stadsdel om den anges.")  # fmt: skip
     target_groups = serializers.ListField(child=serializers.CharField(max_length=40), max_length=20,

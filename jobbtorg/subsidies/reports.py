@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from jobbtorg.core.excel import append_row
 from jobbtorg.subsidies.models import CaseStatus
 from jobbtorg.subsidies.selectors import SUPPRESSION_THRESHOLD, BoardRow, CaseReportRow, suppress
 
@@ -31,11 +32,12 @@ def _finish(wb: Workbook) -> bytes:
 
 
 def _header(ws, title: str, note: str, columns: Iterable[str]) -> None:
-    ws.append([title])
+    # Every row goes through append_row: text that could start a formula stays text (issue 8 item 10).
+    append_row(ws, [title])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([note])
-    ws.append([])
-    ws.append(list(columns))
+    append_row(ws, [note])
+    append_row(ws, [])
+    append_row(ws, list(columns))
     for cell in ws[4]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A5"
@@ -53,7 +55,8 @@ def cases_workbook(year: int, rows: list[CaseReportRow]) -> bytes:
         [_("Månad"), _("Jobbtorg"), _("Stödform"), *[str(s.label) for s in statuses], _("Summa")],
     )
     for r in rows:
-        ws.append(
+        append_row(
+            ws,
             [
                 f"{year}-{r.month:02d}",
                 r.unit_name,
@@ -78,7 +81,8 @@ def overdue_workbook(rows: list[BoardRow], today_text: str) -> bytes:
     )
     for r in rows:
         few = suppress(r.overdue) is None
-        ws.append(
+        append_row(
+            ws,
             [
                 r.unit_name,
                 f"{r.number}. {r.label}",

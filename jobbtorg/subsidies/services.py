@@ -925,6 +925,17 @@ def _person_for_facts(user: User, actor: Actor, person_id: int, what: str, actio
     return person
 
 
+def open_facts(user: User, actor: Actor, person_id: int, what: str) -> Person:
+    """The person whose eligibility facts `user` is about to read, with the read audited once.
+
+    Every check comes before the entry: no person, no relation or a role that does not handle
+    subsidies is written as refused (AccessDenied / PermissionDenied), and only a read that is
+    answered is written as allowed. Never "allowed" followed by a 403 (issue 8 item 10)."""
+    person = _person_for_facts(user, actor, person_id, what, Action.READ)
+    record(actor, Action.READ, what, person.pk, protected=person.is_protected)
+    return person
+
+
 def facts_of(person: Person) -> EligibilityFacts:
     return EligibilityFacts.objects.filter(person=person).first() or EligibilityFacts(person=person)
 

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -17,6 +17,9 @@ from jobbtorg.core.models import Installation
 
 DEMO_CACHE_KEY = "jobbtorg:installation:is_demo"
 DEMO_CACHE_SECONDS = 300
+# The demo flag is kept per process ("local", settings.CACHES): it is read on every page, so a
+# shared (database) cache would cost the query it saves. Each process may be 5 minutes late.
+DEMO_CACHE_ALIAS = "local"
 
 # Roles with a worklist of deadlines (the same as get the daily digest e-mail).
 NOTIFICATION_ROLES = {Role.COACH, Role.SOCIAL_WORKER, Role.UNIT_MANAGER}
@@ -44,8 +47,14 @@ def notice_count(request: HttpRequest) -> int:
     return cached
 
 
+def forget_demo_flag() -> None:
+    """Drop this process's cached demo flag (tests, and after seeding)."""
+    caches[DEMO_CACHE_ALIAS].delete(DEMO_CACHE_KEY)
+
+
 def is_demo_installation() -> bool:
     """Whether this installation holds synthetic demo data; cached, it changes only on seeding."""
+    cache = caches[DEMO_CACHE_ALIAS]
     value = cache.get(DEMO_CACHE_KEY)
     if value is None:
         value = Installation.objects.filter(is_demo=True).exists()

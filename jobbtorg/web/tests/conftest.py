@@ -1,9 +1,8 @@
 """Fixtures for the web UI tests."""
 
 import pytest
-from django.core.cache import cache
 
-from jobbtorg.web.context_processors import DEMO_CACHE_KEY
+from jobbtorg.web.context_processors import forget_demo_flag
 from jobbtorg.web.tests.fixtures import apply_ui_settings, make_login
 
 
@@ -11,7 +10,7 @@ from jobbtorg.web.tests.fixtures import apply_ui_settings, make_login
 def ui_settings(settings):
     apply_ui_settings(settings)
     yield
-    cache.delete(DEMO_CACHE_KEY)
+    forget_demo_flag()
 
 
 @pytest.fixture

@@ -4,11 +4,10 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
 from django.utils import timezone
 
 from jobbtorg.testing.factories import ParticipationFactory
-from jobbtorg.web.context_processors import DEMO_CACHE_KEY
+from jobbtorg.web.context_processors import forget_demo_flag
 
 
 def apply_ui_settings(settings: Any) -> None:
@@ -19,7 +18,7 @@ def apply_ui_settings(settings: Any) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.delete(DEMO_CACHE_KEY)
+    forget_demo_flag()
 
 
 def make_login(client: Any) -> Callable[[Any], Any]:

@@ -9,7 +9,7 @@ from django.utils.translation import trans_real
 from jobbtorg.audit.models import AuditEntry
 from jobbtorg.core.models import Installation
 from jobbtorg.testing.factories import UserFactory
-from jobbtorg.web.context_processors import DEMO_CACHE_KEY, is_demo_installation
+from jobbtorg.web.context_processors import forget_demo_flag, is_demo_installation
 
 pytestmark = pytest.mark.django_db
 
@@ -83,9 +83,7 @@ def test_demo_banner_only_on_demo_installations(client, django_capture_on_commit
     assert "Demoversion" not in client.get("/login/").content.decode()
     Installation.objects.create(is_demo=True)
     # Cached: the page keeps the old answer until the cache entry goes.
-    from django.core.cache import cache
-
-    cache.delete(DEMO_CACHE_KEY)
+    forget_demo_flag()
     assert is_demo_installation() is True
     html = client.get("/login/").content.decode()
     assert '<p class="demo-banner"><strong>Demoversion</strong>' in html
