@@ -11,6 +11,7 @@ job-guarantee group the offer of work or education within five working days.
 """
 
 import datetime
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,23 +19,26 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobbtorg.access.policy import check_person
+from jobbtorg.access.policy import check_person, visible_persons
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.audit.models import Action
-from jobbtorg.audit.services import Actor, record
+from jobbtorg.audit.services import Actor, record, record_many
 from jobbtorg.core import personnummer
 from jobbtorg.core.errors import AccessDenied, DomainError
+from jobbtorg.deadlines import rules as deadline_rules
 from jobbtorg.deadlines import services as deadlines
+from jobbtorg.deadlines.models import Deadline
 from jobbtorg.deadlines.rules import Kind
 from jobbtorg.organisation.models import District, JobbtorgUnit
 from jobbtorg.organisation.selectors import unit_for_district
 from jobbtorg.participations import services as participations
-from jobbtorg.participations.models import OPEN_STATUSES, Participation
+from jobbtorg.participations.models import OPEN_STATUSES, Participation, Status
 from jobbtorg.people import services as people
 from jobbtorg.people.models import Person
 from jobbtorg.referrals import rules
 from jobbtorg.referrals.models import Referral, ReferralImport, TargetGroup
 from jobbtorg.timeline import services as timeline
+from jobbtorg.timeline.models import TimelineEntry
 
 WHAT_CREATE = "anvisning"
 
@@ -386,3 +390,287 @@ def resubmit_referral(
         )
         record(actor, Action.CHANGE, what, p.person_id, protected=p.person.is_protected)
     return referral
+
+
+# --- many referrals at once (the CSV import) -------------------------------------------------------
+#
+# The same rules as `check_referral` / `create_referral`, for thousands of file rows: the facts a
+# rule needs (existing persons, access, open and earlier participations, target groups, the
+# service area per date) are read in bulk per chunk, and the writes (person, participation,
+# referral, target groups, timeline, deadlines, audit) are bulk inserts in one transaction, so the
+# number of queries does not grow with each row. Only file rows: no appointment, no other unit.
+
+BATCH_CHUNK = 2000  # rows whose facts are read with one query per kind (bounded IN lists)
+
+
+@dataclass
+class BatchRow:
+    """One checked row, ready to save."""
+
+    row: int
+    data: ReferralInput
+    referred_on: datetime.date
+    person: Person | None  # an existing person, else `person_values` registers one
+    person_values: dict[str, object]
+    groups: list[TargetGroup]
+    unit: JobbtorgUnit
+    previous_id: int | None
+
+
+def check_referrals_batch(
+    user: User,
+    actor: Actor,
+    rows: Sequence[tuple[int, ReferralInput]],
+    *,
+    today: datetime.date,
+    progress: Callable[[int], object] | None = None,
+) -> tuple[list[BatchRow], dict[int, rules.Errors]]:
+    """Every rule of every row, nothing written but the audit of refused look-ups.
+
+    Returns the rows ready to save and the field errors per row number. `progress` is
+    called with the number of rows checked after each chunk.
+    """
+    assert user.district_id is not None  # the caller checked may_refer
+    district = District.objects.get(pk=user.district_id)
+    may_register = people.may_create(user, district)
+    groups_by_code = {g.code: g for g in TargetGroup.objects.filter(active=True)}
+    units: dict[datetime.date, JobbtorgUnit | None] = {}
+    ready: list[BatchRow] = []
+    failed: dict[int, rules.Errors] = {}
+    seen: dict[str, int] = {}
+    done = 0
+    for start in range(0, len(rows), BATCH_CHUNK):
+        chunk = rows[start : start + BATCH_CHUNK]
+        numbers: dict[int, str] = {}
+        errors_of: dict[int, rules.Errors] = {}
+        for row, data in chunk:
+            errors = errors_of.setdefault(row, {})
+            if data.home_district_id is not None or data.unit_id is not None or data.appointment_at is not None:
+                raise ValueError("check_referrals_batch takes file rows: no district, unit or appointment")
+            try:
+                number = personnummer.normalise(data.personnummer or "", today=today)
+            except ValidationError as exc:
+                errors.setdefault("personnummer", []).extend(exc.messages)
+                continue
+            if number in seen:
+                _add(errors, "personnummer", _("personnumret finns redan på rad %(row)d") % {"row": seen[number]})
+                continue
+            seen[number] = row
+            numbers[row] = number
+        persons = {
+            p.personnummer: p
+            for p in Person.objects.select_related("home_district").filter(personnummer__in=set(numbers.values()))
+        }
+        person_ids = [p.pk for p in persons.values()]
+        allowed = set(visible_persons(user, today).filter(pk__in=person_ids).values_list("pk", flat=True)) if persons else set()
+        open_now: dict[int, Participation] = {}
+        previous: dict[int, int] = {}
+        if persons:
+            for p in Participation.objects.filter(person_id__in=person_ids, status__in=OPEN_STATUSES).select_related("unit"):
+                open_now[p.person_id] = p
+            closed = Participation.objects.filter(person_id__in=person_ids, status=Status.CLOSED).order_by(
+                "person_id", "-closed_on", "-id"
+            )
+            for person_id, pk in closed.values_list("person_id", "pk"):
+                previous.setdefault(person_id, pk)
+        for row, data in chunk:
+            errors = errors_of[row]
+            number = numbers.get(row, "")
+            person = persons.get(number) if number else None
+            person_values: dict[str, object] = {}
+            _merge(errors, rules.validate_referred_on(data.referred_on, today))
+            if person is not None:
+                if person.home_district_id != district.pk or person.pk not in allowed:
+                    # Logged like any refused look-up; the message does not say where the person lives.
+                    what = f"{WHAT_CREATE}: personnummer"
+                    record(actor, Action.SEARCH, what, person.pk, allowed=False, protected=person.is_protected)
+                    _add(errors, "personnummer", _("Personen är inte skriven i din stadsdel och kan inte anvisas härifrån."))
+                    person = None
+                elif person.pk in open_now:
+                    _add(errors, "personnummer", participations.open_exists_message(open_now[person.pk]))
+            elif number:
+                if not (data.first_name.strip() and data.last_name.strip()):
+                    if not data.first_name.strip():
+                        _add(errors, "first_name", _("Personen finns inte i registret. Ange förnamn så registreras personen."))
+                    if not data.last_name.strip():
+                        _add(errors, "last_name", _("Personen finns inte i registret. Ange efternamn så registreras personen."))
+                elif not may_register:
+                    _add(errors, "personnummer", _("Du får inte registrera personer i den stadsdelen."))
+                else:
+                    # The person registry's own field rules (people.services), as create_person applies them.
+                    values, person_errors = people._clean(
+                        {"personnummer": number, "first_name": data.first_name, "last_name": data.last_name,
+                         "home_district": district},
+                        today,
+                        required=True,
+                    )  # fmt: skip
+                    for name, field_errors in person_errors.items():
+                        errors.setdefault(name, []).extend(m for e in field_errors for m in e.messages)
+                    person_values = values
+
+            codes = [c.strip().lower() for c in data.target_groups if c and c.strip()]
+            groups = [groups_by_code[c] for c in dict.fromkeys(codes) if c in groups_by_code]
+            unknown = sorted(set(codes) - set(groups_by_code))
+            for code in unknown:
+                _add(errors, "target_groups", _("Okänd målgrupp: %(code)s.") % {"code": code})
+            if not unknown:
+                _merge(
+                    errors,
+                    rules.validate_target_groups(
+                        groups,
+                        need_assessed=data.other_need_assessed,
+                        af_no_measure=data.other_af_no_measure,
+                        assistance_decision=data.other_assistance_decision,
+                        has_consent=rules.has_consent(data.consent_given_on, data.consent_scope),
+                    ),
+                )
+            if not data.basis.strip():
+                _add(errors, "basis", _("Beskriv grunden för anvisningen."))
+            _merge(
+                errors,
+                rules.validate_consent(data.consent_given_on, data.consent_scope, data.legal_ground, data.referred_on, today),
+            )
+            unit = None
+            if data.referred_on is not None and "referred_on" not in errors:
+                if not _district_valid_on(district, data.referred_on):
+                    message = _("Stadsdelen %(district)s fanns inte det datumet.") % {"district": district.name}
+                    _add(errors, "referred_on", message)
+                else:
+                    if data.referred_on not in units:
+                        try:
+                            units[data.referred_on] = unit_for_district(district, data.referred_on)
+                        except DomainError:
+                            units[data.referred_on] = None
+                    unit = units[data.referred_on]
+                    if unit is None:
+                        _add(
+                            errors,
+                            "referred_on",
+                            _("Stadsdelen %(district)s har inget jobbtorg den %(date)s. Kontakta systemförvaltaren.")
+                            % {"district": district.name, "date": data.referred_on.isoformat()},
+                        )
+            if errors or unit is None or data.referred_on is None:
+                failed[row] = errors or {"non_field_errors": [_("Anvisningen kunde inte sparas.")]}
+                continue
+            ready.append(
+                BatchRow(
+                    row=row,
+                    data=data,
+                    referred_on=data.referred_on,
+                    person=person,
+                    person_values=person_values,
+                    groups=groups,
+                    unit=unit,
+                    previous_id=previous.get(person.pk) if person is not None else None,
+                )
+            )
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
+    return ready, failed
+
+
+def save_referrals_batch(
+    user: User,
+    actor: Actor,
+    rows: Sequence[BatchRow],
+    *,
+    source: str = Referral.Source.CSV,
+    import_batch: ReferralImport | None = None,
+) -> list[Referral]:
+    """Write checked rows as `create_referral` would, in bulk and in one transaction.
+
+    The unique indexes (one person per personnummer, one open participation per person)
+    still decide a race with another writer: the IntegrityError rolls every row back.
+    """
+    if not may_refer(user):
+        record(actor, Action.CREATE, WHAT_CREATE, None, allowed=False)
+        raise PermissionDenied(_("Bara socialsekreterare i hemstadsdelen kan anvisa till jobbtorget."))
+    assert user.district_id is not None
+    district = District.objects.get(pk=user.district_id)
+    author_name = user.get_full_name() or user.get_username()
+    with transaction.atomic():
+        new_people = [Person(**row.person_values) for row in rows if row.person is None]
+        Person.objects.bulk_create(new_people, batch_size=WRITE_BATCH)
+        created = iter(new_people)
+        persons = [row.person if row.person is not None else next(created) for row in rows]
+        record_many(actor, Action.CREATE, f"{WHAT_CREATE}: ny person", [(p.pk, p.is_protected) for p in new_people])
+
+        parts = [
+            Participation(
+                person=person,
+                unit=row.unit,
+                home_district=district,
+                referred_on=row.referred_on,
+                coach=None,
+                previous_id=row.previous_id,
+                status=Status.REFERRED,
+            )
+            for row, person in zip(rows, persons, strict=True)
+        ]
+        Participation.objects.bulk_create(parts, batch_size=WRITE_BATCH)
+        referrals = [
+            Referral(
+                participation=part,
+                district=district,
+                referred_by=user,
+                referred_on=row.referred_on,
+                basis=row.data.basis.strip(),
+                consent_given_on=row.data.consent_given_on,
+                consent_scope=row.data.consent_scope.strip(),
+                legal_ground=row.data.legal_ground.strip(),
+                other_need_assessed=row.data.other_need_assessed,
+                other_af_no_measure=row.data.other_af_no_measure,
+                other_assistance_decision=row.data.other_assistance_decision,
+                derived_unit=row.unit,
+                unit_reason="",
+                source=source,
+                import_batch=import_batch,
+            )
+            for row, part in zip(rows, parts, strict=True)
+        ]
+        Referral.objects.bulk_create(referrals, batch_size=WRITE_BATCH)
+        through = Referral.target_groups.through
+        through.objects.bulk_create(
+            [through(referral_id=r.pk, targetgroup_id=g.pk) for r, row in zip(referrals, rows, strict=True) for g in row.groups],
+            batch_size=WRITE_BATCH,
+        )
+        entries = []
+        deadlines_ = []
+        for row, part, referral in zip(rows, parts, referrals, strict=True):
+            entries.append(
+                TimelineEntry(
+                    person_id=part.person_id,
+                    participation=part,
+                    kind="referral_received",
+                    occurred_on=row.referred_on,
+                    author=user,
+                    author_name=author_name,
+                    author_role=user.role,
+                    text=_("Anvisad av %(district)s till %(unit)s. Målgrupper: %(groups)s.")
+                    % {"district": district.name, "unit": row.unit.name, "groups": ", ".join(g.name for g in row.groups)},
+                    data={"referral": referral.pk, "source": source, "groups": [g.code for g in row.groups]},
+                )
+            )
+            # No appointment in the file: the unit books one, within the rule's time.
+            kinds = [Kind.FIRST_APPOINTMENT]
+            if any(g.is_job_guarantee for g in row.groups):
+                kinds.append(Kind.JOB_GUARANTEE_OFFER)
+            for kind in kinds:
+                responsible = deadline_rules.RULES[kind].responsible
+                deadlines_.append(
+                    Deadline(
+                        participation=part,
+                        kind=kind,
+                        due_date=deadline_rules.due_date(kind, row.referred_on),
+                        responsible=responsible,
+                        district_id=district.pk if responsible == "district" else None,
+                    )
+                )
+        TimelineEntry.objects.bulk_create(entries, batch_size=WRITE_BATCH)
+        Deadline.objects.bulk_create(deadlines_, batch_size=WRITE_BATCH)
+        record_many(actor, Action.CREATE, WHAT_CREATE, [(p.pk, p.is_protected) for p in persons])
+    return referrals
+
+
+WRITE_BATCH = 2000
