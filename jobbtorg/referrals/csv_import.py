@@ -26,9 +26,11 @@ import io
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,7 +86,12 @@ class ImportResult:
     ok: bool
     errors: list[str] = field(default_factory=list)
     batch: ReferralImport | None = None
-    referrals: list[Referral] = field(default_factory=list)
+    referral_ids: list[int] = field(default_factory=list)
+
+    @property
+    def referrals(self) -> QuerySet[Referral]:
+        """The created referrals, in file order."""
+        return Referral.objects.filter(pk__in=self.referral_ids).order_by("id")
 
 
 class _Failed(Exception):
@@ -111,11 +118,11 @@ def decode(content: bytes) -> tuple[str | None, list[str]]:
         return None, [_("Filen är inte sparad som UTF-8. Spara den som ”CSV UTF-8 (kommaavgränsad)” och försök igen.")]
 
 
-def _reader(text: str) -> "csv._reader":
+def _reader(text: str) -> Any:  # csv.reader: an iterator of rows with line_num
     return csv.reader(io.StringIO(text, newline=""), delimiter=";")
 
 
-def _header(reader: "csv._reader") -> tuple[list[str], list[str]]:
+def _header(reader: Any) -> tuple[list[str], list[str]]:
     """The column names of the first row, or the errors that stop the import."""
     errors: list[str] = []
     try:
@@ -299,7 +306,7 @@ def import_text(
                 )
             ],
         )
-    return ImportResult(ok=True, batch=batch, referrals=created)
+    return ImportResult(ok=True, batch=batch, referral_ids=created)
 
 
 # --- the background job ----------------------------------------------------------------------------
@@ -376,7 +383,7 @@ def _finish(job_id: int, result: ImportResult, *, checked: int | None) -> None:
     values: dict[str, object] = {
         "status": ImportJob.Status.DONE if result.ok else ImportJob.Status.FAILED,
         "content": "",  # the personnummer are not kept once the job is over
-        "rows_saved": len(result.referrals),
+        "rows_saved": len(result.referral_ids),
         "errors": result.errors,
         "batch": result.batch,
         "finished_at": timezone.now(),

@@ -56,7 +56,7 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     referrals = selectors.district_referrals(request.user, state)
     # ?import=<id>: the referrals one import created (the link from its job page).
     batch = None
-    if request.GET.get("import", "").isdigit():
+    if request.GET.get("import", "").isdigit() and request.user.district_id is not None:
         batch = ReferralImport.objects.filter(pk=int(request.GET["import"]), district_id=request.user.district_id).first()
         referrals = referrals.filter(import_batch=batch) if batch else referrals.none()
     # The district's whole referral history: counted to COUNT_CAP at most (web.listing).
