@@ -694,10 +694,8 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]], *, returning:
     for f in fields:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             defaults[f.attname] = now
-        elif f.has_default():
-            defaults[f.attname] = f.get_default()
         else:
-            defaults[f.attname] = None
+            defaults[f.attname] = f.get_default()  # the default, "" for a text column without one, else None
     json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
     names = [f.attname for f in fields]
     columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
