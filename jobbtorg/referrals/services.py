@@ -700,7 +700,8 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]], *, returning:
     names = [f.attname for f in fields]
     columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
     table = connection.ops.quote_name(meta.db_table)
-    with connection.cursor() as cursor:
+    # wrap_database_errors: a unique index refusing a COPY row raises django.db.IntegrityError, as an INSERT would.
+    with connection.wrap_database_errors, connection.cursor() as cursor:
         sql = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
         cursor.execute(sql, [meta.db_table, meta.pk.column or "id", len(rows)])
         ids = [pk for (pk,) in cursor.fetchall()]
