@@ -643,6 +643,7 @@ def save_referrals_batch(
         texts: dict[tuple[int, tuple[int, ...]], str] = {}
         entries: list[dict[str, object]] = []
         deadline_rows: list[dict[str, object]] = []
+        due_dates: dict[tuple[Kind, datetime.date], datetime.date] = {}  # most rows share a referral date
         for row, person_id, part_id, referral_id in zip(rows, person_ids, part_ids, referral_ids, strict=True):
             key = (row.unit.pk, tuple(g.pk for g in row.groups))
             if key not in texts:
@@ -661,8 +662,10 @@ def save_referrals_batch(
                 kinds.append(Kind.JOB_GUARANTEE_OFFER)
             for kind in kinds:
                 responsible = deadline_rules.RULES[kind].responsible
+                if (kind, row.referred_on) not in due_dates:
+                    due_dates[kind, row.referred_on] = deadline_rules.due_date(kind, row.referred_on)
                 deadline_rows.append(
-                    {"participation_id": part_id, "kind": kind.value, "due_date": deadline_rules.due_date(kind, row.referred_on),
+                    {"participation_id": part_id, "kind": kind.value, "due_date": due_dates[kind, row.referred_on],
                      "responsible": responsible, "district_id": district.pk if responsible == "district" else None}
                 )  # fmt: skip
         _insert(TimelineEntry, entries, returning=False)
@@ -706,13 +709,17 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]], *, returning:
         cursor.execute(sql, [meta.db_table, meta.pk.column or "id", len(rows)])
         ids = [pk for (pk,) in cursor.fetchall()]
         pk_column = connection.ops.quote_name(meta.pk.column or "id")
+        # One template row of defaults (the id first), overwritten by each row's own values.
+        template = [None, *(defaults[name] for name in names)]
+        position = {name: i + 1 for i, name in enumerate(names)}
+        json_positions = [position[name] for name in json_fields]
         with cursor.cursor.copy(f"COPY {table} ({pk_column}, {columns}) FROM STDIN") as copy:
             for pk, row in zip(ids, rows, strict=True):
-                values = [pk]
-                for name in names:
-                    value = row.get(name, defaults[name])
-                    if name in json_fields:
-                        value = json.dumps(value, cls=DjangoJSONEncoder)
-                    values.append(value)
+                values = template.copy()
+                values[0] = pk
+                for name, value in row.items():
+                    values[position[name]] = value
+                for i in json_positions:
+                    values[i] = json.dumps(values[i], cls=DjangoJSONEncoder)
                 copy.write_row(values)
     return ids
