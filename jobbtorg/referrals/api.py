@@ -3,8 +3,11 @@ service, rules and audit as the form and the CSV import page.
 
 - create: a social worker refers a person of the own district (400 with Swedish field errors).
 - list/retrieve: the own district's referrals, people filtered by access.
-- import: the CSV file as the request body (text/csv) or a multipart field `file`;
-  201 with the created ids, or 400 with the row-by-row report and nothing saved.
+- import: the CSV file as the request body (text/csv) or a multipart field `file`. The file is
+  checked at once (size, encoding, header, at most csv_import.MAX_ROWS rows: 400) and imported
+  by a background task; the answer is the job's state: 202 with its address while it is queued
+  or running, 201 with the created ids when done, 400 with the row-by-row report (nothing saved).
+  GET import/<job>/ gives the same, to the uploader only.
 - return / resubmit: the Jobbtorg sends a referral back; the district completes it.
 """
 
@@ -12,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -24,12 +27,12 @@ from rest_framework.response import Response
 
 from jobbtorg.access.services import log_listed
 from jobbtorg.audit.models import Action
-from jobbtorg.audit.services import Actor
+from jobbtorg.audit.services import Actor, record
 from jobbtorg.core.api import NOT_FOUND_MESSAGE, Pagination, SafeJSONParser
 from jobbtorg.core.errors import AccessDenied
 from jobbtorg.referrals import csv_import, selectors, services
 from jobbtorg.referrals import serializers as s
-from jobbtorg.referrals.models import Referral
+from jobbtorg.referrals.models import ImportJob, Referral
 
 ERRORS = {
     400: OpenApiResponse(description="Felaktiga uppgifter: fältfel på svenska. Ingenting sparas."),
@@ -45,6 +48,34 @@ class CSVParser(BaseParser):
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> bytes:
         return stream.read(csv_import.MAX_BYTES + 1) if stream else b""
+
+
+def _job_response(request: Request, job: ImportJob) -> Response:
+    """The job's state: 201 done (with the created ids), 400 failed (the report), 202 otherwise."""
+    job.refresh_from_db()
+    body: dict[str, Any] = {
+        "job": job.pk,
+        "status": job.status,
+        "url": request.build_absolute_uri(reverse("referral-import-status", kwargs={"job_id": job.pk})),
+        "rows_total": job.rows_total,
+        "rows_checked": job.rows_checked,
+        "rows_saved": job.rows_saved,
+    }
+    if job.status == ImportJob.Status.FAILED:
+        return Response({**body, "detail": "Filen importerades inte. Ingenting har sparats.", "errors": job.errors}, status=400)
+    if job.status == ImportJob.Status.DONE:
+        created = Referral.objects.filter(import_batch_id=job.batch_id).order_by("id")
+        referrals = list(created.values_list("pk", "participation_id"))
+        return Response(
+            {
+                **body,
+                "created": len(referrals),
+                "referrals": [pk for pk, _part in referrals],
+                "participations": [part for _pk, part in referrals],
+            },
+            status=status.HTTP_201_CREATED,
+        )
+    return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
 def _what(request: Request, group: str) -> str:
@@ -106,19 +137,22 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
                 return Response({"file": ["Skicka filen som text/csv eller i fältet file."]}, status=400)
             filename = upload.name or filename
             data = upload.read(csv_import.MAX_BYTES + 1)
-        result = csv_import.import_referrals(
-            request.user, Actor.from_request(request), data, filename=filename, today=timezone.localdate()
-        )
-        if not result.ok:
-            return Response({"detail": "Filen importerades inte. Ingenting har sparats.", "errors": result.errors}, status=400)
-        return Response(
-            {
-                "created": len(result.referrals),
-                "referrals": [r.pk for r in result.referrals],
-                "participations": [r.participation_id for r in result.referrals],
-            },
-            status=status.HTTP_201_CREATED,
-        )
+        job, errors = csv_import.start_job(request.user, Actor.from_request(request), data, filename=filename)
+        if job is None:
+            return Response({"detail": "Filen importerades inte. Ingenting har sparats.", "errors": errors}, status=400)
+        return _job_response(request, job)
+
+    @extend_schema(summary="Läget för en import av anvisningar", responses={200: s.ImportResultSerializer, **ERRORS},
+                   tags=["anvisningar"])  # fmt: skip
+    @action(detail=False, methods=["get"], url_path=r"import/(?P<job_id>[0-9]{1,18})")
+    def import_status(self, request: Request, job_id: str) -> Response:
+        job = ImportJob.objects.filter(pk=int(job_id), uploaded_by=request.user).first()
+        if job is None:
+            record(Actor.from_request(request), Action.READ, "API anvisningar: importjobb", None, allowed=False)
+            raise NotFound(NOT_FOUND_MESSAGE)
+        response = _job_response(request, job)
+        response.status_code = 200
+        return response
 
     @extend_schema(summary="Återsänd anvisningen till stadsdelen (jobbtorget)", request=s.ReturnInput,
                    responses={200: s.ReferralSerializer, **ERRORS}, tags=["anvisningar"])  # fmt: skip

@@ -7,28 +7,41 @@ names in any order:
     personnummer;förnamn;efternamn;målgrupper;grund;samtycke_datum;samtycke_omfattning;rättslig_grund;anvisningsdatum
 
 `målgrupper` holds target-group codes separated by commas (see the import
-page); dates are ÅÅÅÅ-MM-DD. Every row goes through `services.create_referral`,
-the same path as the form and the API, inside one transaction: any error in any
-row rolls back every row, and the report lists every problem at once so the
-district can fix the file in one go. The "other groups" target group needs the
-three conditions confirmed, which a file can not do: such rows are refused
-with a pointer to the form.
+page); dates are ÅÅÅÅ-MM-DD. A district file has thousands of rows, more than a
+web request may take, so the upload (`start_job`) only checks the file's size,
+encoding, header and number of rows (`MAX_ROWS`, before anything is stored) and
+queues an `ImportJob`; the background task (referrals.tasks) runs `run_job`.
+The rows go through the same rules as the form and the API
+(`services.check_referrals_batch`), read in bulk, and are saved by
+`services.save_referrals_batch` in one transaction: any error in any row saves
+nothing, and the report lists every problem at once so the district can fix the
+file in one go. The "other groups" target group needs the three conditions
+confirmed, which a file can not do: such rows are refused with a pointer to the
+form.
 """
 
 import csv
 import datetime
 import io
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobbtorg.accounts.models import User
 from jobbtorg.audit.services import Actor
 from jobbtorg.core import personnummer
+from jobbtorg.core.errors import DomainError
 from jobbtorg.referrals import services
-from jobbtorg.referrals.models import Referral, ReferralImport, TargetGroup
+from jobbtorg.referrals.models import ImportJob, Referral, ReferralImport, TargetGroup
+
+logger = logging.getLogger(__name__)
 
 COLUMNS = (
     "personnummer",
@@ -41,8 +54,12 @@ COLUMNS = (
     "rättslig_grund",
     "anvisningsdatum",
 )
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5000
+MAX_MB = 10
+MAX_BYTES = MAX_MB * 1024 * 1024
+# The most rows one file may have: checked at upload, before anything is stored or inserted.
+MAX_ROWS = 20_000
+# A queued or running job not heard from for this long is taken as lost (a worker died).
+STALE_AFTER = datetime.timedelta(hours=6)
 
 # Short row messages for the personnummer rules (core.personnummer error codes).
 PNR_MESSAGES = {
@@ -69,7 +86,12 @@ class ImportResult:
     ok: bool
     errors: list[str] = field(default_factory=list)
     batch: ReferralImport | None = None
-    referrals: list[Referral] = field(default_factory=list)
+    referral_ids: list[int] = field(default_factory=list)
+
+    @property
+    def referrals(self) -> QuerySet[Referral]:
+        """The created referrals, in file order."""
+        return Referral.objects.filter(pk__in=self.referral_ids).order_by("id")
 
 
 class _Failed(Exception):
@@ -89,18 +111,20 @@ def _date(value: str) -> datetime.date:
 
 def decode(content: bytes) -> tuple[str | None, list[str]]:
     if len(content) > MAX_BYTES:
-        return None, [_("Filen är för stor – högst 5 MB.")]
+        return None, [_("Filen är för stor – högst %(mb)d MB.") % {"mb": MAX_MB}]
     try:
         return content.decode("utf-8-sig"), []
     except UnicodeDecodeError:
         return None, [_("Filen är inte sparad som UTF-8. Spara den som ”CSV UTF-8 (kommaavgränsad)” och försök igen.")]
 
 
-def parse(text: str, today: datetime.date) -> tuple[list[tuple[int, services.ReferralInput]], list[str]]:
-    """Rows as referral inputs, with the errors found by reading the file alone."""
+def _reader(text: str) -> Any:  # csv.reader: an iterator of rows with line_num
+    return csv.reader(io.StringIO(text, newline=""), delimiter=";")
+
+
+def _header(reader: Any) -> tuple[list[str], list[str]]:
+    """The column names of the first row, or the errors that stop the import."""
     errors: list[str] = []
-    rows: list[tuple[int, services.ReferralInput]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
     try:
         header = next(reader)
     except StopIteration:
@@ -116,6 +140,40 @@ def parse(text: str, today: datetime.date) -> tuple[list[tuple[int, services.Ref
         if unknown:
             errors.append(_row_error(1, _("okänd kolumn: %(cols)s") % {"cols": ", ".join(unknown)}))
         errors.append(_("Rubrikraden ska vara: %(header)s") % {"header": ";".join(COLUMNS)})
+    return names, errors
+
+
+def count_rows(text: str) -> int:
+    """Data rows (not blank, not the header), counted by the CSV reader so a quoted line break is one row."""
+    reader = _reader(text)
+    count = 0
+    try:
+        next(reader, None)
+        for values in reader:
+            if any(v.strip() for v in values):
+                count += 1
+    except csv.Error:
+        pass  # the import reports the unreadable row with its number
+    return count
+
+
+def too_many_rows(count: int, max_rows: int = MAX_ROWS) -> str | None:
+    if count <= max_rows:
+        return None
+    return _("Filen har %(n)d rader, men högst %(max)d rader kan importeras åt gången. Dela upp filen i flera filer.") % {
+        "n": count,
+        "max": max_rows,
+    }
+
+
+def parse(
+    text: str, today: datetime.date, *, max_rows: int = MAX_ROWS
+) -> tuple[list[tuple[int, services.ReferralInput]], list[str]]:
+    """Rows as referral inputs, with the errors found by reading the file alone."""
+    rows: list[tuple[int, services.ReferralInput]] = []
+    reader = _reader(text)
+    names, errors = _header(reader)
+    if errors:
         return [], errors
     index = {name: names.index(name) for name in COLUMNS}
     known_codes = set(TargetGroup.objects.filter(active=True).values_list("code", flat=True))
@@ -126,8 +184,8 @@ def parse(text: str, today: datetime.date) -> tuple[list[tuple[int, services.Ref
             row = reader.line_num
             if not any(v.strip() for v in values):
                 continue
-            if len(rows) + len(errors) >= MAX_ROWS:
-                errors.append(_("Filen har fler än %(max)d rader. Dela upp den.") % {"max": MAX_ROWS})
+            if len(rows) + len(errors) >= max_rows:
+                errors.append(too_many_rows(max_rows + 1, max_rows) or "")
                 break
             if len(values) != len(names):
                 errors.append(_row_error(row, _("raden har %(n)d fält men ska ha %(m)d") % {"n": len(values), "m": len(names)}))
@@ -188,34 +246,165 @@ def parse(text: str, today: datetime.date) -> tuple[list[tuple[int, services.Ref
     return rows, errors
 
 
-def import_referrals(user: User, actor: Actor, content: bytes, *, filename: str, today: datetime.date) -> ImportResult:
-    """Import every row or none. Raises PermissionDenied for a user who may not refer."""
+def import_referrals(
+    user: User,
+    actor: Actor,
+    content: bytes,
+    *,
+    filename: str,
+    today: datetime.date,
+    max_rows: int = MAX_ROWS,
+    progress: Callable[[int], object] | None = None,
+) -> ImportResult:
+    """Import every row or none, now (the task calls this through `run_job`).
+
+    Raises PermissionDenied for a user who may not refer.
+    """
     if not services.may_refer(user):
         raise PermissionDenied(_("Bara socialsekreterare kan importera anvisningar."))
-    assert user.district_id is not None  # may_refer: a social worker with a district
     text, errors = decode(content)
     if text is None:
         return ImportResult(ok=False, errors=errors)
-    rows, errors = parse(text, today)
-    created: list[Referral] = []
+    return import_text(user, actor, text, filename=filename, today=today, max_rows=max_rows, progress=progress)
+
+
+def import_text(
+    user: User,
+    actor: Actor,
+    text: str,
+    *,
+    filename: str,
+    today: datetime.date,
+    max_rows: int = MAX_ROWS,
+    progress: Callable[[int], object] | None = None,
+) -> ImportResult:
+    """Check every row (bulk reads, `progress` after each chunk), then save all in one transaction."""
+    if not services.may_refer(user):
+        raise PermissionDenied(_("Bara socialsekreterare kan importera anvisningar."))
+    assert user.district_id is not None  # may_refer: a social worker with a district
+    rows, errors = parse(text, today, max_rows=max_rows)
+    ready, failed = services.check_referrals_batch(user, actor, rows, today=today, progress=progress)
+    for row, row_errors in failed.items():
+        errors.extend(_messages(row, DomainError(row_errors)))
+    if errors:
+        return ImportResult(ok=False, errors=_sorted(errors))
     try:
         with transaction.atomic():
             batch = ReferralImport.objects.create(
-                district_id=user.district_id, uploaded_by=user, filename=filename[:200], row_count=len(rows)
+                district_id=user.district_id, uploaded_by=user, filename=filename[:200], row_count=len(ready)
             )
-            for row, data in rows:
-                try:
-                    with transaction.atomic():
-                        created.append(
-                            services.create_referral(user, actor, data, source=Referral.Source.CSV, import_batch=batch)
-                        )
-                except ValidationError as exc:
-                    errors.extend(_messages(row, exc))
-            if errors:
-                raise _Failed()
-    except _Failed:
-        return ImportResult(ok=False, errors=_sorted(errors))
-    return ImportResult(ok=True, batch=batch, referrals=created)
+            created = services.save_referrals_batch(user, actor, ready, source=Referral.Source.CSV, import_batch=batch)
+    except IntegrityError:
+        # Someone registered or referred one of the persons between the check and the save.
+        logger.warning("referral import %s: a unique index refused the save", filename, exc_info=True)
+        return ImportResult(
+            ok=False,
+            errors=[
+                _(
+                    "Någon annan registrerade eller anvisade samma person medan filen importerades. "
+                    "Ingenting har sparats – ladda upp filen igen."
+                )
+            ],
+        )
+    return ImportResult(ok=True, batch=batch, referral_ids=created)
+
+
+# --- the background job ----------------------------------------------------------------------------
+
+
+def start_job(user: User, actor: Actor, content: bytes, *, filename: str) -> tuple[ImportJob | None, list[str]]:
+    """Check what can be checked at once (size, encoding, header, number of rows) and queue the job.
+
+    Nothing is stored when the file is refused here, so a file with too many rows
+    never reaches the database. Raises PermissionDenied for a user who may not refer.
+    """
+    if not services.may_refer(user):
+        raise PermissionDenied(_("Bara socialsekreterare kan importera anvisningar."))
+    assert user.district_id is not None
+    text, errors = decode(content)
+    if text is None:
+        return None, errors
+    names, errors = _header(_reader(text))
+    if errors:
+        return None, errors
+    count = count_rows(text)
+    if message := too_many_rows(count):
+        return None, [message]
+    if count == 0:
+        return None, [_("Filen innehåller inga anvisningar.")]
+    _fail_stale_jobs()
+    job = ImportJob.objects.create(
+        uploaded_by=user,
+        district_id=user.district_id,
+        filename=filename[:200],
+        client_address=actor.client_address,
+        content=text,
+        rows_total=count,
+    )
+    from jobbtorg.referrals.tasks import run_referral_import  # the task module imports this one
+
+    result = run_referral_import.enqueue(job.pk)
+    ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+    job.refresh_from_db()
+    return job, []
+
+
+def run_job(job_id: int, *, max_rows: int = MAX_ROWS) -> str:
+    """Run a queued job once: claim it, import, store the outcome and empty the stored file.
+
+    `max_rows` is for bench/import.py, which times a larger file than an upload may have."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING, updated_at=timezone.now()
+    )
+    if not claimed:
+        return "not queued"
+    job = ImportJob.objects.select_related("uploaded_by").get(pk=job_id)
+    user = job.uploaded_by
+    actor = Actor(user_id=user.pk, username=user.get_username(), role=user.role, client_address=job.client_address)
+
+    def progress(checked: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(rows_checked=checked, updated_at=timezone.now())
+
+    try:
+        result = import_text(
+            user, actor, job.content, filename=job.filename, today=timezone.localdate(), max_rows=max_rows, progress=progress
+        )
+    except PermissionDenied:
+        result = ImportResult(ok=False, errors=[_("Bara socialsekreterare kan importera anvisningar.")])
+    except Exception:
+        logger.exception("referral import job %s failed", job_id)
+        _finish(job_id, ImportResult(ok=False, errors=[_technical_error()]), checked=None)
+        raise
+    _finish(job_id, result, checked=job.rows_total)
+    return ImportJob.Status.DONE if result.ok else ImportJob.Status.FAILED
+
+
+def _finish(job_id: int, result: ImportResult, *, checked: int | None) -> None:
+    values: dict[str, object] = {
+        "status": ImportJob.Status.DONE if result.ok else ImportJob.Status.FAILED,
+        "content": "",  # the personnummer are not kept once the job is over
+        "rows_saved": len(result.referral_ids),
+        "errors": result.errors,
+        "batch": result.batch,
+        "finished_at": timezone.now(),
+        "updated_at": timezone.now(),
+    }
+    if checked is not None:
+        values["rows_checked"] = checked
+    ImportJob.objects.filter(pk=job_id).update(**values)
+
+
+def _fail_stale_jobs() -> None:
+    """A job whose worker died would keep its file: end it and empty the file."""
+    ImportJob.objects.filter(
+        status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING], updated_at__lt=timezone.now() - STALE_AFTER
+    ).update(status=ImportJob.Status.FAILED, content="", errors=[_technical_error()], finished_at=timezone.now())
+
+
+def _technical_error() -> str:
+    return _(
+        "Importen avbröts av ett tekniskt fel. Ingenting har sparats. Ladda upp filen igen, eller kontakta systemförvaltaren."
+    )
 
 
 def _messages(row: int, exc: ValidationError) -> list[str]:

@@ -133,3 +133,49 @@ class Referral(TimeStampedModel):
     @property
     def unit_overridden(self) -> bool:
         return self.derived_unit_id != self.participation.unit_id
+
+
+class ImportJob(TimeStampedModel):
+    """A CSV import running as a background task (referrals.tasks), with its progress and report.
+
+    `content` is the uploaded file as text. It holds personnummer, so it is kept only
+    while the job is queued or running and emptied the moment the job finishes, done
+    or failed; the report (`errors`) names rows, never the numbers of others.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("I kö")
+        RUNNING = "running", _("Pågår")
+        DONE = "done", _("Klar")
+        FAILED = "failed", _("Misslyckades")
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uppladdad av")
+    )
+    district = models.ForeignKey("organisation.District", on_delete=models.PROTECT, related_name="+", verbose_name=_("stadsdel"))
+    filename = models.CharField(_("filnamn"), max_length=200, blank=True)
+    client_address = models.GenericIPAddressField(_("klientadress"), null=True, blank=True)
+    content = models.TextField(_("filens innehåll"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(_("antal rader"), default=0)
+    rows_checked = models.PositiveIntegerField(_("kontrollerade rader"), default=0)
+    rows_saved = models.PositiveIntegerField(_("sparade rader"), default=0)
+    errors = models.JSONField(_("fel"), default=list, blank=True)
+    batch = models.ForeignKey(
+        ReferralImport, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("import")
+    )
+    task_id = models.CharField(_("uppgiftens id"), max_length=64, blank=True)
+    finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("importjobb")
+        verbose_name_plural = _("importjobb")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

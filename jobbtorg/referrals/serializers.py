@@ -105,6 +105,15 @@ class ResubmitInput(StrictSerializer):
 
 
 class ImportResultSerializer(serializers.Serializer):
-    created = serializers.IntegerField()
-    referrals = serializers.ListField(child=serializers.IntegerField())
-    participations = serializers.ListField(child=serializers.IntegerField())
+    """An import job's state (202 queued/running, 201 done, 400 failed with `errors`)."""
+
+    job = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
+    url = serializers.URLField()
+    rows_total = serializers.IntegerField()
+    rows_checked = serializers.IntegerField()
+    rows_saved = serializers.IntegerField()
+    created = serializers.IntegerField(required=False)
+    referrals = serializers.ListField(child=serializers.IntegerField(), required=False)
+    participations = serializers.ListField(child=serializers.IntegerField(), required=False)
+    errors = serializers.ListField(child=serializers.CharField(), required=False)

@@ -11,30 +11,37 @@ job-guarantee group the offer of work or education within five working days.
 """
 
 import datetime
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobbtorg.access.policy import check_person
+from jobbtorg.access.policy import check_person, visible_persons
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.audit.models import Action
-from jobbtorg.audit.services import Actor, record
+from jobbtorg.audit.services import Actor, record, record_many
 from jobbtorg.core import personnummer
 from jobbtorg.core.errors import AccessDenied, DomainError
+from jobbtorg.deadlines import rules as deadline_rules
 from jobbtorg.deadlines import services as deadlines
+from jobbtorg.deadlines.models import Deadline
 from jobbtorg.deadlines.rules import Kind
 from jobbtorg.organisation.models import District, JobbtorgUnit
 from jobbtorg.organisation.selectors import unit_for_district
 from jobbtorg.participations import services as participations
-from jobbtorg.participations.models import OPEN_STATUSES, Participation
+from jobbtorg.participations.models import OPEN_STATUSES, Participation, Status
 from jobbtorg.people import services as people
 from jobbtorg.people.models import Person
 from jobbtorg.referrals import rules
 from jobbtorg.referrals.models import Referral, ReferralImport, TargetGroup
 from jobbtorg.timeline import services as timeline
+from jobbtorg.timeline.models import TimelineEntry
 
 WHAT_CREATE = "anvisning"
 
@@ -386,3 +393,333 @@ def resubmit_referral(
         )
         record(actor, Action.CHANGE, what, p.person_id, protected=p.person.is_protected)
     return referral
+
+
+# --- many referrals at once (the CSV import) -------------------------------------------------------
+#
+# The same rules as `check_referral` / `create_referral`, for thousands of file rows: the facts a
+# rule needs (existing persons, access, open and earlier participations, target groups, the
+# service area per date) are read in bulk per chunk, and the writes (person, participation,
+# referral, target groups, timeline, deadlines, audit) are bulk inserts in one transaction, so the
+# number of queries does not grow with each row. Only file rows: no appointment, no other unit.
+
+BATCH_CHUNK = 2000  # rows whose facts are read with one query per kind (bounded IN lists)
+
+
+@dataclass
+class BatchRow:
+    """One checked row, ready to save."""
+
+    row: int
+    data: ReferralInput
+    referred_on: datetime.date
+    person: Person | None  # an existing person, else `person_values` registers one
+    person_values: dict[str, object]
+    groups: list[TargetGroup]
+    unit: JobbtorgUnit
+    previous_id: int | None
+
+
+def check_referrals_batch(
+    user: User,
+    actor: Actor,
+    rows: Sequence[tuple[int, ReferralInput]],
+    *,
+    today: datetime.date,
+    progress: Callable[[int], object] | None = None,
+) -> tuple[list[BatchRow], dict[int, rules.Errors]]:
+    """Every rule of every row, nothing written but the audit of refused look-ups.
+
+    Returns the rows ready to save and the field errors per row number. `progress` is
+    called with the number of rows checked after each chunk.
+    """
+    assert user.district_id is not None  # the caller checked may_refer
+    district = District.objects.get(pk=user.district_id)
+    may_register = people.may_create(user, district)
+    groups_by_code = {g.code: g for g in TargetGroup.objects.filter(active=True)}
+    units: dict[datetime.date, JobbtorgUnit | None] = {}
+    ready: list[BatchRow] = []
+    failed: dict[int, rules.Errors] = {}
+    seen: dict[str, int] = {}
+    done = 0
+    for start in range(0, len(rows), BATCH_CHUNK):
+        chunk = rows[start : start + BATCH_CHUNK]
+        numbers: dict[int, str] = {}
+        errors_of: dict[int, rules.Errors] = {}
+        for row, data in chunk:
+            errors = errors_of.setdefault(row, {})
+            if data.home_district_id is not None or data.unit_id is not None or data.appointment_at is not None:
+                raise ValueError("check_referrals_batch takes file rows: no district, unit or appointment")
+            try:
+                number = personnummer.normalise(data.personnummer or "", today=today)
+            except ValidationError as exc:
+                errors.setdefault("personnummer", []).extend(exc.messages)
+                continue
+            if number in seen:
+                _add(errors, "personnummer", _("personnumret finns redan på rad %(row)d") % {"row": seen[number]})
+                continue
+            seen[number] = row
+            numbers[row] = number
+        persons = {
+            p.personnummer: p
+            for p in Person.objects.select_related("home_district").filter(personnummer__in=set(numbers.values()))
+        }
+        person_ids = [p.pk for p in persons.values()]
+        allowed = set(visible_persons(user, today).filter(pk__in=person_ids).values_list("pk", flat=True)) if persons else set()
+        open_now: dict[int, Participation] = {}
+        previous: dict[int, int] = {}
+        if persons:
+            for p in Participation.objects.filter(person_id__in=person_ids, status__in=OPEN_STATUSES).select_related("unit"):
+                open_now[p.person_id] = p
+            closed = Participation.objects.filter(person_id__in=person_ids, status=Status.CLOSED).order_by(
+                "person_id", "-closed_on", "-id"
+            )
+            for person_id, pk in closed.values_list("person_id", "pk"):
+                previous.setdefault(person_id, pk)
+        for row, data in chunk:
+            errors = errors_of[row]
+            number = numbers.get(row, "")
+            person = persons.get(number) if number else None
+            person_values: dict[str, object] = {}
+            _merge(errors, rules.validate_referred_on(data.referred_on, today))
+            if person is not None:
+                if person.home_district_id != district.pk or person.pk not in allowed:
+                    # Logged like any refused look-up; the message does not say where the person lives.
+                    what = f"{WHAT_CREATE}: personnummer"
+                    record(actor, Action.SEARCH, what, person.pk, allowed=False, protected=person.is_protected)
+                    _add(errors, "personnummer", _("Personen är inte skriven i din stadsdel och kan inte anvisas härifrån."))
+                    person = None
+                elif person.pk in open_now:
+                    _add(errors, "personnummer", participations.open_exists_message(open_now[person.pk]))
+            elif number:
+                if not (data.first_name.strip() and data.last_name.strip()):
+                    if not data.first_name.strip():
+                        _add(errors, "first_name", _("Personen finns inte i registret. Ange förnamn så registreras personen."))
+                    if not data.last_name.strip():
+                        _add(errors, "last_name", _("Personen finns inte i registret. Ange efternamn så registreras personen."))
+                elif not may_register:
+                    _add(errors, "personnummer", _("Du får inte registrera personer i den stadsdelen."))
+                else:
+                    # The person registry's own field rules (people.services), as create_person applies them.
+                    values, person_errors = people._clean(
+                        {"personnummer": number, "first_name": data.first_name, "last_name": data.last_name,
+                         "home_district": district},
+                        today,
+                        required=True,
+                    )  # fmt: skip
+                    for name, field_errors in person_errors.items():
+                        errors.setdefault(name, []).extend(m for e in field_errors for m in e.messages)
+                    person_values = values
+
+            codes = [c.strip().lower() for c in data.target_groups if c and c.strip()]
+            groups = [groups_by_code[c] for c in dict.fromkeys(codes) if c in groups_by_code]
+            unknown = sorted(set(codes) - set(groups_by_code))
+            for code in unknown:
+                _add(errors, "target_groups", _("Okänd målgrupp: %(code)s.") % {"code": code})
+            if not unknown:
+                _merge(
+                    errors,
+                    rules.validate_target_groups(
+                        groups,
+                        need_assessed=data.other_need_assessed,
+                        af_no_measure=data.other_af_no_measure,
+                        assistance_decision=data.other_assistance_decision,
+                        has_consent=rules.has_consent(data.consent_given_on, data.consent_scope),
+                    ),
+                )
+            if not data.basis.strip():
+                _add(errors, "basis", _("Beskriv grunden för anvisningen."))
+            _merge(
+                errors,
+                rules.validate_consent(data.consent_given_on, data.consent_scope, data.legal_ground, data.referred_on, today),
+            )
+            unit = None
+            if data.referred_on is not None and "referred_on" not in errors:
+                if not _district_valid_on(district, data.referred_on):
+                    message = _("Stadsdelen %(district)s fanns inte det datumet.") % {"district": district.name}
+                    _add(errors, "referred_on", message)
+                else:
+                    if data.referred_on not in units:
+                        try:
+                            units[data.referred_on] = unit_for_district(district, data.referred_on)
+                        except DomainError:
+                            units[data.referred_on] = None
+                    unit = units[data.referred_on]
+                    if unit is None:
+                        _add(
+                            errors,
+                            "referred_on",
+                            _("Stadsdelen %(district)s har inget jobbtorg den %(date)s. Kontakta systemförvaltaren.")
+                            % {"district": district.name, "date": data.referred_on.isoformat()},
+                        )
+            if errors or unit is None or data.referred_on is None:
+                failed[row] = errors or {"non_field_errors": [_("Anvisningen kunde inte sparas.")]}
+                continue
+            ready.append(
+                BatchRow(
+                    row=row,
+                    data=data,
+                    referred_on=data.referred_on,
+                    person=person,
+                    person_values=person_values,
+                    groups=groups,
+                    unit=unit,
+                    previous_id=previous.get(person.pk) if person is not None else None,
+                )
+            )
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
+    return ready, failed
+
+
+def save_referrals_batch(
+    user: User,
+    actor: Actor,
+    rows: Sequence[BatchRow],
+    *,
+    source: str = Referral.Source.CSV,
+    import_batch: ReferralImport | None = None,
+) -> list[int]:
+    """Write checked rows as `create_referral` would, in bulk and in one transaction; the referral ids.
+
+    The unique indexes (one person per personnummer, one open participation per person)
+    still decide a race with another writer: the IntegrityError rolls every row back.
+    """
+    if not may_refer(user):
+        record(actor, Action.CREATE, WHAT_CREATE, None, allowed=False)
+        raise PermissionDenied(_("Bara socialsekreterare i hemstadsdelen kan anvisa till jobbtorget."))
+    assert user.district_id is not None
+    district = District.objects.get(pk=user.district_id)
+    author_name = user.get_full_name() or user.get_username()
+    with transaction.atomic():
+        new_rows = [row for row in rows if row.person is None]
+        new_ids = _insert(
+            Person,
+            [{"personnummer": r.person_values["personnummer"], "first_name": r.person_values["first_name"],
+              "last_name": r.person_values["last_name"], "home_district_id": district.pk} for r in new_rows],
+        )  # fmt: skip
+        # Registered without a protection level: the file has none (people.create_person alike).
+        record_many(actor, Action.CREATE, f"{WHAT_CREATE}: ny person", [(pk, False) for pk in new_ids])
+        created = iter(new_ids)
+        person_ids = [row.person.pk if row.person is not None else next(created) for row in rows]
+        protected = [row.person is not None and row.person.is_protected for row in rows]
+
+        part_ids = _insert(
+            Participation,
+            [{"person_id": person_id, "unit_id": row.unit.pk, "home_district_id": district.pk, "referred_on": row.referred_on,
+              "previous_id": row.previous_id, "status": Status.REFERRED}
+             for row, person_id in zip(rows, person_ids, strict=True)],
+        )  # fmt: skip
+        batch_id = import_batch.pk if import_batch is not None else None
+        referral_ids = _insert(
+            Referral,
+            [
+                {
+                    "participation_id": part_id,
+                    "district_id": district.pk,
+                    "referred_by_id": user.pk,
+                    "referred_on": row.referred_on,
+                    "basis": row.data.basis.strip(),
+                    "consent_given_on": row.data.consent_given_on,
+                    "consent_scope": row.data.consent_scope.strip(),
+                    "legal_ground": row.data.legal_ground.strip(),
+                    "other_need_assessed": row.data.other_need_assessed,
+                    "other_af_no_measure": row.data.other_af_no_measure,
+                    "other_assistance_decision": row.data.other_assistance_decision,
+                    "derived_unit_id": row.unit.pk,
+                    "source": source,
+                    "import_batch_id": batch_id,
+                }
+                for row, part_id in zip(rows, part_ids, strict=True)
+            ],
+        )
+        through = Referral.target_groups.through
+        _insert(
+            through,
+            [{"referral_id": r, "targetgroup_id": g.pk} for r, row in zip(referral_ids, rows, strict=True) for g in row.groups],
+            returning=False,
+        )
+        texts: dict[tuple[int, tuple[int, ...]], str] = {}
+        entries: list[dict[str, object]] = []
+        deadline_rows: list[dict[str, object]] = []
+        due_dates: dict[tuple[Kind, datetime.date], datetime.date] = {}  # most rows share a referral date
+        for row, person_id, part_id, referral_id in zip(rows, person_ids, part_ids, referral_ids, strict=True):
+            key = (row.unit.pk, tuple(g.pk for g in row.groups))
+            if key not in texts:
+                texts[key] = _("Anvisad av %(district)s till %(unit)s. Målgrupper: %(groups)s.") % {
+                    "district": district.name, "unit": row.unit.name, "groups": ", ".join(g.name for g in row.groups)
+                }  # fmt: skip
+            entries.append(
+                {"person_id": person_id, "participation_id": part_id, "kind": "referral_received", "occurred_on": row.referred_on,
+                 "author_id": user.pk, "author_name": author_name, "author_role": user.role, "text": texts[key],
+                 "data": {"referral": referral_id, "source": source, "groups": [g.code for g in row.groups]}}
+            )  # fmt: skip
+            # No appointment in the file: the unit books one, within the rule's time (deadlines.open_deadline
+            # for a new participation: no earlier clock, nothing paused).
+            kinds = [Kind.FIRST_APPOINTMENT]
+            if any(g.is_job_guarantee for g in row.groups):
+                kinds.append(Kind.JOB_GUARANTEE_OFFER)
+            for kind in kinds:
+                responsible = deadline_rules.RULES[kind].responsible
+                if (kind, row.referred_on) not in due_dates:
+                    due_dates[kind, row.referred_on] = deadline_rules.due_date(kind, row.referred_on)
+                deadline_rows.append(
+                    {"participation_id": part_id, "kind": kind.value, "due_date": due_dates[kind, row.referred_on],
+                     "responsible": responsible, "district_id": district.pk if responsible == "district" else None}
+                )  # fmt: skip
+        _insert(TimelineEntry, entries, returning=False)
+        _insert(Deadline, deadline_rows, returning=False)
+        record_many(actor, Action.CREATE, WHAT_CREATE, list(zip(person_ids, protected, strict=True)))
+    return referral_ids
+
+
+WRITE_BATCH = 2000
+
+
+def _insert(model: type[models.Model], rows: list[dict[str, Any]], *, returning: bool = True) -> list[int]:
+    """Insert rows given as {attname: value} (the model's defaults fill the other columns) and
+    return their ids in order. PostgreSQL: the ids are drawn from the table's sequence and the
+    rows written with COPY (the ORM's INSERT costs more Python per row than all the rules);
+    elsewhere bulk_create. Only for new rows of plain tables: no save(), no signals (none
+    of these models has either; TimelineEntry's append-only save() refuses updates only).
+    """
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        objs = [model(**row) for row in rows]
+        model.objects.bulk_create(objs, batch_size=WRITE_BATCH)  # type: ignore[attr-defined]
+        return [obj.pk for obj in objs]
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    defaults: dict[str, Any] = {}
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            defaults[f.attname] = now
+        else:
+            defaults[f.attname] = f.get_default()  # the default, "" for a text column without one, else None
+    json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
+    names = [f.attname for f in fields]
+    columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
+    table = connection.ops.quote_name(meta.db_table)
+    # wrap_database_errors: a unique index refusing a COPY row raises django.db.IntegrityError, as an INSERT would.
+    with connection.wrap_database_errors, connection.cursor() as cursor:
+        sql = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
+        cursor.execute(sql, [meta.db_table, meta.pk.column or "id", len(rows)])
+        ids = [pk for (pk,) in cursor.fetchall()]
+        pk_column = connection.ops.quote_name(meta.pk.column or "id")
+        # One template row of defaults (the id first), overwritten by each row's own values.
+        template = [None, *(defaults[name] for name in names)]
+        position = {name: i + 1 for i, name in enumerate(names)}
+        json_positions = [position[name] for name in json_fields]
+        with cursor.cursor.copy(f"COPY {table} ({pk_column}, {columns}) FROM STDIN") as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                values = template.copy()
+                values[0] = pk
+                for name, value in row.items():
+                    values[position[name]] = value
+                for i in json_positions:
+                    values[i] = json.dumps(values[i], cls=DjangoJSONEncoder)
+                copy.write_row(values)
+    return ids

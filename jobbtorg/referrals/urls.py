@@ -11,6 +11,7 @@ urlpatterns = [
     path("ny/person/", views.person_lookup, name="person_lookup"),
     path("ny/coacher/", views.coach_options, name="coach_options"),
     path("import/", views.referral_import, name="import"),
+    path("import/<int:job_id>/", views.import_job, name="import_job"),
     path("<int:referral_id>/atersand/", views.referral_return, name="return"),
     path("<int:referral_id>/komplettera/", views.referral_resubmit, name="resubmit"),
 ]

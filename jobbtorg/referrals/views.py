@@ -21,7 +21,7 @@ from jobbtorg.access.policy import visible_persons
 from jobbtorg.access.services import log_listed
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.audit.models import Action
-from jobbtorg.audit.services import Actor
+from jobbtorg.audit.services import Actor, record
 from jobbtorg.core import personnummer
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.organisation.models import JobbtorgUnit
@@ -30,10 +30,11 @@ from jobbtorg.participations.forms import ReturnReferralForm
 from jobbtorg.participations.services import coaches_of
 from jobbtorg.referrals import csv_import, selectors, services
 from jobbtorg.referrals.forms import ImportForm, ReferralForm, ResubmitForm
-from jobbtorg.referrals.models import Referral
+from jobbtorg.referrals.models import ImportJob, Referral, ReferralImport
 from jobbtorg.web.listing import CappedPaginator
 
 PAGE_SIZE = 25
+POLL_SECONDS = 1  # how often the import page asks for progress while the job runs
 
 
 def _error_status(request: HttpRequest, status: int) -> int:
@@ -52,11 +53,18 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The district's referrals, newest first; ?state=returned shows the returned ones."""
     _require_social_worker(request)
     state = request.GET.get("state") if request.GET.get("state") in Referral.State.values else None
+    referrals = selectors.district_referrals(request.user, state)
+    # ?import=<id>: the referrals one import created (the link from its job page).
+    batch = None
+    if request.GET.get("import", "").isdigit() and request.user.district_id is not None:
+        batch = ReferralImport.objects.filter(pk=int(request.GET["import"]), district_id=request.user.district_id).first()
+        referrals = referrals.filter(import_batch=batch) if batch else referrals.none()
     # The district's whole referral history: counted to COUNT_CAP at most (web.listing).
-    page = CappedPaginator(selectors.district_referrals(request.user, state), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     log_listed(Actor.from_request(request), "anvisningar: lista", [r.participation.person for r in page.object_list])
-    return render(request, "referrals/list.html", {"page": page, "state": state, "states": Referral.State.choices})
+    context = {"page": page, "state": state, "states": Referral.State.choices, "batch": batch}
+    return render(request, "referrals/list.html", context)
 
 
 @login_required
@@ -125,36 +133,46 @@ def coach_options(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "referrals/_coach_select.html", {"field": form["appointment_coach"], "unit": unit})
 
 
+def _import_page(request: AuthenticatedHttpRequest, form: ImportForm, errors: list[str], status: int = 200) -> HttpResponse:
+    context = {"form": form, "errors": errors, "columns": csv_import.COLUMNS, "groups": selectors.target_groups(),
+               "max_rows": csv_import.MAX_ROWS}  # fmt: skip
+    return render(request, "referrals/import.html", context, status=status)
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def referral_import(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """CSV import from the district: every row or none, with the error report on this page."""
+    """Upload a CSV file: checked for size, encoding, header and rows at once, then imported by a
+    background task (every row or none); the job page shows the progress and the report."""
     _require_social_worker(request)
-    result = None
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
+        errors: list[str] = []
         if form.is_valid():
             upload = form.cleaned_data["file"]
             content = upload.read(csv_import.MAX_BYTES + 1)
-            result = csv_import.import_referrals(
-                request.user, Actor.from_request(request), content, filename=upload.name or "", today=timezone.localdate()
-            )
-            if result.ok:
-                messages.success(request, _("%(n)d anvisningar är importerade.") % {"n": len(result.referrals)})
-                return redirect("referrals:list")
-        status = _error_status(request, 400)
-        return render(
-            request,
-            "referrals/import.html",
-            {"form": form, "result": result, "columns": csv_import.COLUMNS, "groups": selectors.target_groups()},
-            status=status,
-        )
-    return render(
-        request,
-        "referrals/import.html",
-        {"form": ImportForm(), "columns": csv_import.COLUMNS, "groups": selectors.target_groups()},
-    )
+            job, errors = csv_import.start_job(request.user, Actor.from_request(request), content, filename=upload.name or "")
+            if job is not None:
+                return redirect("referrals:import_job", job.pk)
+        return _import_page(request, form, errors, status=_error_status(request, 400))
+    return _import_page(request, ImportForm(), [])
+
+
+@login_required
+@never_cache
+def import_job(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
+    """Progress and report of one import, for the social worker who uploaded it only: the report
+    names rows of a file with personnummer. htmx polls the progress part while the job runs."""
+    _require_social_worker(request)
+    job = ImportJob.objects.filter(pk=job_id, uploaded_by=request.user).select_related("batch").first()
+    if job is None:
+        record(Actor.from_request(request), Action.READ, "anvisningar: importjobb", None, allowed=False)
+        raise Http404
+    context = {"job": job, "poll_seconds": POLL_SECONDS}
+    if getattr(request, "htmx", False):
+        return render(request, "referrals/_import_progress.html", context)
+    return render(request, "referrals/import_job.html", context)
 
 
 @login_required

@@ -95,9 +95,10 @@ def csv_row(number, today):
 def test_csv_import_page_shows_the_row_report_and_saves_nothing(client, social_worker, today):
     login(client, social_worker)
     response = client.post(
-        reverse("referrals:import"), {"file": csv_file(csv_row(new_number(), today), csv_row(bad_checksum(new_number()), today))}
+        reverse("referrals:import"), {"file": csv_file(csv_row(new_number(), today), csv_row(bad_checksum(new_number()), today))},
+        follow=True,
     )
-    assert response.status_code == 400
+    assert response.status_code == 200 and response.redirect_chain[0][0].startswith("/anvisningar/import/")
     html = response.content.decode()
     assert "Rad 3: personnumret har fel kontrollsiffra." in html and "Ingenting har sparats" in html
     assert not Referral.objects.exists()
@@ -108,7 +109,10 @@ def test_csv_import_page_imports_and_lists(client, social_worker, today):
     response = client.post(reverse("referrals:import"), {"file": csv_file(csv_row(new_number(), today), csv_row(new_number(), today))})
     assert response.status_code == 302
     assert Referral.objects.count() == 2
-    html = client.get(reverse("referrals:list")).content.decode()
+    html = client.get(response["Location"]).content.decode()
+    assert "2 anvisningar är importerade." in html
+    batch = Referral.objects.first().import_batch_id
+    html = client.get(reverse("referrals:list"), {"import": batch}).content.decode()
     assert html.count("Ahmed") == 2
 
 
