@@ -5,9 +5,10 @@ Two layers:
 - At the edge, every date field of a form or an API serializer refuses years that can only
   be typing errors (before 1900, after 2100): `validate_sane_date`, attached to every form's
   date fields by core.forms and to the API's date fields by core.api_fields.
-- In the rules, the domain's bounds (within the participation, within a plan's period, a
-  visit in working hours) as functions returning {field: [Swedish message]}. The services
-  call them, so the web and the API refuse the same things with the same words.
+- In the rules, the domain's bounds as functions returning {field: [Swedish message]}: the
+  visits' here; within the participation in activities.rules and plans.rules, a plan's period
+  in plans.rules, a subsidy decision's length in subsidies.rules. The services call them, so
+  the web and the API refuse the same things with the same words.
 
 Visits (DOMAIN §4.1: "the person is immediately given an appointment"): Monday–Friday
 08:00–17:00 Stockholm time, not on a public holiday (core.workdays), not in the past. A first
@@ -54,34 +55,6 @@ def validate_sane_date(value: Any) -> None:
     """Django validator (forms and DRF alike): refuse years that can only be typing errors."""
     if isinstance(value, datetime.date) and not is_sane(value):
         raise ValidationError(sane_message(), code="date_out_of_range")
-
-
-# --- within the participation -------------------------------------------------------------------
-
-
-def within_participation(
-    name: str, day: datetime.date | None, referred_on: datetime.date, closed_on: datetime.date | None = None
-) -> Errors:
-    """A date of something done in the participation: not before the referral, not after closure."""
-    errors: Errors = {}
-    if day is None:
-        return errors
-    if day < referred_on:
-        _add(errors, name, _("Datumet kan inte vara före anvisningsdatum %(date)s.") % {"date": referred_on.isoformat()})
-    elif closed_on is not None and day > closed_on:
-        _add(errors, name, _("Datumet kan inte vara efter avslutsdatum %(date)s.") % {"date": closed_on.isoformat()})
-    return errors
-
-
-def within_period(
-    name: str, day: datetime.date | None, first: datetime.date | None, last: datetime.date | None, message: str
-) -> Errors:
-    """`day` within [first, last] (an open end is not checked); `message` may use %(first)s and %(last)s."""
-    if day is None or first is None or last is None:
-        return {}
-    if first <= day <= last:
-        return {}
-    return {name: [message % {"first": first.isoformat(), "last": last.isoformat()}]}
 
 
 # --- visits -------------------------------------------------------------------------------------
