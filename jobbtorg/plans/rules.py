@@ -22,6 +22,8 @@ from jobbtorg.core.workdays import add_months, working_days_between
 from jobbtorg.plans.models import Status
 
 MAX_PLAN_MONTHS = 6
+# Even with a recorded reason a plan is reviewed within 18 months: nobody takes part longer (DOMAIN §4.4).
+MAX_LONG_PLAN_MONTHS = 18
 # Dates outside this range are typing errors; refusing them also keeps date arithmetic safe.
 EARLIEST_DATE = datetime.date(2000, 1, 1)
 LATEST_DATE = datetime.date(2099, 12, 31)
@@ -117,6 +119,11 @@ def plan_errors(
     if start and review:
         if review <= start:
             errors["review_date"] = [_("Ange ett omprövningsdatum som är efter startdatum.")]
+        elif review > add_months(start, MAX_LONG_PLAN_MONTHS):
+            errors["review_date"] = [
+                _("Omprövningen ska ske senast %(latest)s: ingen deltar längre än %(months)s månader.")
+                % {"latest": add_months(start, MAX_LONG_PLAN_MONTHS).isoformat(), "months": MAX_LONG_PLAN_MONTHS}
+            ]
         elif review > longest_review_date(start) and not long_plan_reason.strip():
             errors["long_plan_reason"] = [
                 _(

@@ -127,3 +127,14 @@ def test_plan_rules_period_bounds():
     late = rules.activity_errors(description="x", start=START, end=REVIEW + dt.timedelta(days=1),
                                  plan_start=START, plan_review=REVIEW)
     assert late == {"end_date": [AFTER_REVIEW]}
+
+
+def test_plan_review_at_most_18_months_even_with_a_reason_api(coach, referred):
+    """issue 8 item 11: a long plan needs a reason, and is reviewed within 18 months all the same."""
+    body_ = {"participation": referred.pk, "goal": "Studier", "start_date": "2026-11-16", "review_date": "2099-01-01",
+             "long_plan_reason": "Utbildningen är lång."}
+    response = api(coach).post("/api/v1/plans/", body_, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"review_date": ["Omprövningen ska ske senast 2028-05-16: ingen deltar längre än 18 månader."]}
+    response = api(coach).post("/api/v1/plans/", {**body_, "review_date": "2028-05-16"}, format="json")
+    assert response.status_code == 201, response.json()
