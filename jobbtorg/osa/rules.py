@@ -144,6 +144,13 @@ def planned_on_error(
     }
 
 
+def handover_error(handover_on: datetime.date, employment_end: datetime.date | None) -> str | None:
+    """A new district takes over while the employment lasts (issue 8 item 11)."""
+    if employment_end is None or handover_on <= employment_end:
+        return None
+    return _("Övertagandet ska ske medan anställningen pågår (senast %(date)s).") % {"date": employment_end.isoformat()}
+
+
 def first_period_errors(months: int | None, length_reason: str) -> dict[str, str]:
     if months is None or months < 1 or months > 12:
         return {"months": _("Ange den inledande periodens längd i hela månader (normalt 6).")}

@@ -363,6 +363,8 @@ def decide_transfer(
             errors["handover_on"] = _("Ange från vilket datum den nya stadsdelen tar över.")
         elif handover_on < today:
             errors["handover_on"] = _("Övertagandedatumet kan inte ligga bakåt i tiden.")
+        elif message := rules.handover_error(handover_on, case.periods.aggregate(last=Max("end_date"))["last"]):
+            errors["handover_on"] = message
         _fail(errors)
         assert to_district is not None and handover_on is not None
         from_district_id = case.district_id

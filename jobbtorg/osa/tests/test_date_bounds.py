@@ -78,3 +78,14 @@ def test_osa_planned_on_rule():
     assert rules.planned_on_error(first, first, last) is None and rules.planned_on_error(last, first, last) is None
     assert rules.planned_on_error(last + datetime.timedelta(days=1), first, last) == OUTSIDE
     assert rules.planned_on_error(datetime.date(2099, 1, 1), None, None) is None
+
+
+def test_osa_handover_while_the_employment_lasts_api(logged_in, case):
+    """issue 8 item 11: the new district takes over at the latest on the employment's last day."""
+    body = {"version": case.version, "to_district": f.district("bromma").pk, "handover_on": "2099-01-01"}
+    response = logged_in.post(f"/api/v1/osa-cases/{case.pk}/transfer/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"handover_on": ["Övertagandet ska ske medan anställningen pågår (senast 2027-04-18)."]}
+    response = logged_in.post(f"/api/v1/osa-cases/{case.pk}/transfer/", {**body, "handover_on": "2027-04-18"},
+                              content_type="application/json")
+    assert response.status_code in (200, 201), response.json()
