@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from jobbtorg.core.workdays import add_months
+
 Errors = dict[str, list[str]]
 
 PRESENT = "present"
@@ -37,6 +39,40 @@ def check_dates(start: datetime.date | None, end: datetime.date | None) -> Error
         _add(errors, "end_date", _("Ange ett slutdatum."))
     if start and end and end < start:
         _add(errors, "end_date", _("Ange ett slutdatum som är efter startdatum"))
+    return errors
+
+
+# Every activity is limited in time (DOMAIN §4.5) and no participation runs longer than 18 months
+# (DOMAIN §4.4): an activity ends at the latest 18 months after it starts.
+MAX_ACTIVITY_MONTHS = 18
+
+
+def latest_end(start: datetime.date) -> datetime.date:
+    return add_months(start, MAX_ACTIVITY_MONTHS)
+
+
+def check_within_participation(
+    start: datetime.date | None, end: datetime.date | None, referred_on: datetime.date, closed_on: datetime.date | None
+) -> Errors:
+    """An activity lies within its participation (issue 8 item 11): it starts on or after the
+    referral, ends by the closure, and lasts at most MAX_ACTIVITY_MONTHS."""
+    errors: Errors = {}
+    if start is not None and start < referred_on:
+        message = _("Startdatum kan inte vara före anvisningsdatum %(date)s.")
+        _add(errors, "start_date", message % {"date": referred_on.isoformat()})
+    if closed_on is not None:
+        if start is not None and start > closed_on:
+            message = _("Startdatum kan inte vara efter avslutsdatum %(date)s.")
+            _add(errors, "start_date", message % {"date": closed_on.isoformat()})
+        if end is not None and end > closed_on:
+            _add(errors, "end_date", _("Slutdatum kan inte vara efter avslutsdatum %(date)s.") % {"date": closed_on.isoformat()})
+    if start is not None and end is not None and end > latest_end(start):
+        _add(
+            errors,
+            "end_date",
+            _("En insats är begränsad i tid: ange ett slutdatum senast %(date)s (%(months)s månader efter start).")
+            % {"date": latest_end(start).isoformat(), "months": MAX_ACTIVITY_MONTHS},
+        )
     return errors
 
 
@@ -189,8 +225,10 @@ def check_followup(
     start: datetime.date,
     end: datetime.date,
     new_end: datetime.date | None,
+    today: datetime.date | None = None,
 ) -> Errors:
-    """A follow-up has a result and a decision; 'continue' needs a later end date."""
+    """A follow-up has a result and a decision; 'continue' needs a later end date, at most
+    MAX_ACTIVITY_MONTHS after the start. The follow-up is done, so not dated after `today`."""
     errors: Errors = {}
     if not result.strip():
         _add(errors, "result", _("Beskriv resultatet av insatsen."))
@@ -200,6 +238,8 @@ def check_followup(
         _add(errors, "followed_up_on", _("Ange datum för uppföljningen."))
     elif day < start:
         _add(errors, "followed_up_on", _("Uppföljningen kan inte vara före insatsens start."))
+    elif today is not None and day > today:
+        _add(errors, "followed_up_on", _("Uppföljningen kan inte dateras i framtiden. Ange dagens datum eller tidigare."))
     if decision == "continue":
         if new_end is None:
             _add(errors, "new_end_date", _("Ange ett nytt slutdatum för att fortsätta insatsen."))
@@ -208,5 +248,12 @@ def check_followup(
                 errors,
                 "new_end_date",
                 _("Ange ett slutdatum som är efter nuvarande slutdatum (%(end)s).") % {"end": end.isoformat()},
+            )
+        elif new_end > latest_end(start):
+            _add(
+                errors,
+                "new_end_date",
+                _("En insats är begränsad i tid: ange ett slutdatum senast %(date)s (%(months)s månader efter start).")
+                % {"date": latest_end(start).isoformat(), "months": MAX_ACTIVITY_MONTHS},
             )
     return errors

@@ -20,6 +20,7 @@ from jobbtorg.activities.models import (
     Deviation,
 )
 from jobbtorg.activities.rules import Rate
+from jobbtorg.core import api_fields
 from jobbtorg.organisation.models import Provider
 
 MAX_ID = 2**63 - 1
@@ -108,16 +109,16 @@ class ActivityCreateSerializer(serializers.Serializer):
     participation = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     catalogue_item = serializers.PrimaryKeyRelatedField(queryset=CatalogueItem.objects.all())
     provider = serializers.PrimaryKeyRelatedField(queryset=Provider.objects.all(), allow_null=True, required=False)
-    start_date = serializers.DateField(required=False, allow_null=True)
-    end_date = serializers.DateField(required=False, allow_null=True)
+    start_date = api_fields.DateField(required=False, allow_null=True)
+    end_date = api_fields.DateField(required=False, allow_null=True)
     location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
 class ActivityUpdateSerializer(serializers.Serializer):
     provider = serializers.PrimaryKeyRelatedField(queryset=Provider.objects.all(), allow_null=True, required=False)
-    start_date = serializers.DateField(required=False)
-    end_date = serializers.DateField(required=False)
+    start_date = api_fields.DateField(required=False)
+    end_date = api_fields.DateField(required=False)
     location = serializers.CharField(max_length=200, required=False, allow_blank=True)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     version = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
@@ -126,17 +127,17 @@ class ActivityUpdateSerializer(serializers.Serializer):
 class ActivitySuccessorSerializer(serializers.Serializer):
     catalogue_item = serializers.PrimaryKeyRelatedField(queryset=CatalogueItem.objects.all())
     provider = serializers.PrimaryKeyRelatedField(queryset=Provider.objects.all(), allow_null=True, required=False)
-    start_date = serializers.DateField(required=False, allow_null=True)
-    end_date = serializers.DateField(required=False, allow_null=True)
+    start_date = api_fields.DateField(required=False, allow_null=True)
+    end_date = api_fields.DateField(required=False, allow_null=True)
     location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
 class ActivityFollowUpInputSerializer(serializers.Serializer):
-    followed_up_on = serializers.DateField(required=False, allow_null=True)
+    followed_up_on = api_fields.DateField(required=False, allow_null=True)
     result = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     decision = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    new_end_date = serializers.DateField(required=False, allow_null=True)
+    new_end_date = api_fields.DateField(required=False, allow_null=True)
     successor = ActivitySuccessorSerializer(required=False, allow_null=True)
     version = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
 
@@ -209,8 +210,8 @@ class ActivitySessionCreateSerializer(serializers.Serializer):
     activities = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=200
     )
-    date = serializers.DateField()
-    last_date = serializers.DateField(required=False, allow_null=True)
+    date = api_fields.DateField()
+    last_date = api_fields.DateField(required=False, allow_null=True)
     weekdays = serializers.ListField(
         child=serializers.IntegerField(min_value=0, max_value=6), required=False, default=[0, 1, 2, 3, 4], max_length=7
     )
@@ -236,11 +237,11 @@ class AttendanceBulkSerializer(serializers.Serializer):
 
 class AttendanceDaySerializer(AttendanceRegistrationSerializer):
     activity = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    date = serializers.DateField()
+    date = api_fields.DateField()
 
 
 class MissingAttendanceFilterSerializer(serializers.Serializer):
-    date = serializers.DateField(required=False, help_text="Till och med denna dag (ÅÅÅÅ-MM-DD). Standard: i dag.")
+    date = api_fields.DateField(required=False, help_text="Till och med denna dag (ÅÅÅÅ-MM-DD). Standard: i dag.")
 
 
 class DeviationSerializer(serializers.ModelSerializer):

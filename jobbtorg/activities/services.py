@@ -131,9 +131,14 @@ class ActivityData:
     description: str = ""
 
 
-def _check_activity(data: ActivityData, exclude_id: int | None = None) -> rules.Errors:
-    """Dates, provider and capacity. Locks the catalogue item so two bookings can not both take the last place."""
+def _check_activity(data: ActivityData, participation: Participation, exclude_id: int | None = None) -> rules.Errors:
+    """Dates (within the participation), provider and capacity. Locks the catalogue item so two
+    bookings can not both take the last place."""
     errors = rules.check_dates(data.start_date, data.end_date)
+    if not errors:
+        errors = rules.check_within_participation(
+            data.start_date, data.end_date, participation.referred_on, participation.closed_on
+        )
     item = data.catalogue_item
     if item is None:
         errors = _merge(errors, {"catalogue_item": [_("Välj en insats ur utbudet.")]})
@@ -171,7 +176,7 @@ def _create_activity(
     errors: rules.Errors = {}
     if participation.status not in ACTIVITY_STATUSES:
         errors["participation"] = [_("Insatser kan bara läggas till i ett pågående deltagande.")]
-    errors = _merge(errors, _check_activity(data))
+    errors = _merge(errors, _check_activity(data, participation))
     _raise({prefix + k: v for k, v in errors.items()})
     assert data.catalogue_item and data.start_date and data.end_date
     activity = Activity.objects.create(
@@ -223,7 +228,7 @@ def update_activity(user: User, actor: Actor, activity: Activity, data: Activity
         if not activity.is_open:
             raise DomainError(_("Insatsen är avslutad och kan inte ändras."))
         data.catalogue_item = activity.catalogue_item
-        errors = _check_activity(data, exclude_id=activity.pk)
+        errors = _check_activity(data, participation, exclude_id=activity.pk)
         assert data.start_date is not None or errors
         if not errors:
             assert data.start_date and data.end_date
@@ -303,7 +308,13 @@ def follow_up(user: User, actor: Actor, activity: Activity, data: FollowUpData, 
         if not activity.is_open:
             raise DomainError(_("Insatsen är redan avslutad."))
         errors = rules.check_followup(
-            data.decision, data.result, data.followed_up_on, activity.start_date, activity.end_date, data.new_end_date
+            data.decision,
+            data.result,
+            data.followed_up_on,
+            activity.start_date,
+            activity.end_date,
+            data.new_end_date,
+            timezone.localdate(),
         )
         if data.decision == FollowUpDecision.REPLACE and data.successor is None:
             errors.setdefault("successor_catalogue_item", []).append(_("Välj vilken insats som ersätter den här."))
@@ -311,7 +322,7 @@ def follow_up(user: User, actor: Actor, activity: Activity, data: FollowUpData, 
             assert data.new_end_date is not None
             # The extension takes a place for the added days: capacity is checked for them.
             extension = ActivityData(activity.catalogue_item, activity.end_date + datetime.timedelta(days=1), data.new_end_date)
-            full = _check_activity(extension, exclude_id=activity.pk)
+            full = _check_activity(extension, participation, exclude_id=activity.pk)
             if full:
                 errors["new_end_date"] = [m for messages in full.values() for m in messages]
         _raise(errors)

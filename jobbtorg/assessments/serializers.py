@@ -2,10 +2,12 @@
 
 from typing import Any
 
+from django.db import models
 from rest_framework import serializers
 
 from jobbtorg.assessments import rules
 from jobbtorg.assessments.models import Assessment, HealthInformation, Occupation, WorkExperience
+from jobbtorg.core import api_fields
 
 MAX_ID = 2**63 - 1
 MAX_VERSION = 2**31 - 1
@@ -31,7 +33,12 @@ class AssessmentParticipationFilterSerializer(AssessmentStartSerializer):
     pass
 
 
+# Model date fields become API date fields that refuse absurd years (issue 8 item 11).
+BOUNDED_DATE_MAPPING = {**serializers.ModelSerializer.serializer_field_mapping, models.DateField: api_fields.DateField}
+
+
 class AssessmentUpdateSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = BOUNDED_DATE_MAPPING
     version = serializers.IntegerField(min_value=1, max_value=MAX_VERSION, write_only=True)
     goal_occupation = occupation_field(required=False, allow_null=True)
 
@@ -45,6 +52,7 @@ class AssessmentUpdateSerializer(serializers.ModelSerializer):
 
 
 class HealthUpdateSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = BOUNDED_DATE_MAPPING
     version = serializers.IntegerField(min_value=1, max_value=MAX_VERSION, write_only=True)
 
     class Meta:

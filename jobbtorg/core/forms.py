@@ -12,6 +12,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from jobbtorg.core.date_bounds import validate_sane_date
+
 
 class JobbtorgFormMixin:
     """No colon after labels; `keep_values` for forms re-rendered while they are being filled in."""
@@ -19,6 +21,10 @@ class JobbtorgFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        # Every date field refuses years that can only be typing errors (issue 8 item 11).
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(field, (forms.DateField, forms.DateTimeField)) and validate_sane_date not in field.validators:
+                field.validators.append(validate_sane_date)
 
     def add_domain_error(self, exc: ValidationError) -> None:
         """Put a service's DomainError on the form: each message on its field, or on the form.

@@ -6,6 +6,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from jobbtorg.core import api_fields
 from jobbtorg.disabilities import rules
 from jobbtorg.disabilities.models import DisabilityRegistration
 
@@ -44,7 +45,7 @@ class RegistrationInput(serializers.Serializer):
     # Free text, so that a code not in the checklist reaches the service's Swedish refusal.
     code = serializers.CharField(max_length=10, error_messages={"required": "Ange kod.", "blank": "Ange kod."})
     sub_kind = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    documented_on = serializers.DateField(error_messages=DATE_ERRORS)
+    documented_on = api_fields.DateField(error_messages=DATE_ERRORS)
     source = serializers.CharField(max_length=30, error_messages={"required": "Välj vilket slags underlag det är."})
     source_note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
@@ -55,6 +56,6 @@ class ChangeInput(serializers.Serializer):
         error_messages={"required": "Ange vilken version av registreringen du ändrar (fältet version)."},
     )  # fmt: skip
     sub_kind = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    documented_on = serializers.DateField(error_messages=DATE_ERRORS)
+    documented_on = api_fields.DateField(error_messages=DATE_ERRORS)
     source = serializers.CharField(max_length=30, error_messages={"required": "Välj vilket slags underlag det är."})
     source_note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

@@ -131,6 +131,26 @@ def period_end(start: datetime.date, months: int) -> datetime.date:
     return add_months(start, months) - datetime.timedelta(days=1)
 
 
+def planned_on_error(
+    planned_on: datetime.date, employment_start: datetime.date | None, employment_end: datetime.date | None
+) -> str | None:
+    """An item of the implementation plan is carried out during the employment, from its first
+    period's start to its last period's end (issue 8 item 11)."""
+    if employment_start is None or employment_end is None or employment_start <= planned_on <= employment_end:
+        return None
+    return _("Planera insatsen inom anställningen (%(first)s – %(last)s).") % {
+        "first": employment_start.isoformat(),
+        "last": employment_end.isoformat(),
+    }
+
+
+def handover_error(handover_on: datetime.date, employment_end: datetime.date | None) -> str | None:
+    """A new district takes over while the employment lasts (issue 8 item 11)."""
+    if employment_end is None or handover_on <= employment_end:
+        return None
+    return _("Övertagandet ska ske medan anställningen pågår (senast %(date)s).") % {"date": employment_end.isoformat()}
+
+
 def first_period_errors(months: int | None, length_reason: str) -> dict[str, str]:
     if months is None or months < 1 or months > 12:
         return {"months": _("Ange den inledande periodens längd i hela månader (normalt 6).")}

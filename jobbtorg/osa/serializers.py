@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from jobbtorg.core import api_fields
 from jobbtorg.osa.models import FollowUpDeadline, FollowUpMeeting, IndividualReview, OsaCase, OsaPeriod, PlanItem, Transfer
 
 MAX_ID = 2**63 - 1
@@ -23,7 +24,7 @@ def version_field(what: str = "OSA-anställningen") -> serializers.IntegerField:
 
 
 def date_field(**kwargs: Any) -> serializers.DateField:
-    return serializers.DateField(error_messages=DATE_ERRORS, **kwargs)
+    return api_fields.DateField(error_messages=DATE_ERRORS, **kwargs)
 
 
 def text(max_length: int, **kwargs: Any) -> serializers.CharField:
@@ -69,10 +70,10 @@ class PlanItemSerializer(serializers.ModelSerializer):
 
 
 class CaseListSerializer(serializers.ModelSerializer):
-    next_due = serializers.DateField(read_only=True, allow_null=True)
+    next_due = api_fields.DateField(read_only=True, allow_null=True)
     overdue = serializers.BooleanField(read_only=True)
     total_months = serializers.IntegerField(read_only=True)
-    ends_on = serializers.DateField(read_only=True, allow_null=True)
+    ends_on = api_fields.DateField(read_only=True, allow_null=True)
 
     class Meta:
         model = OsaCase

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -242,6 +242,7 @@ def save_plan(
     case = open_case(user, actor, case_id, "genomförandeplan", Action.CHANGE)
     errors: dict[str, str] = {}
     clean: list[dict[str, Any]] = []
+    employment = case.periods.aggregate(first=Min("start_date"), last=Max("end_date"))
     for index, item in enumerate(items):
         activity = item.get("activity") or ""
         if not activity and not item.get("responsible") and not item.get("planned_on"):
@@ -253,6 +254,8 @@ def save_plan(
             errors[f"{row}.responsible"] = _("Välj vem som ansvarar för insatsen.")
         if not isinstance(item.get("planned_on"), datetime.date):
             errors[f"{row}.planned_on"] = _("Ange när insatsen ska genomföras (ÅÅÅÅ-MM-DD).")
+        elif message := rules.planned_on_error(item["planned_on"], employment["first"], employment["last"]):
+            errors[f"{row}.planned_on"] = message
         clean.append(item)
     if not clean and not errors:
         errors["items"] = _("Planen behöver minst en insats.")
@@ -360,6 +363,8 @@ def decide_transfer(
             errors["handover_on"] = _("Ange från vilket datum den nya stadsdelen tar över.")
         elif handover_on < today:
             errors["handover_on"] = _("Övertagandedatumet kan inte ligga bakåt i tiden.")
+        elif message := rules.handover_error(handover_on, case.periods.aggregate(last=Max("end_date"))["last"]):
+            errors["handover_on"] = message
         _fail(errors)
         assert to_district is not None and handover_on is not None
         from_district_id = case.district_id

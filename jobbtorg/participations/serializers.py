@@ -11,6 +11,7 @@ from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from jobbtorg.core import api_fields
 from jobbtorg.access.sections import Section
 from jobbtorg.deadlines.services import state as deadline_state
 from jobbtorg.participations import rules
@@ -254,20 +255,20 @@ class AssignCoachInput(StrictSerializer):
 
 
 class AppointmentInput(StrictSerializer):
-    starts_at = serializers.DateTimeField()
+    starts_at = api_fields.DateTimeField()
     place = serializers.CharField(max_length=200)
     coach = id_field()
 
 
 class ArrivalInput(StrictSerializer):
     version = version_field()
-    arrived_on = serializers.DateField()
+    arrived_on = api_fields.DateField()
 
 
 class AFRegistrationInput(StrictSerializer):
     version = version_field()
     registered = serializers.BooleanField(allow_null=True)
-    registered_on = serializers.DateField(required=False, allow_null=True)
+    registered_on = api_fields.DateField(required=False, allow_null=True)
 
 
 class InformationInput(StrictSerializer):
@@ -275,18 +276,18 @@ class InformationInput(StrictSerializer):
     informed_rights = serializers.BooleanField(default=False)
     informed_duty = serializers.BooleanField(default=False)
     informed_consequences = serializers.BooleanField(default=False)
-    signed_on = serializers.DateField()
+    signed_on = api_fields.DateField()
 
 
 class JobGuaranteeInput(StrictSerializer):
     version = version_field()
-    offered_on = serializers.DateField()
+    offered_on = api_fields.DateField()
     text = serializers.CharField(max_length=1000, allow_blank=True)
 
 
 class InterruptInput(StrictSerializer):
     version = version_field()
-    start_date = serializers.DateField()
+    start_date = api_fields.DateField()
     reason = choice_field(
         InterruptionReason,
         error_messages={"invalid_choice": "Välj en orsak: pregnancy, parental_leave, illness eller other."},
@@ -296,7 +297,7 @@ class InterruptInput(StrictSerializer):
 
 class RestartInput(StrictSerializer):
     version = version_field()
-    end_date = serializers.DateField()
+    end_date = api_fields.DateField()
 
 
 def _choice(choices: type[models.TextChoices]) -> serializers.ChoiceField:
@@ -305,7 +306,7 @@ def _choice(choices: type[models.TextChoices]) -> serializers.ChoiceField:
 
 class CloseInput(StrictSerializer):
     version = version_field()
-    closed_on = serializers.DateField()
+    closed_on = api_fields.DateField()
     reason = choice_field(
         ClosureReason,
         error_messages={"required": "Välj en avslutsorsak. Ett deltagande kan inte avslutas utan orsak.",

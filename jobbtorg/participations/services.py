@@ -26,6 +26,7 @@ from jobbtorg.access.policy import check_person
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
+from jobbtorg.core import date_bounds
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.core.locking import save_versioned
 from jobbtorg.deadlines import services as deadlines
@@ -173,9 +174,18 @@ def _check_coach(coach_id: int | None, unit_id: int, field: str) -> User:
 
 
 def appointment_errors(
-    unit_id: int, referred_on: datetime.date | None, starts_at: datetime.datetime | None, place: str, coach_id: int | None
+    unit_id: int,
+    referred_on: datetime.date | None,
+    starts_at: datetime.datetime | None,
+    place: str,
+    coach_id: int | None,
+    *,
+    first: bool = True,
 ) -> rules.Errors:
-    """Time, place and a coach of the receiving unit; checked before anything is saved."""
+    """Time, place and a coach of the receiving unit; checked before anything is saved.
+
+    The time: working hours on a working day, not in the past, not before the referral, a first
+    visit within the first-appointment deadline (core.date_bounds, issue 8 item 11)."""
     errors: rules.Errors = {}
     place = " ".join((place or "").split())
     if not place:
@@ -187,8 +197,17 @@ def appointment_errors(
     elif not 2000 <= starts_at.year <= 2100:
         # Checked before any time-zone arithmetic, which overflows at the ends of the calendar.
         errors.setdefault("appointment_at", []).append(_("Ange en tid mellan år 2000 och 2100."))
-    elif referred_on is not None and timezone.localdate(starts_at) < referred_on:
-        errors.setdefault("appointment_at", []).append(_("Besöket kan inte vara före anvisningsdatum."))
+    else:
+        now = timezone.localtime()
+        today = now.date()
+        if first and referred_on is not None:
+            latest = date_bounds.first_visit_latest(referred_on, today)
+        else:
+            latest = date_bounds.later_visit_latest(today)
+        for name, messages in date_bounds.visit_errors(
+            "appointment_at", timezone.localtime(starts_at), now, earliest_day=referred_on, latest_day=latest
+        ).items():
+            errors.setdefault(name, []).extend(messages)
     if not coach_id or not coaches_of(unit_id).filter(pk=coach_id).exists():
         errors.setdefault("appointment_coach", []).append(_("Välj en coach som arbetar på det mottagande jobbtorget."))
     return errors
@@ -208,7 +227,16 @@ def book_appointment(
     Used inside the referral's transaction (already authorised) and by `book`.
     """
     place = " ".join(place.split())
-    _raise(appointment_errors(participation.unit_id, participation.referred_on, starts_at, place, coach_id))
+    _raise(
+        appointment_errors(
+            participation.unit_id,
+            participation.referred_on,
+            starts_at,
+            place,
+            coach_id,
+            first=kind == Appointment.Kind.FIRST,
+        )
+    )
     coach = coaches_of(participation.unit_id).get(pk=coach_id)
     appointment = Appointment.objects.create(
         participation=participation, kind=kind, starts_at=starts_at, place=place, coach=coach, booked_by=user

@@ -22,6 +22,8 @@ from jobbtorg.core.workdays import add_months, working_days_between
 from jobbtorg.plans.models import Status
 
 MAX_PLAN_MONTHS = 6
+# Even with a recorded reason a plan is reviewed within 18 months: nobody takes part longer (DOMAIN §4.4).
+MAX_LONG_PLAN_MONTHS = 18
 # Dates outside this range are typing errors; refusing them also keeps date arithmetic safe.
 EARLIEST_DATE = datetime.date(2000, 1, 1)
 LATEST_DATE = datetime.date(2099, 12, 31)
@@ -99,15 +101,29 @@ def _range_errors(**dates: datetime.date | None) -> dict[str, list[str]]:
 
 
 def plan_errors(
-    *, start: datetime.date | None, review: datetime.date | None, long_plan_reason: str
+    *,
+    start: datetime.date | None,
+    review: datetime.date | None,
+    long_plan_reason: str,
+    referred_on: datetime.date | None = None,
 ) -> dict[str, list[str]]:
-    """Errors in the plan's dates; checked on every save, so a bad plan is never stored."""
+    """Errors in the plan's dates; checked on every save, so a bad plan is never stored.
+    The plan starts on or after the referral (issue 8 item 11)."""
     errors = _range_errors(start_date=start, review_date=review)
     if errors:
         return errors
+    if start and referred_on and start < referred_on:
+        errors["start_date"] = [
+            _("Startdatum kan inte vara före anvisningsdatum %(date)s.") % {"date": referred_on.isoformat()}
+        ]
     if start and review:
         if review <= start:
             errors["review_date"] = [_("Ange ett omprövningsdatum som är efter startdatum.")]
+        elif review > add_months(start, MAX_LONG_PLAN_MONTHS):
+            errors["review_date"] = [
+                _("Omprövningen ska ske senast %(latest)s: ingen deltar längre än %(months)s månader.")
+                % {"latest": add_months(start, MAX_LONG_PLAN_MONTHS).isoformat(), "months": MAX_LONG_PLAN_MONTHS}
+            ]
         elif review > longest_review_date(start) and not long_plan_reason.strip():
             errors["long_plan_reason"] = [
                 _(
@@ -119,7 +135,16 @@ def plan_errors(
     return errors
 
 
-def activity_errors(*, description: str, start: datetime.date | None, end: datetime.date | None) -> dict[str, list[str]]:
+def activity_errors(
+    *,
+    description: str,
+    start: datetime.date | None,
+    end: datetime.date | None,
+    plan_start: datetime.date | None = None,
+    plan_review: datetime.date | None = None,
+) -> dict[str, list[str]]:
+    """A planned activity: described, dated, and within the plan's period from its start to its
+    review date (issue 8 item 11)."""
     errors = _range_errors(start_date=start, end_date=end)
     if errors:
         return errors
@@ -131,6 +156,33 @@ def activity_errors(*, description: str, start: datetime.date | None, end: datet
         errors["end_date"] = [_("Ange slutdatum.")]
     if start and end and end < start:
         errors["end_date"] = [_("Ange ett slutdatum som är efter startdatum.")]
+    if plan_start and start and start < plan_start:
+        errors.setdefault("start_date", []).append(
+            _("Aktiviteten kan inte börja före planens startdatum %(date)s.") % {"date": plan_start.isoformat()}
+        )
+    if plan_review and end and end > plan_review:
+        errors.setdefault("end_date", []).append(
+            _("Aktiviteten kan inte sluta efter planens omprövningsdatum %(date)s.") % {"date": plan_review.isoformat()}
+        )
+    return errors
+
+
+def outside_period_errors(
+    rows: list[tuple[str, datetime.date, datetime.date]], plan_start: datetime.date | None, plan_review: datetime.date | None
+) -> dict[str, list[str]]:
+    """When the plan's period changes, its activities (description, start, end) must still lie within it."""
+    errors: dict[str, list[str]] = {}
+    for description, start, end in rows:
+        field = None
+        if plan_start and start < plan_start:
+            field = "start_date"
+        elif plan_review and end > plan_review:
+            field = "review_date"
+        if field:
+            errors.setdefault(field, []).append(
+                _("Aktiviteten ”%(activity)s” (%(start)s – %(end)s) ligger utanför planens period. Ändra den först.")
+                % {"activity": description, "start": start.isoformat(), "end": end.isoformat()}
+            )
     return errors
 
 

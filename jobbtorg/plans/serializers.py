@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from jobbtorg.activities.models import CatalogueItem
+from jobbtorg.core import api_fields
 from jobbtorg.plans import rules
 from jobbtorg.plans.models import ActivityPlan, PlanDecision, PlannedActivity
 
@@ -23,14 +24,14 @@ class PlannedActivityInputSerializer(serializers.Serializer):
         queryset=CatalogueItem.objects.filter(active=True), required=False, allow_null=True,
         pk_field=serializers.IntegerField(min_value=1, max_value=MAX_ID),
     )
-    start_date = serializers.DateField()
-    end_date = serializers.DateField()
+    start_date = api_fields.DateField()
+    end_date = api_fields.DateField()
 
 
 class PlanFieldsSerializer(serializers.Serializer):
     goal = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    start_date = serializers.DateField(required=False)
-    review_date = serializers.DateField(required=False)
+    start_date = api_fields.DateField(required=False)
+    review_date = api_fields.DateField(required=False)
     long_plan_reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     activities = PlannedActivityInputSerializer(many=True, required=False, max_length=100,
                                                 help_text="Ersätter alla planerade aktiviteter när den skickas med.")
@@ -122,9 +123,9 @@ class QueueRowSerializer(serializers.Serializer):
     person = serializers.IntegerField(source="plan.participation.person_id")
     name = serializers.SerializerMethodField()
     personnummer = serializers.CharField(source="plan.participation.person.personnummer_display")
-    submitted_on = serializers.DateField(source="plan.submitted_on")
+    submitted_on = api_fields.DateField(source="plan.submitted_on")
     waiting_days = serializers.IntegerField()
-    due = serializers.DateField()
+    due = api_fields.DateField()
     overdue = serializers.BooleanField()
 
     def get_name(self, row: Any) -> str:

@@ -122,7 +122,13 @@ def _bump(plan: ActivityPlan, expected_version: int | None, fields: list[str] | 
 def _validated_activity(plan: ActivityPlan, data: dict[str, Any], prefix: str = "") -> PlannedActivity:
     item = data.get("catalogue_item")
     description = (data.get("description") or "").strip() or (item.name if item else "")
-    errors = rules.activity_errors(description=description, start=data.get("start_date"), end=data.get("end_date"))
+    errors = rules.activity_errors(
+        description=description,
+        start=data.get("start_date"),
+        end=data.get("end_date"),
+        plan_start=plan.start_date,
+        plan_review=plan.review_date,
+    )
     if len(description) > 200:
         errors.setdefault("description", []).append(_("Skriv högst 200 tecken."))
     if errors:
@@ -137,7 +143,12 @@ def _apply_plan_fields(plan: ActivityPlan, values: dict[str, Any]) -> list[str]:
         raise ValueError(f"not plan fields: {sorted(unknown)}")
     for name, value in values.items():
         setattr(plan, name, value if value is not None or name in ("start_date", "review_date") else "")
-    errors = rules.plan_errors(start=plan.start_date, review=plan.review_date, long_plan_reason=plan.long_plan_reason or "")
+    errors = rules.plan_errors(
+        start=plan.start_date,
+        review=plan.review_date,
+        long_plan_reason=plan.long_plan_reason or "",
+        referred_on=plan.participation.referred_on,
+    )
     if errors:
         raise DomainError(errors)
     return list(values)
@@ -192,7 +203,12 @@ def update_plan(
     with transaction.atomic():
         locked = _lock(plan_id, expected_version, editable=True)
         fields = _apply_plan_fields(locked, values)
-        if activities is not None:
+        if activities is None:
+            existing = list(PlannedActivity.objects.filter(plan=locked).values_list("description", "start_date", "end_date"))
+            outside = rules.outside_period_errors(existing, locked.start_date, locked.review_date)
+            if outside:
+                raise DomainError(outside)
+        else:
             rows = [_validated_activity(locked, data, prefix=f"activities[{i}].") for i, data in enumerate(activities)]
             PlannedActivity.objects.filter(plan=locked).delete()
             PlannedActivity.objects.bulk_create(rows)

@@ -8,6 +8,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from jobbtorg.core import api_fields
 from jobbtorg.core.validators import validate_person_name
 from jobbtorg.participations.models import Status
 from jobbtorg.participations.serializers import MAX_ID, StrictSerializer, choice_field, id_field
@@ -68,14 +69,14 @@ class ReferralCreateSerializer(StrictSerializer):
     other_af_no_measure = serializers.BooleanField(default=False)
     other_assistance_decision = serializers.BooleanField(default=False)
     basis = serializers.CharField(max_length=4000, allow_blank=True)
-    consent_given_on = serializers.DateField(required=False, allow_null=True, default=None)
+    consent_given_on = api_fields.DateField(required=False, allow_null=True, default=None)
     consent_scope = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     legal_ground = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    referred_on = serializers.DateField()
+    referred_on = api_fields.DateField()
     unit = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None,
                                     help_text="Ett annat (specialiserat) jobbtorg; kräver unit_reason.")  # fmt: skip
     unit_reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
-    appointment_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    appointment_at = api_fields.DateTimeField(required=False, allow_null=True, default=None)
     appointment_place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     appointment_coach = id_field(required=False, allow_null=True, default=None)
 
@@ -98,7 +99,7 @@ class ReturnInput(StrictSerializer):
 
 class ResubmitInput(StrictSerializer):
     basis = serializers.CharField(max_length=4000, allow_blank=True)
-    consent_given_on = serializers.DateField(required=False, allow_null=True, default=None)
+    consent_given_on = api_fields.DateField(required=False, allow_null=True, default=None)
     consent_scope = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     legal_ground = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")

@@ -537,8 +537,29 @@ def errors_update(errors: Errors, more: Errors) -> None:
             _add(errors, name, message)
 
 
-def decision_errors(facts: CaseFacts, today: datetime.date, required: bool = True) -> Errors:
-    """The decision date and period: all three when `required`, never before the interest notification."""
+def max_months_per_decision(parameters: dict[str, Any]) -> int | None:
+    """The ordinance's longest decision period, from the rule row's limits (DOMAIN §18): each
+    nystartsjobb and introduktionsjobb decision at most 12 months; yrkesintroduktion's support at
+    most 12 months in all, so also per decision. None when the rule data states none (lönebidrag)."""
+    limits = parameters.get("limits") or {}
+    for key in ("max_months_per_decision", "max_support_months"):
+        value = limits.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+    return None
+
+
+def decision_period_latest(period_from: datetime.date, months: int) -> datetime.date:
+    """The last day of a decision period of `months` calendar months starting on `period_from`."""
+    return add_months(period_from, months) - datetime.timedelta(days=1)
+
+
+def decision_errors(
+    facts: CaseFacts, today: datetime.date, required: bool = True, max_months: int | None = None
+) -> Errors:
+    """The decision date and period: all three when `required`, never before the interest
+    notification, the period not starting before it and not longer than the ordinance's maximum
+    per decision (`max_months`, issue 8 item 11)."""
     errors: Errors = {}
     if required:
         for name, message in (
@@ -560,6 +581,22 @@ def decision_errors(facts: CaseFacts, today: datetime.date, required: bool = Tru
         )
     if facts.period_from and facts.period_to and facts.period_to < facts.period_from:
         _add(errors, "period_to", _("Ange ett slutdatum som är samma dag som eller efter startdatum."))
+    elif facts.period_from and facts.period_to and max_months:
+        latest = decision_period_latest(facts.period_from, max_months)
+        if facts.period_to > latest:
+            _add(
+                errors,
+                "period_to",
+                _("Ett beslut gäller högst %(months)s månader enligt förordningen: ange ett slutdatum senast %(date)s.")
+                % {"months": max_months, "date": latest.isoformat()},
+            )
+    if facts.period_from and facts.notified_on and facts.period_from < facts.notified_on:
+        _add(
+            errors,
+            "period_from",
+            _("Beslutsperioden kan inte börja före intresseanmälan (%(date)s): stödet söks före anställningen.")
+            % {"date": facts.notified_on.isoformat()},
+        )
     return errors
 
 

@@ -138,6 +138,12 @@ def _supervisor(
     return contact, (name.strip() or contact.name), (phone.strip() or contact.phone), (email.strip() or contact.email)
 
 
+def max_months_per_decision(subsidy_type: str, on: datetime.date) -> int | None:
+    """The rule data's longest decision period for the subsidy, in force on `on`."""
+    rule = rule_for(subsidy_type, on)
+    return rules.max_months_per_decision(rule.parameters) if rule else None
+
+
 def case_warnings(case: SubsidyCase) -> list[str]:
     rule = rule_for(case.subsidy_type, case.decision_on or case.notified_on)
     limit = (rule.parameters.get("limits") or {}).get("max_months_per_decision") if rule else None
@@ -350,7 +356,8 @@ def record_decision(
         _raise({"non_field_errors": [_("För lönebidrag registreras beslutet i steg 6 i processen.")]})
     _check_move(case, CaseStatus.GRANTED)
     facts = _facts(case, decision_on=decision_on, period_from=period_from, period_to=period_to)
-    _raise(rules.decision_errors(facts, today))
+    limit = max_months_per_decision(case.subsidy_type, decision_on) if decision_on else None
+    _raise(rules.decision_errors(facts, today, max_months=limit))
     # decision_errors (required) refused any of the three missing.
     assert decision_on is not None and period_from is not None and period_to is not None
     with transaction.atomic():
@@ -780,7 +787,7 @@ def _decision_step(case, steps, step, done_on, outcome, data, user, today, warni
         return _("Steg 6: Arbetsförmedlingen beviljade inte lönebidrag (%(date)s).") % {"date": done_on.isoformat()}
     period_from, period_to = _date(data, "period_from"), _date(data, "period_to")
     facts = _facts(case, decision_on=done_on, period_from=period_from, period_to=period_to)
-    _raise(rules.decision_errors(facts, today))
+    _raise(rules.decision_errors(facts, today, max_months=max_months_per_decision(case.subsidy_type, done_on)))
     assert period_from is not None and period_to is not None
     case.decision_on, case.period_from, case.period_to, case.status = done_on, period_from, period_to, CaseStatus.GRANTED
     case.save(update_fields=["decision_on", "period_from", "period_to", "status"])

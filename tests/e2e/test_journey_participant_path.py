@@ -35,6 +35,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from jobbtorg.core.workdays import add_working_days
 from tests.e2e.conftest import BASE_DIR, log_in
 
 pytestmark = pytest.mark.browser
@@ -201,7 +202,8 @@ def _timeline(page: Page, person_url: str):
 
 def test_participant_path_from_referral_to_closure(journey, e2e_server):
     today = _today()
-    tomorrow = today + datetime.timedelta(days=1)
+    # The first visit on the next working day, in office hours (issue 8 item 11: no weekend visits).
+    tomorrow = add_working_days(today, 1)
     number = unused_personnummer(e2e_server)
     urls: dict[str, str] = {}
 

@@ -1,7 +1,10 @@
 """Fixtures for the activities tests: a coach at Jobbtorg Järva with one enrolled participant
 from Rinkeby-Kista, that district's social worker, and a provider with its staff."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from jobbtorg.activities.models import CatalogueItem
 from jobbtorg.testing import factories as f
@@ -22,7 +25,12 @@ def coach(db):
 
 @pytest.fixture
 def participation(coach):
-    return f.ParticipationFactory(enrolled=True, coach=coach)
+    """Referred two months ago: the tests' activities start up to 30 days back, within the
+    participation (issue 8 item 11)."""
+    today = timezone.localdate()
+    return f.ParticipationFactory(
+        enrolled=True, coach=coach, referred_on=today - datetime.timedelta(days=60), arrived_on=today - datetime.timedelta(days=55)
+    )
 
 
 @pytest.fixture

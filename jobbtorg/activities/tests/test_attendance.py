@@ -224,7 +224,7 @@ def test_group_session_needs_one_offer_and_one_provider(coach, item, provider):
 def test_attendance_rate_per_participant_and_activity(coach, participation, item):
     first = new_activity(coach, participation, item, start=-20, end=-11)
     second = new_activity(coach, participation, f.CatalogueItemFactory(), start=-10, end=5)
-    other = new_activity(coach, f.ParticipationFactory(enrolled=True, coach=coach), item, start=-20, end=5)
+    other = new_activity(coach, f.ParticipationFactory(enrolled=True, coach=coach, referred_on=days(-20)), item, start=-20, end=5)
 
     def register(activity, day, status, reason=""):
         services.register_day(

@@ -13,6 +13,7 @@ from jobbtorg.referrals.csv_import import COLUMNS
 from jobbtorg.referrals.models import Referral
 from jobbtorg.referrals.tests.helpers import bad_checksum, new_number
 from jobbtorg.testing import factories as f
+from jobbtorg.testing.dates import visit_slot
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -34,7 +35,7 @@ def referral_body(coach, **overrides):
         "basis": "Arbetslös.",
         "legal_ground": "10 kap. 2 § OSL",
         "referred_on": today.isoformat(),
-        "appointment_at": (timezone.now() + 2 * DAY).isoformat(),
+        "appointment_at": visit_slot(2).isoformat(),
         "appointment_place": "Jobbtorg Järva",
         "appointment_coach": coach.pk,
     }

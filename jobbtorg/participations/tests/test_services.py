@@ -26,6 +26,7 @@ from jobbtorg.participations.models import (
 from jobbtorg.participations.rules import Outcome as ClosureOutcome
 from jobbtorg.participations.tests.fixtures import actor_for
 from jobbtorg.testing import factories as f
+from jobbtorg.testing.dates import visit_slot
 from jobbtorg.timeline.models import TimelineEntry
 
 pytestmark = pytest.mark.django_db
@@ -391,7 +392,7 @@ def test_protected_person_only_reached_by_own_coach(coach, other_coach, today):
 def test_unit_books_the_first_appointment_after_an_import(coach, manager, today):
     p = f.ParticipationFactory(referred=True, referred_on=today)
     deadlines.open_deadline(p, Kind.FIRST_APPOINTMENT, today)  # the rule's 5 working days
-    at = timezone.now() + 3 * DAY
+    at = visit_slot(3)
     services.book(manager, actor_for(manager), p.pk, starts_at=at, place="Jobbtorg Järva", coach_id=coach.pk)
     assert deadline(p, Kind.FIRST_APPOINTMENT).due_date == timezone.localdate(at)
     assert p.appointments.get().kind == "first"

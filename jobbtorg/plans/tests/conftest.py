@@ -1,6 +1,8 @@
 """Fixtures for the plan tests: a coach with a participant in Rinkeby-Kista (served by Jobbtorg
 Järva), that district's social worker, and a social worker of another district."""
 
+import datetime as dt
+
 import pytest
 
 from jobbtorg.audit.services import Actor
@@ -32,9 +34,15 @@ def colleague(coach):
     return colleague
 
 
+# Referred and arrived before every fixed date the plan tests use (2026-01-15 onwards): a plan
+# starts on or after the referral (issue 8 item 11).
+REFERRED_ON = dt.date(2026, 1, 5)
+ARRIVED_ON = dt.date(2026, 1, 7)
+
+
 @pytest.fixture
 def participation(coach):
-    return f.ParticipationFactory(enrolled=True, coach=coach)
+    return f.ParticipationFactory(enrolled=True, coach=coach, referred_on=REFERRED_ON, arrived_on=ARRIVED_ON)
 
 
 @pytest.fixture

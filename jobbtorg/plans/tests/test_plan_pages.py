@@ -97,7 +97,7 @@ def test_plan_end_before_start_refused_on_the_page(make_client, coach, participa
 
 
 def test_plan_longer_than_6_months_needs_reason_on_the_page(make_client, coach, participation):
-    plan = f.ActivityPlanFactory(participation=participation)
+    plan = f.ActivityPlanFactory(participation=participation, activity_count=0)  # none outside the new period
     c = client_for(make_client, coach)
     data = {"version": plan.version, "goal": "Mål", "start_date": "2026-01-15", "review_date": "2026-09-01",
             "long_plan_reason": ""}

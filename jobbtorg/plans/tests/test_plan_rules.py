@@ -65,7 +65,7 @@ def test_plan_due_within_5_days(coach, participation):
 
 
 def test_plan_due_within_5_days_is_overdue_when_no_plan_is_submitted(coach):
-    participation = f.ParticipationFactory(enrolled=True, coach=coach, arrived_on=MON)
+    participation = f.ParticipationFactory(enrolled=True, coach=coach, referred_on=dt.date(2026, 11, 9), arrived_on=MON)
     deadline = deadlines.open_deadline(participation, Kind.PLAN_DRAWN_UP, start=MON)
     make_plan(coach, participation)  # a draft is not enough: the plan must be submitted
 
@@ -93,7 +93,7 @@ def test_plan_longer_than_6_months_needs_reason(coach, participation):
         coach, actor_for(coach), participation.pk,
         {"goal": "Studier", "start_date": start, "review_date": dt.date(2026, 9, 30),
          "long_plan_reason": "Yrkesutbildningen pågår till och med september."},
-        [activity(start)], today=start,
+        [activity(start, start + dt.timedelta(days=30))], today=start,
     )
     assert plan.review_date == dt.date(2026, 9, 30)
 
@@ -150,7 +150,9 @@ def test_only_home_district_may_approve_plan(coach, participation, social_worker
 
 def test_protected_person_plan_only_approved_by_named_district_staff(coach, social_worker):
     person = f.PersonFactory(protected=True)
-    participation = f.ParticipationFactory(enrolled=True, coach=coach, person=person)
+    participation = f.ParticipationFactory(
+        enrolled=True, coach=coach, person=person, referred_on=dt.date(2026, 1, 5), arrived_on=dt.date(2026, 1, 7)
+    )
     plan = submit(coach, make_plan(coach, participation))
     # The district's social worker has no relation to a protected person unless named on them.
     from jobbtorg.core.errors import AccessDenied

@@ -1,11 +1,10 @@
 """Building referral input in tests."""
 
-import datetime
-
 from django.utils import timezone
 
 from jobbtorg.referrals.services import ReferralInput
 from jobbtorg.testing import factories as f
+from jobbtorg.testing.dates import visit_slot
 
 
 def new_number() -> str:
@@ -33,7 +32,7 @@ def referral_input(coach=None, **overrides) -> ReferralInput:
         "consent_given_on": today,
         "consent_scope": "Informationsutbyte om planering, närvaro och resultat.",
         "referred_on": today,
-        "appointment_at": timezone.now().replace(microsecond=0) + datetime.timedelta(days=2),
+        "appointment_at": visit_slot(2),
         "appointment_place": "Jobbtorg Järva, Kista",
         "appointment_coach_id": coach.pk if coach else None,
     }

@@ -1,6 +1,5 @@
 """Referral pages (issue 3 part 1): the form, the look-up, the CSV import with its report."""
 
-import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,13 +12,14 @@ from jobbtorg.referrals.csv_import import COLUMNS
 from jobbtorg.referrals.models import Referral
 from jobbtorg.referrals.tests.helpers import bad_checksum, new_number
 from jobbtorg.testing import factories as f
+from jobbtorg.testing.dates import visit_slot
 
 pytestmark = pytest.mark.django_db
 
 
 def form_data(coach, **overrides):
     today = timezone.localdate()
-    at = (timezone.localtime() + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    at = visit_slot(2).strftime("%Y-%m-%dT%H:%M")
     data = {
         "personnummer": new_number(),
         "first_name": "Fatima",

@@ -193,19 +193,24 @@ def test_intro_decision_deadline_moves_with_planned_start(coach, participation, 
     assert case.steps.get(kind=StepKind.INTRO_DECISION).due_on == D(2026, 4, 6)
 
 
-def test_decision_period_longer_than_rule_limit_warns(coach, participation, employer):
+def test_decision_period_longer_than_rule_limit_is_refused(coach, participation, employer):
+    """issue 8 item 11: what was a warning is now refused: 12 months per decision at most."""
     case = create(coach, participation, employer)
-    _, warnings = services.record_decision(
-        coach,
-        actor_for(coach),
-        case.pk,
-        version=case.version,
-        decision_on=D(2026, 3, 4),
-        period_from=D(2026, 3, 5),
-        period_to=D(2027, 3, 5),
-        today=D(2026, 3, 10),
-    )
-    assert any("12 månader" in w for w in warnings)
+    with pytest.raises(DomainError) as refused:
+        services.record_decision(
+            coach,
+            actor_for(coach),
+            case.pk,
+            version=case.version,
+            decision_on=D(2026, 3, 4),
+            period_from=D(2026, 3, 5),
+            period_to=D(2027, 3, 5),
+            today=D(2026, 3, 10),
+        )
+    assert "12 månader" in refused.value.message_dict["period_to"][0]
+    # A stored period from before the rule still shows the warning on the case.
+    assert any("12 månader" in w for w in rules.case_warnings(rules.CaseFacts(
+        "nystartsjobb", D(2026, 3, 2), period_from=D(2026, 3, 5), period_to=D(2027, 3, 5)), 12))  # fmt: skip
 
 
 def test_early_termination_creates_af_report_task(coach, participation, employer, today):
