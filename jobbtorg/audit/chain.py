@@ -62,24 +62,29 @@ def _values(entry: AuditEntry) -> dict[str, Any]:
     return {name: getattr(entry, name) for name in CONTENT_FIELDS}
 
 
-def database_now() -> datetime.datetime:
-    """The database's clock. On PostgreSQL `now()` is the transaction's time, the same value the
-    insert trigger writes into `at`. SQLite shares the machine's clock with the application and has
-    no trigger: there the application's time is used (docs/adr/0012)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT now()")
-            value: datetime.datetime = cursor.fetchone()[0]
-            return value
-    return timezone.now()
+def entry_time(database_now: datetime.datetime | None) -> datetime.datetime:
+    """The time new entries get. On PostgreSQL the database's `now()`, read with the locked head: the
+    same value the insert trigger writes into `at`. SQLite has no trigger and shares the machine's
+    clock with the application, so there the application's time is used (docs/adr/0012)."""
+    return database_now if database_now is not None else timezone.now()
 
 
-def _locked_head() -> AuditChainHead:
-    head = AuditChainHead.objects.select_for_update().filter(pk=HEAD_PK).first()
-    if head is None:
-        AuditChainHead.objects.bulk_create([AuditChainHead(pk=HEAD_PK)], ignore_conflicts=True)
-        head = AuditChainHead.objects.select_for_update().get(pk=HEAD_PK)
-    return head
+_HEAD_SQL = "SELECT last_hash, last_id, entries{now} FROM audit_auditchainhead WHERE id = %s{lock}"
+
+
+def _locked_head() -> tuple[str, int, int, datetime.datetime | None]:
+    """(last hash, last id, entries, time): the head row, locked until the transaction ends."""
+    postgres = connection.vendor == "postgresql"
+    sql = _HEAD_SQL.format(now=", now()" if postgres else "", lock=" FOR UPDATE" if postgres else "")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [HEAD_PK])
+        row = cursor.fetchone()
+        if row is None:
+            AuditChainHead.objects.bulk_create([AuditChainHead(pk=HEAD_PK)], ignore_conflicts=True)
+            cursor.execute(sql, [HEAD_PK])
+            row = cursor.fetchone()
+    # SQLite: the write transaction (BEGIN IMMEDIATE) already excludes other writers.
+    return row[0], row[1], row[2], (row[3] if postgres else None)
 
 
 def append(entries: list[AuditEntry]) -> None:
@@ -89,18 +94,16 @@ def append(entries: list[AuditEntry]) -> None:
     # No savepoint inside a transaction that is already open (a test's): a failed append marks it
     # for rollback instead, and the ordinary append costs two statements besides its INSERT.
     with transaction.atomic(savepoint=False):
-        head = _locked_head()
-        now = database_now()
-        prev = head.last_hash
+        prev, last_id, count, database_now = _locked_head()
+        now = entry_time(database_now)
         for entry in entries:
             entry.at = now
             entry.prev_hash = prev
             entry.entry_hash = prev = digest(_values(entry), prev)
         AuditEntry.objects.bulk_create(entries)
-        head.last_hash = prev
-        head.last_id = entries[-1].pk or head.last_id
-        head.entries += len(entries)
-        head.save(update_fields=["last_hash", "last_id", "entries"])
+        AuditChainHead.objects.filter(pk=HEAD_PK).update(
+            last_hash=prev, last_id=entries[-1].pk or last_id, entries=count + len(entries)
+        )
 
 
 class Break:

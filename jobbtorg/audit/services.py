@@ -137,7 +137,8 @@ def settle(conn: BaseDatabaseWrapper) -> list[AuditEntry]:
     if not pending:
         return []
     setattr(conn, _JOURNAL, [])
-    committed = {id(func) for _sids, func, _robust in conn.run_on_commit if isinstance(func, _Marker)}
+    # Django keeps (savepoint ids, function, robust) per hook; the stubs know only the first two.
+    committed = {id(hook[1]) for hook in conn.run_on_commit if isinstance(hook[1], _Marker)}
     conn.run_on_commit = [hook for hook in conn.run_on_commit if not isinstance(hook[1], _Marker)]
     return [e for p in pending if id(p.marker) in committed or p.survives for e in p.entries]
 

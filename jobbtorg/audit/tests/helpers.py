@@ -35,7 +35,7 @@ def entry(
     switched off inside the test's transaction."""
     actor = Actor(user_id=user.pk, username=user.username, role=user.role, client_address="10.0.0.7")
     with backdated():
-        with mock.patch("jobbtorg.audit.chain.database_now", return_value=when):
+        with mock.patch("jobbtorg.audit.chain.entry_time", return_value=when):
             return record(actor, action, what, person_id, allowed=allowed, protected=protected)
 
 
