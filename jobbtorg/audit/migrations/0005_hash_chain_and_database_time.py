@@ -74,8 +74,8 @@ def chain_existing(apps, schema_editor):
             entry_hash = digest(row, prev)
             entry_model.objects.filter(pk=row["pk"]).update(prev_hash=prev, entry_hash=entry_hash)
             prev, last, count = entry_hash, row["pk"], count + 1
-    if count:
-        head_model.objects.create(pk=1, last_id=last, last_hash=prev, entries=count)
+    # Always: appending then finds the head at once (the first entry costs no extra statements).
+    head_model.objects.create(pk=1, last_id=last, last_hash=prev, entries=count)
     if postgres:
         schema_editor.execute("ALTER TABLE audit_auditentry ENABLE TRIGGER audit_auditentry_append_only")
 

@@ -3,7 +3,9 @@
 Refusals and reads are appended also when the transaction they were recorded in rolls back;
 allowed creates and changes only when it commits; every entry once. The transactional tests see
 real commits and rollbacks; the others run inside pytest-django's test transaction, where the
-caller's block is a savepoint.
+caller's block is a savepoint. The transactional tests restore the migrations' rows
+(serialized_rollback) like every other transactional test of the suite: a flush without it
+recreates content types that the next restore would insert again.
 """
 
 import pytest
@@ -37,7 +39,7 @@ def _record_all() -> None:
     record_many(ACTOR, Action.LIST, "lista", [(4, False), (5, True)])
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_refusals_and_reads_survive_a_real_rollback_and_a_rolled_back_change_is_dropped():
     """Issue 8 item 3: a refusal recorded inside a transaction that rolls back is still in the log."""
     _rolled_back(_record_all)
@@ -52,7 +54,7 @@ def test_refusals_and_reads_survive_a_real_rollback_and_a_rolled_back_change_is_
     assert chain.verify()[1] is None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_entries_of_a_committed_transaction_are_written_once():
     """Issue 8 item 3: no duplicate when the caller's transaction commits."""
     with transaction.atomic():
@@ -69,7 +71,7 @@ def test_entries_of_a_committed_transaction_are_written_once():
     assert chain.verify() == (5, None)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_rolled_back_savepoint_inside_a_committed_transaction():
     with transaction.atomic():
         record(ACTOR, Action.CHANGE, "före", 1)
@@ -79,7 +81,7 @@ def test_a_rolled_back_savepoint_inside_a_committed_transaction():
     assert _entries() == [("change", "allowed", 1), ("search", "refused", 2), ("change", "allowed", 4)]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_refusal_recorded_after_a_database_error_in_the_transaction_is_kept():
     """The journal writes nothing inside the caller's transaction, so an aborted one can not lose it."""
     with pytest.raises(Boom), transaction.atomic():
