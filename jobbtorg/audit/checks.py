@@ -16,7 +16,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 AUDIT_ENGINES = ("jobbtorg.audit.backends.postgresql", "jobbtorg.audit.backends.sqlite3")
 
 
-@register(Tags.database, Tags.security)
+@register(Tags.security)
 def audit_engine(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     engine = settings.DATABASES[DEFAULT_DB_ALIAS]["ENGINE"]
     if engine in AUDIT_ENGINES:
