@@ -148,6 +148,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Django's backends plus the audit journal's hooks: an audit entry outlives the caller's rolled-back
+# transaction (docs/adr/0012). Another engine is refused by the system check audit.E002.
+AUDIT_BACKENDS = {
+    "django.db.backends.postgresql": "jobbtorg.audit.backends.postgresql",
+    "django.db.backends.sqlite3": "jobbtorg.audit.backends.sqlite3",
+}
+DATABASES["default"]["ENGINE"] = AUDIT_BACKENDS.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
+# In production the application refuses to connect as a PostgreSQL superuser, who could switch the
+# audit log's triggers off (docs/operations.md, Database roles). AUDIT_ALLOW_SUPERUSER=1 lifts this
+# for one maintenance command; never for the web processes or workers.
+AUDIT_REFUSE_SUPERUSER = JOBBTORG_ENV == "production" and not DEBUG and not env_bool("AUDIT_ALLOW_SUPERUSER", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

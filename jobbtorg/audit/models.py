@@ -5,11 +5,17 @@ the queryset's update()/delete() raise, and on PostgreSQL a trigger (migration
 0002) refuses UPDATE and DELETE even from a direct SQL session of the
 application's role. The person is stored as a plain id, not a foreign key, so
 entries outlive the data they describe (retention, LEGAL.md).
+
+Tamper evidence (docs/adr/0012): each entry carries `entry_hash`, a SHA-256 over its
+content and the previous entry's hash (`prev_hash`); `AuditChainHead` holds the last
+link, so that a removed tail or an emptied table shows too. `manage.py verify_audit`
+walks the chain. On PostgreSQL the database sets `at` (migration 0005).
 """
 
 from typing import Any, NoReturn
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -44,7 +50,8 @@ class Outcome(models.TextChoices):
 
 
 class AuditEntry(models.Model):
-    at = models.DateTimeField(_("tid"), auto_now_add=True, db_index=True)
+    # Set by audit.services from the database clock (and on PostgreSQL by a trigger), never by the caller.
+    at = models.DateTimeField(_("tid"), default=timezone.now, db_index=True)
     user_id = models.BigIntegerField(_("användar-id"), null=True)
     username = models.CharField(_("användare"), max_length=150)
     acting_role = models.CharField(_("roll"), max_length=20)
@@ -59,6 +66,8 @@ class AuditEntry(models.Model):
     flagged = models.BooleanField(
         _("markerad för granskning"), default=False, help_text=_("Skyddad identitet eller nekad åtkomst")
     )
+    prev_hash = models.CharField(_("föregående kontrollsumma"), max_length=64, blank=True, default="")
+    entry_hash = models.CharField(_("kontrollsumma"), max_length=64, blank=True, default="")
 
     objects = AuditQuerySet.as_manager()
 
@@ -84,3 +93,19 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit entries can not be deleted")
+
+
+class AuditChainHead(models.Model):
+    """The last link of the hash chain: one row (pk 1), locked while entries are appended,
+    so that concurrent writers chain in one order without reading the audit table."""
+
+    last_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True, default="")
+    entries = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("kedjans senaste länk")
+        verbose_name_plural = _("kedjans senaste länkar")
+
+    def __str__(self) -> str:
+        return f"{self.entries} entries, last {self.last_id}"

@@ -11,8 +11,8 @@ from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from jobbtorg.core import api_fields
 from jobbtorg.access.sections import Section
+from jobbtorg.core import api_fields
 from jobbtorg.deadlines.services import state as deadline_state
 from jobbtorg.participations import rules
 from jobbtorg.participations.models import (

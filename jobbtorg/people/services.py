@@ -139,8 +139,11 @@ def create_person(user: User, actor: Actor, data: Mapping[str, Any], *, what: st
         record(actor, Action.CREATE, what, None, allowed=False)
         raise AccessDenied()
     number = values.get("personnummer")
-    if number and "personnummer" not in errors and Person.objects.filter(personnummer=number).exists():
-        errors["personnummer"] = [_duplicate_error()]
+    if number and "personnummer" not in errors:
+        existing = Person.objects.filter(personnummer=number).only("pk", "protection_level").first()
+        if existing is not None:
+            _record_existence_check(actor, what, existing)
+            errors["personnummer"] = [_duplicate_error()]
     if errors:
         raise DomainError(errors)
     try:
@@ -152,8 +155,25 @@ def create_person(user: User, actor: Actor, data: Mapping[str, Any], *, what: st
             record(actor, Action.CREATE, what, person.pk, protected=person.is_protected)
     except IntegrityError as exc:
         # Two registrations of the same number at once: the unique index decides.
+        existing = Person.objects.filter(personnummer=number).only("pk", "protection_level").first()
+        if existing is not None:
+            _record_existence_check(actor, what, existing)
         raise DomainError({"personnummer": [_duplicate_error()]}) from exc
     return person
+
+
+def _record_existence_check(actor: Actor, what: str, existing: Person) -> None:
+    """Issue 8 item 3: "already registered" tells that the number exists, whoever asks and whether
+    or not the person is theirs. The answer is the same field error for everyone; the look-up is
+    logged as a refused search of that person, flagged for the log review."""
+    record(
+        actor,
+        Action.SEARCH,
+        f"{what}: personnummer finns redan",
+        existing.pk,
+        allowed=False,
+        protected=existing.is_protected,
+    )
 
 
 def update_person(

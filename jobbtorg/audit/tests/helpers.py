@@ -1,6 +1,8 @@
 """Helpers for the audit tests: Stockholm times, and entries written at a given time."""
 
+import contextlib
 import datetime
+from collections.abc import Iterator
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -28,10 +30,28 @@ def entry(
     allowed: bool = True,
     protected: bool = False,
 ) -> AuditEntry:
-    """An audit entry written by `user` at `when` (the time comes from auto_now_add)."""
+    """An audit entry written by `user` at `when`. The time normally comes from the database's clock
+    (docs/adr/0012): here the clock is replaced and, on PostgreSQL, the trigger that sets it is
+    switched off inside the test's transaction."""
     actor = Actor(user_id=user.pk, username=user.username, role=user.role, client_address="10.0.0.7")
-    with mock.patch("django.utils.timezone.now", return_value=when):
-        return record(actor, action, what, person_id, allowed=allowed, protected=protected)
+    with backdated():
+        with mock.patch("jobbtorg.audit.chain.entry_time", return_value=when):
+            return record(actor, action, what, person_id, allowed=allowed, protected=protected)
+
+
+@contextlib.contextmanager
+def backdated() -> Iterator[None]:
+    """Let the entries written inside keep the time the test gives them (tests only)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_auditentry_database_time")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE audit_auditentry ENABLE ALWAYS TRIGGER audit_auditentry_database_time")
 
 
 def queries_for(client, url: str) -> int:

@@ -84,7 +84,15 @@ def test_postgres_refuses_raw_update_and_delete(stored, sql):
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="The trigger exists on PostgreSQL only.")
-def test_postgres_trigger_is_installed_by_the_migration():
+def test_postgres_triggers_are_installed_by_the_migrations_and_fire_always():
+    """Issue 8 item 5: the triggers fire ALWAYS ('A'), also under session_replication_role = replica."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_auditentry'::regclass AND NOT tgisinternal")
-        assert [row[0] for row in cursor.fetchall()] == ["audit_auditentry_append_only"]
+        cursor.execute(
+            "SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'audit_auditentry'::regclass AND NOT tgisinternal"
+            " ORDER BY tgname"
+        )
+        assert cursor.fetchall() == [
+            ("audit_auditentry_append_only", "A"),
+            ("audit_auditentry_database_time", "A"),
+            ("audit_auditentry_no_truncate", "A"),
+        ]
