@@ -8,10 +8,8 @@ clock travelled to each event's day, once all at once on a later day.
 """
 
 import datetime as dt
-import zoneinfo
 
 import pytest
-import time_machine
 
 from jobbtorg.deadlines import services as deadline_services
 from jobbtorg.deadlines.models import Deadline
@@ -21,10 +19,10 @@ from jobbtorg.participations import selectors, services
 from jobbtorg.participations.models import Participation
 from jobbtorg.participations.tests.fixtures import actor_for
 from jobbtorg.testing import factories as f
+from jobbtorg.testing.clock import on as at
 
 pytestmark = pytest.mark.django_db
 
-STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 REFERRED = dt.date(2025, 1, 2)
 # Arrival, 42 days of illness, then 28 days of parental leave more than a year later.
 HISTORY = [
@@ -38,10 +36,6 @@ HISTORY = [
 LIMIT = dt.date(2026, 9, 21)
 WARNING = dt.date(2026, 8, 22)  # 17 months (2026-06-13) + 70 days
 LATER = dt.date(2026, 11, 25)  # the day the whole history is entered at once, and the day we look
-
-
-def at(day: dt.date) -> time_machine.travel:
-    return time_machine.travel(dt.datetime.combine(day, dt.time(10, 0), tzinfo=STOCKHOLM), tick=True)
 
 
 @pytest.fixture
