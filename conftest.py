@@ -3,7 +3,8 @@
 The test clock (issue 8 item 1): the test session starts at one fixed instant, TEST_CLOCK, and
 the clock runs on from there (time-machine, tick=True). `make test` therefore gives the same
 answer on any day of the year. Factories date their rows relative to that "today"; a test that needs a
-particular day travels there itself (`time_machine.travel(...)` nests inside this one).
+particular day travels there itself (`jobbtorg.testing.clock.on(day)`, a time-machine travel
+that nests inside this one).
 
 `JOBBTORG_TEST_CLOCK=2028-06-15T10:00` (Stockholm time unless an offset is given) moves the
 instant; CI runs the suite again at a date 1.5 years ahead and on a 29 February (`make
@@ -26,7 +27,7 @@ DEFAULT_TEST_CLOCK = "2026-11-25T10:00"
 
 
 def clock_from_environment() -> datetime.datetime:
-    """The instant every non-browser test starts at: JOBBTORG_TEST_CLOCK or the default."""
+    """The instant the test session starts at: JOBBTORG_TEST_CLOCK or the default."""
     value = os.environ.get("JOBBTORG_TEST_CLOCK", "").strip() or DEFAULT_TEST_CLOCK
     try:
         instant = datetime.datetime.fromisoformat(value)
@@ -41,7 +42,7 @@ TEST_CLOCK = clock_from_environment()
 
 
 def pytest_report_header(config):
-    return f"test clock: every non-browser test starts at {TEST_CLOCK.isoformat()} (JOBBTORG_TEST_CLOCK)"
+    return f"test clock: the session starts at {TEST_CLOCK.isoformat()} (JOBBTORG_TEST_CLOCK); browser tests: the real clock"
 
 
 @pytest.fixture(scope="session", autouse=True)
