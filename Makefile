@@ -16,7 +16,7 @@ SEED ?= 1
 WORKERS ?= 3
 export DJANGO_SETTINGS_MODULE ?= jobbtorg.settings
 
-.PHONY: run test venv install migrate demo lint typecheck messages clean
+.PHONY: run test test-clock venv install migrate demo lint typecheck messages clean
 
 # Creates .venv (again, if the one there is older than 3.12) and installs the pinned
 # requirements. Re-runs only when a requirements file changes.
@@ -69,6 +69,18 @@ test: install messages
 	$(BIN)/mypy jobbtorg
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+## make test-clock: the non-browser tests again with the clock moved (README.md, conftest.py).
+# Every test starts at JOBBTORG_TEST_CLOCK (default 2026-11-25T10:00, Stockholm); here at each of
+# TEST_CLOCKS in turn: 1.5 years ahead and a 29 February. A test that passes only near the default
+# date fails here. Runs every instant, then fails if any run failed. CI runs it on SQLite.
+TEST_CLOCKS ?= 2028-06-15T10:00 2028-02-29T10:00
+test-clock: install messages
+	@status=0; for clock in $(TEST_CLOCKS); do \
+	  echo "== tests with the clock at $$clock =="; \
+	  JOBBTORG_TEST_CLOCK=$$clock $(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser" $(PYTEST_ARGS) \
+	    || { echo "FAILED with the clock at $$clock" >&2; status=1; }; \
+	done; exit $$status
 
 lint: install
 	$(BIN)/ruff check .

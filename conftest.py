@@ -1,10 +1,69 @@
-"""Project-wide pytest settings: fast hashing and plain static files in unit tests.
+"""Project-wide pytest settings: the test clock, fast hashing and plain static files in unit tests.
 
-The browser tests (tests/e2e) run the real server with production-like settings
-in a subprocess, so these overrides do not reach them.
+The test clock (issue 8 item 1): the test session starts at one fixed instant, TEST_CLOCK, and
+the clock runs on from there (time-machine, tick=True). `make test` therefore gives the same
+answer on any day of the year. Factories date their rows relative to that "today"; a test that needs a
+particular day travels there itself (`jobbtorg.testing.clock.on(day)`, a time-machine travel
+that nests inside this one).
+
+`JOBBTORG_TEST_CLOCK=2028-06-15T10:00` (Stockholm time unless an offset is given) moves the
+instant; CI runs the suite again at a date 1.5 years ahead and on a 29 February (`make
+test-clock`, .ci/run), so a test that only passes near the default date fails there.
+
+The browser tests (tests/e2e, marked `browser`) run the real server in a subprocess that this
+process's clock cannot reach, so they stay on the real clock and date their input from it.
 """
 
+import datetime
+import os
+import zoneinfo
+
 import pytest
+import time_machine
+
+STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
+# A Wednesday in an ordinary week (no holiday within two weeks either side), 10:00 in Stockholm.
+DEFAULT_TEST_CLOCK = "2026-11-25T10:00"
+
+
+def clock_from_environment() -> datetime.datetime:
+    """The instant the test session starts at: JOBBTORG_TEST_CLOCK or the default."""
+    value = os.environ.get("JOBBTORG_TEST_CLOCK", "").strip() or DEFAULT_TEST_CLOCK
+    try:
+        instant = datetime.datetime.fromisoformat(value)
+    except ValueError as error:
+        raise pytest.UsageError(f"JOBBTORG_TEST_CLOCK={value!r} is not an ISO date or date-time ({error})") from None
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=STOCKHOLM)
+    return instant
+
+
+TEST_CLOCK = clock_from_environment()
+
+
+def pytest_report_header(config):
+    return f"test clock: the session starts at {TEST_CLOCK.isoformat()} (JOBBTORG_TEST_CLOCK); browser tests: the real clock"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_clock():
+    """The whole session runs on the test clock: from TEST_CLOCK on, ticking (time-machine).
+
+    Session-wide, so module- and session-scoped fixtures (the seeded demo population, the
+    test database's seed rows) are dated by the same clock as the tests that read them.
+    """
+    with time_machine.travel(TEST_CLOCK, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture(autouse=True)
+def _real_clock_for_browser_tests(request):
+    """A browser test drives a server in another process, on the real clock: so does the test."""
+    if not request.node.get_closest_marker("browser"):
+        yield None
+        return
+    with time_machine.travel(time_machine.escape_hatch.datetime.datetime.now(datetime.UTC), tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

@@ -113,11 +113,65 @@ def active_days(periods: list[tuple[datetime.date, datetime.date | None]],
     return len(active)
 
 
-def limit_date(start: datetime.date, used_days: int, months: int, today: datetime.date) -> datetime.date:
-    """The day the participation limit is reached, if the clock runs from `today` on.
+def limit_date(
+    periods: list[tuple[datetime.date, datetime.date | None]],
+    pauses: list[tuple[datetime.date, datetime.date | None]],
+    months: int,
+    today: datetime.date,
+) -> datetime.date:
+    """The day the participation limit is reached, counted from the real dates of the history.
 
-    The limit in days is measured from the first arrival (`start`), so "18 months"
-    means calendar months; days already used are subtracted.
+    The limit is `months` calendar months measured from the first arrival, in days. Those days
+    are walked through the active days — inside a period (arrival → closure) and outside a pause
+    (interruption → restart) — so a history registered after the fact (a late entry, a data
+    migration) gives the same date as one registered on its days, and a date in the past when
+    the limit has already been passed (issue 8 item 12). The date is the day on which every
+    allowed day has been used; a pause that begins on that very day moves it, as `shift_for_pause`
+    moves a paused clock.
+
+    Open ends: a running participation runs on; a running interruption counts as if the person
+    came back today (its clocks are paused meanwhile, see services.pause); when no participation
+    runs, the remaining days count from today, as if the person came back today.
     """
-    limit_days = (add_months(start, months) - start).days
-    return today + datetime.timedelta(days=max(0, limit_days - used_days))
+    if not periods:
+        raise ValueError("limit_date needs at least one period")
+    first = min(start for start, _end in periods)
+    remaining = (add_months(first, months) - first).days
+    for start, end in _active_segments(periods, pauses, today):
+        length = None if end is None else (end - start).days
+        if length is None or remaining < length:
+            return start + datetime.timedelta(days=remaining)
+        remaining -= length
+    raise AssertionError("the last active segment is open")  # pragma: no cover
+
+
+_OPEN = datetime.date.max
+
+
+def _active_segments(periods: list[tuple[datetime.date, datetime.date | None]],
+                     pauses: list[tuple[datetime.date, datetime.date | None]],
+                     today: datetime.date) -> list[tuple[datetime.date, datetime.date | None]]:
+    """The active days as sorted, disjoint [start, end) segments; the last one is open (end None)."""
+    spans = sorted((start, end or _OPEN) for start, end in periods)
+    if all(end != _OPEN for _start, end in spans):
+        spans.append((max(today, *(end for _start, end in spans)), _OPEN))
+    merged: list[tuple[datetime.date, datetime.date]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    cuts = sorted((start, end if end is not None else max(start, today)) for start, end in pauses)
+    segments: list[tuple[datetime.date, datetime.date | None]] = []
+    for start, end in merged:
+        for cut_start, cut_end in cuts:
+            if cut_end <= start or cut_start >= end:
+                continue
+            if cut_start > start:
+                segments.append((start, cut_start))
+            start = max(start, cut_end)
+            if start >= end:
+                break
+        if start < end:
+            segments.append((start, None if end == _OPEN else end))
+    return segments

@@ -8,7 +8,7 @@ from jobbtorg.core.workdays import add_working_days
 from jobbtorg.deadlines import rules
 from jobbtorg.deadlines.models import Deadline
 from jobbtorg.deadlines.rules import Kind
-from jobbtorg.participations.models import Participation
+from jobbtorg.participations.models import Interruption, Participation
 
 
 def open_deadline(
@@ -33,6 +33,7 @@ def open_deadline(
             existing.save(update_fields=["due_date"])
         return existing
     responsible = rules.RULES[kind].responsible
+    paused_on = participation_paused_on(participation)
     return Deadline.objects.create(
         participation=participation,
         kind=kind,
@@ -40,11 +41,20 @@ def open_deadline(
         due_date=due,
         responsible=responsible,
         district_id=participation.home_district_id if responsible == "district" else None,
-        paused_on=participation_paused_on(participation),
+        # Opened during an interruption: paused too, unless it had run out before the interruption began.
+        paused_on=paused_on if paused_on is not None and due >= paused_on else None,
     )
 
 
 def participation_paused_on(participation: Participation) -> datetime.date | None:
+    """The day the participation's clocks stopped: its running interruption's start, if any."""
+    running = (
+        Interruption.objects.filter(participation=participation, end_date__isnull=True)
+        .values_list("start_date", flat=True)
+        .first()
+    )
+    if running is not None:
+        return running
     paused = Deadline.objects.filter(participation=participation, paused_on__isnull=False).values_list(
         "paused_on", flat=True
     ).first()
@@ -70,10 +80,15 @@ def cancel_at_closure(participation: Participation, on: datetime.date) -> int:
 
 
 def pause(participation: Participation, on: datetime.date) -> None:
-    """Interruption: every open clock of the participation stops on `on`."""
-    Deadline.objects.filter(participation=participation, status=Deadline.Status.OPEN, paused_on__isnull=True).update(
-        paused_on=on
-    )
+    """Interruption: every open clock of the participation stops on `on`.
+
+    A clock that had already run out before `on` does not stop: it stays overdue. So an
+    interruption registered after the fact leaves a passed deadline (the 18 months, a plan never
+    drawn up) as overdue as it was on the day the interruption began.
+    """
+    Deadline.objects.filter(
+        participation=participation, status=Deadline.Status.OPEN, paused_on__isnull=True, due_date__gte=on
+    ).update(paused_on=on)
 
 
 def resume(participation: Participation, on: datetime.date) -> None:

@@ -230,12 +230,13 @@ def participation_limit(
     arrived: list[Period] = [(start, end) for start, end in periods if start is not None]
     if not arrived:
         return None
-    first = min(start for start, _end in arrived)
-    used = deadline_rules.active_days(arrived, list(pauses), today)
+    pause_list = list(pauses)
+    used = deadline_rules.active_days(arrived, pause_list, today)
+    # The dates follow from the history's own dates, not from the day it was registered (issue 8 item 12).
     return LimitDates(
         used_days=used,
-        warning_on=deadline_rules.limit_date(first, used, deadline_rules.LIMIT_MONTHS - 1, today),
-        limit_on=deadline_rules.limit_date(first, used, deadline_rules.LIMIT_MONTHS, today),
+        warning_on=deadline_rules.limit_date(arrived, pause_list, deadline_rules.LIMIT_MONTHS - 1, today),
+        limit_on=deadline_rules.limit_date(arrived, pause_list, deadline_rules.LIMIT_MONTHS, today),
     )
 
 

@@ -17,8 +17,12 @@ from jobbtorg.organisation.models import District, Employer, EmployerContact, Jo
 from jobbtorg.participations.models import Participation, Status
 from jobbtorg.people.models import Person, ProtectionLevel
 
-TEST_NUMBERS_FILE = (
-    Path(__file__).resolve().parents[3] / "shared" / "data" / "testpersonnummer" / "skatteverket-born-1890-1999.txt"
+_TEST_NUMBERS = Path("shared") / "data" / "testpersonnummer" / "skatteverket-born-1890-1999.txt"
+# The shared data sits next to the checkout (../shared); a git worktree is one level deeper, so
+# the nearest ancestor that has it wins.
+TEST_NUMBERS_FILE = next(
+    (folder / _TEST_NUMBERS for folder in Path(__file__).resolve().parents if (folder / _TEST_NUMBERS).is_file()),
+    Path(__file__).resolve().parents[3] / _TEST_NUMBERS,
 )
 
 

@@ -202,8 +202,9 @@ def _timeline(page: Page, person_url: str):
 
 def test_participant_path_from_referral_to_closure(journey, e2e_server):
     today = _today()
-    # The first visit on the next working day, in office hours (issue 8 item 11: no weekend visits).
-    tomorrow = add_working_days(today, 1)
+    # The first visit on the next working day, at 10: a visit is booked in office hours, so a run
+    # on a Friday or before a holiday must not book it on a Saturday or a red day.
+    first_visit = add_working_days(today, 1)
     number = unused_personnummer(e2e_server)
     urls: dict[str, str] = {}
 
@@ -228,7 +229,7 @@ def test_participant_path_from_referral_to_closure(journey, e2e_server):
         district.get_by_label(label("Grund för anvisningen")).fill("Arbetslös sedan ett år, uppbär försörjningsstöd.")
         district.get_by_label(label("Samtycke lämnat den")).fill(today.isoformat())
         district.get_by_label(label("Samtycket omfattar")).fill("Uppgiftsutbyte mellan stadsdelen och jobbtorget.")
-        district.get_by_label(label("Första besök: dag och tid")).fill(f"{tomorrow.isoformat()}T10:00")
+        district.get_by_label(label("Första besök: dag och tid")).fill(f"{first_visit.isoformat()}T10:00")
         district.get_by_label(label("Plats")).fill("Jobbtorg Järva, Kista")
         district.get_by_label(label("Coach")).select_option(label=COACH_NAME)
         district.get_by_role("button", name="Skicka anvisningen").click()

@@ -9,11 +9,19 @@ from rest_framework.test import APIClient
 
 from jobbtorg.audit.models import AuditEntry, Outcome
 from jobbtorg.plans.models import ActivityPlan, Status
+from jobbtorg.testing import clock
 from jobbtorg.testing import factories as f
 
 pytestmark = pytest.mark.django_db
 
 MON = dt.date(2026, 11, 16)
+
+
+@pytest.fixture(autouse=True)
+def in_the_week_of_mon():
+    """The plans here are dated around MON: the tests happen on that day, whatever the test clock."""
+    with clock.on(MON):
+        yield
 
 
 def api(user):

@@ -12,12 +12,20 @@ from jobbtorg.deadlines.rules import Kind
 from jobbtorg.plans import rules, selectors, services
 from jobbtorg.plans.models import ActivityPlan, PlanDecision, PlannedActivity, Status
 from jobbtorg.plans.tests.conftest import actor_for
+from jobbtorg.testing import clock
 from jobbtorg.testing import factories as f
 from jobbtorg.timeline.models import TimelineEntry
 
 pytestmark = pytest.mark.django_db
 
 MON = dt.date(2026, 11, 16)  # a Monday without holidays around it
+
+
+@pytest.fixture(autouse=True)
+def in_the_week_of_mon():
+    """The plans here are dated around MON: the tests happen on that day, whatever the test clock."""
+    with clock.on(MON):
+        yield
 
 
 def activity(start=MON, end=MON + dt.timedelta(days=30), description="Arbetsträning i lager"):
