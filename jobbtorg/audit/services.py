@@ -106,8 +106,13 @@ class _Pending:
 
 
 def in_callers_transaction(conn: BaseDatabaseWrapper) -> bool:
-    """Whether the caller has an atomic block open (a TestCase's own blocks do not count)."""
-    return conn.in_atomic_block and not all(getattr(block, "_from_testcase", False) for block in conn.atomic_blocks)
+    """Whether the caller has an atomic block open. A TestCase's own blocks do not count, nor a
+    block without a savepoint nested in them (e.g. the one `m2m.remove()` opens): such a block
+    ends with no hook to append the journal, and the test's transaction is the real one."""
+    return conn.in_atomic_block and not all(
+        getattr(block, "_from_testcase", False) or (index > 0 and not block.savepoint)
+        for index, block in enumerate(conn.atomic_blocks)
+    )
 
 
 def _submit(entries: list[AuditEntry], *, survives: bool) -> None:

@@ -13,6 +13,7 @@ import zoneinfo
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from jobbtorg.access import services
@@ -481,14 +482,15 @@ def test_only_the_units_manager_signs(manager, coach, colleague):
     assert AuditEntry.objects.filter(action=Action.ACCESS, outcome=Outcome.REFUSED).count() == 2
 
 
-def test_grant_is_flagged_in_the_log_review_of_the_unit_manager(manager, coach, colleague):
+def test_grant_is_flagged_in_the_log_review_of_the_unit_manager(database_clock, manager, coach, colleague):
     """Issue 8 item 6: the grant shows among the flagged entries the unit manager reviews."""
     from jobbtorg.audit import selectors as audit_selectors
 
     theirs = participant(colleague)
     services.grant_emergency_access(coach, actor(coach), theirs.pk, REASON)
 
-    flagged = audit_selectors.protected_accesses(manager, TODAY, TODAY)
+    today = timezone.localdate()  # the database's day on PostgreSQL (conftest.database_clock)
+    flagged = audit_selectors.protected_accesses(manager, today, today)
     assert flagged.filter(action=Action.ACCESS, person_id=theirs.pk, user_id=coach.pk).exists()
 
 

@@ -165,7 +165,7 @@ def test_issue_8_item_4_deleting_a_user_is_audited(admin_client):
 
 
 def test_issue_8_item_4_an_administrator_who_makes_himself_a_coach_is_in_the_log_review_the_same_minute(
-    admin_user, admin_client
+    database_clock, admin_user, admin_client
 ):
     """The probe: a system administrator gives himself a coach role at Järva. Another
     administrator and Järva's unit manager see it in "Ändringar av användare och behörigheter"."""

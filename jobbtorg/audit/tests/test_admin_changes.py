@@ -22,7 +22,8 @@ from jobbtorg.testing import factories as f
 
 from .helpers import login
 
-pytestmark = pytest.mark.django_db
+# The list reads entries by period; on PostgreSQL their time is the database's (conftest.database_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database_clock")]
 
 URL = "/logg/behorigheter/"
 REASON = "Skatteverket har tagit bort skyddet enligt beslut."

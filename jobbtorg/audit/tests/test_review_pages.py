@@ -152,7 +152,7 @@ def test_user_log_without_a_username_shows_the_form_only(client, sysadmin):
     assert 'for="id_anvandare"' in response.content.decode()
 
 
-def test_sysadmin_finds_entries_of_background_tasks_by_name(client, sysadmin):
+def test_sysadmin_finds_entries_of_background_tasks_by_name(client, sysadmin, database_clock):
     from jobbtorg.audit.services import Actor, record
 
     record(Actor.system("gallring"), "read", "Gallringskörning", 42)

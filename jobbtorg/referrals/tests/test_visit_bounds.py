@@ -128,7 +128,9 @@ def test_absurd_year_is_a_field_error_not_a_500(social_worker, coach):
 @pytest.fixture
 def imported(coach):
     """A referral from a file three weeks ago: no visit booked, the deadline has passed."""
-    return f.ParticipationFactory(referred=True, referred_on=datetime.date(2026, 10, 12), unit=coach.jobbtorg_unit)
+    return f.ParticipationFactory(
+        referred=True, referred_on=datetime.date(2026, 10, 12), unit=coach.jobbtorg_unit, coach=coach
+    )
 
 
 def test_late_first_visit_booking_within_5_working_days_of_booking_api(imported, coach):
