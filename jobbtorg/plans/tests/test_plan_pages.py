@@ -111,7 +111,7 @@ def test_plan_longer_than_6_months_needs_reason_on_the_page(make_client, coach, 
 
 
 def test_concurrent_plan_edit_conflict_on_the_page(make_client, coach, colleague, participation):
-    plan = f.ActivityPlanFactory(participation=participation)
+    plan = f.ActivityPlanFactory(participation=participation, activity_count=0)  # none outside the fixed period
     first, second = client_for(make_client, coach), client_for(make_client, colleague)
     form = {"version": plan.version, "start_date": "2026-11-16", "review_date": "2027-02-15", "long_plan_reason": ""}
     assert first.post(reverse("plans:detail", args=[plan.pk]), {**form, "goal": "Första"}).status_code == 302
