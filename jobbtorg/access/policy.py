@@ -64,7 +64,8 @@ class Decision:
     emergency: bool = False  # allowed only through emergency access: the entry is flagged for review
 
 
-def _participation_live(today: datetime.date) -> Q:
+def participation_live(today: datetime.date) -> Q:
+    """A participation that still carries relations: open, or closed within CLOSED_RELATION_DAYS."""
     cutoff = today - datetime.timedelta(days=CLOSED_RELATION_DAYS)
     return Q(status__in=OPEN_STATUSES) | Q(status=Status.CLOSED, closed_on__gte=cutoff)
 
@@ -85,11 +86,11 @@ def direct_scope(user: User, today: datetime.date) -> Q | None:
         return None
     direct = _exists(Person.contact_grants.through.objects.filter(user_id=user.pk))
     if user.role == Role.COACH:
-        direct |= _exists(Participation.objects.filter(_participation_live(today), coach=user))
+        direct |= _exists(Participation.objects.filter(participation_live(today), coach=user))
         if user.jobbtorg_unit_id:
             direct |= _exists(
                 Participation.objects.filter(
-                    _participation_live(today),
+                    participation_live(today),
                     unit_id=user.jobbtorg_unit_id,
                     coach_id__in=_stands_in_for(user, today),
                 )
@@ -122,7 +123,7 @@ def emergency_candidates(user: User, today: datetime.date) -> QuerySet[Person]:
     protected identity (the search that offers "Nödåtkomst" must never show a protected person)."""
     if user.role != Role.COACH or not user.jobbtorg_unit_id or not user.is_active:
         return Person.objects.none()
-    at_unit = _exists(Participation.objects.filter(_participation_live(today), unit_id=user.jobbtorg_unit_id))
+    at_unit = _exists(Participation.objects.filter(participation_live(today), unit_id=user.jobbtorg_unit_id))
     return Person.objects.filter(at_unit & Q(protection_level=ProtectionLevel.NONE))
 
 
@@ -130,7 +131,7 @@ def wide_scope(user: User, today: datetime.date) -> Q | None:
     """People the user reaches through unit, district, matching or provider; never protected ones."""
     role = user.role
     if role == Role.UNIT_MANAGER and user.jobbtorg_unit_id:
-        rel = _exists(Participation.objects.filter(_participation_live(today), unit_id=user.jobbtorg_unit_id))
+        rel = _exists(Participation.objects.filter(participation_live(today), unit_id=user.jobbtorg_unit_id))
     elif role in (Role.SOCIAL_WORKER, Role.OSA_OFFICER) and user.district_id:
         rel = Q(home_district_id=user.district_id)
     elif role == Role.MATCHER:

@@ -143,10 +143,15 @@ def create_substitution(
     return substitution
 
 
+def names_for_others(user: User) -> bool:
+    """The unit manager names substitutes for any coach of her unit; a coach only for herself."""
+    return may_manage_substitutions(user) and user.role == Role.UNIT_MANAGER
+
+
 def may_revoke(user: User, substitution: Substitution) -> bool:
     if not may_manage_substitutions(user) or substitution.unit_id != user.jobbtorg_unit_id:
         return False
-    return user.role == Role.UNIT_MANAGER or substitution.absent_coach_id == user.pk
+    return names_for_others(user) or substitution.absent_coach_id == user.pk
 
 
 def revoke_substitution(user: User, actor: Actor, substitution_id: int) -> Substitution:

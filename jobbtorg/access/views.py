@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jobbtorg.access import forms, selectors, services
 from jobbtorg.access.policy import check_person, emergency_candidates, may_request_emergency_access
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
-from jobbtorg.accounts.models import Role
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor
 from jobbtorg.core import personnummer
@@ -42,7 +41,7 @@ def substitutions(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not services.may_manage_substitutions(user):
         raise PermissionDenied(_("Sidan är för coacher och enhetschefer."))
-    is_manager = user.role == Role.UNIT_MANAGER
+    is_manager = services.names_for_others(user)
     coaches = [(c.pk, c.get_full_name() or c.get_username()) for c in services.unit_coaches(user.jobbtorg_unit_id)]
     substitute_choices = coaches if is_manager else [c for c in coaches if c[0] != user.pk]
     status = 200

@@ -42,11 +42,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobbtorg.access.policy import CLOSED_RELATION_DAYS, check_person
+from jobbtorg.access.policy import check_person, participation_live
 from jobbtorg.accounts.audit import acting
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.audit.models import Action
@@ -56,7 +55,7 @@ from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.core.locking import save_versioned
 from jobbtorg.notifications import services as notification_services
 from jobbtorg.organisation.models import District
-from jobbtorg.participations.models import OPEN_STATUSES, Participation, Status
+from jobbtorg.participations.models import OPEN_STATUSES, Participation
 from jobbtorg.people.models import Person, ProtectionLevel
 
 CREATOR_ROLES = frozenset({Role.COACH, Role.SOCIAL_WORKER})
@@ -287,11 +286,18 @@ def may_lower_protection(user: User, person: Person, today: datetime.date | None
         return True
     if not user.jobbtorg_unit_id:
         return False
-    cutoff = (today or timezone.localdate()) - datetime.timedelta(days=CLOSED_RELATION_DAYS)
-    live = Participation.objects.filter(person=person, unit_id=user.jobbtorg_unit_id).filter(
-        Q(status__in=OPEN_STATUSES) | Q(status=Status.CLOSED, closed_on__gte=cutoff)
-    )
-    return live.exists()
+    live = participation_live(today or timezone.localdate())
+    return Participation.objects.filter(live, person=person, unit_id=user.jobbtorg_unit_id).exists()
+
+
+def may_raise_protection(user: User) -> bool:
+    """Editors of a person may raise the level (the relation itself is checked by access.policy)."""
+    return user.role in EDITOR_ROLES
+
+
+def may_reach_protection_page(user: User) -> bool:
+    """Whether to offer the protection-level page at all; the page decides per person. No query."""
+    return may_raise_protection(user) or user.role == Role.UNIT_MANAGER or user.is_data_protection_officer
 
 
 def lower_protection(

@@ -102,9 +102,7 @@ def detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
         "today": today,
         "next_deadline": selectors.next_deadline(current, today) if may_see_section(user, Section.ENROLMENT) else None,
         # Who may change the protection level (the page itself decides exactly; no query here).
-        "protection_link": user.role in person_services.EDITOR_ROLES
-        or user.role == Role.UNIT_MANAGER
-        or user.is_data_protection_officer,
+        "protection_link": person_services.may_reach_protection_page(user),
         **timeline,
         **_sections(user, person, current, today),
     }
@@ -135,7 +133,7 @@ def protection(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespons
         return render(request, "people/not_found.html", status=404)
     current = person.protection_level
     decision = check_person(user, person)
-    may_raise = decision.allowed and user.role in person_services.EDITOR_ROLES
+    may_raise = decision.allowed and person_services.may_raise_protection(user)
     may_lower = person_services.may_lower_protection(user, person)
     if not (may_raise or may_lower):
         record(actor, action, WHAT_PROTECTION_PAGE, person.pk, allowed=False, protected=person.is_protected)
