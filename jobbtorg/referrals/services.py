@@ -93,6 +93,36 @@ class _Checked:
     unit: JobbtorgUnit
 
 
+def _check_content(
+    errors: rules.Errors, data: ReferralInput, groups_by_code: dict[str, TargetGroup], today: datetime.date
+) -> list[TargetGroup]:
+    """Target groups, basis and consent: the same rules for one referral and for a file's rows.
+    Returns the referral's target groups (the known ones, in the order given)."""
+    codes = [c.strip().lower() for c in data.target_groups if c and c.strip()]
+    groups = [groups_by_code[c] for c in dict.fromkeys(codes) if c in groups_by_code]
+    unknown = sorted(set(codes) - set(groups_by_code))
+    for code in unknown:
+        _add(errors, "target_groups", _("Okänd målgrupp: %(code)s.") % {"code": code})
+    if not unknown:
+        _merge(
+            errors,
+            rules.validate_target_groups(
+                groups,
+                need_assessed=data.other_need_assessed,
+                af_no_measure=data.other_af_no_measure,
+                assistance_decision=data.other_assistance_decision,
+                has_consent=rules.has_consent(data.consent_given_on, data.consent_scope),
+            ),
+        )
+    if not data.basis.strip():
+        _add(errors, "basis", _("Beskriv grunden för anvisningen."))
+    _merge(
+        errors,
+        rules.validate_consent(data.consent_given_on, data.consent_scope, data.legal_ground, data.referred_on, today),
+    )
+    return groups
+
+
 def check_referral(user: User, actor: Actor, data: ReferralInput, *, with_appointment: bool, today: datetime.date) -> _Checked:
     """Every rule of a referral, all errors at once; nothing is written."""
     errors: rules.Errors = {}
@@ -136,28 +166,9 @@ def check_referral(user: User, actor: Actor, data: ReferralInput, *, with_appoin
             if not data.last_name.strip():
                 _add(errors, "last_name", _("Personen finns inte i registret. Ange efternamn så registreras personen."))
 
-    codes = [c.strip().lower() for c in data.target_groups if c and c.strip()]
-    groups = list(TargetGroup.objects.filter(code__in=codes, active=True))
-    unknown = sorted(set(codes) - {g.code for g in groups})
-    for code in unknown:
-        _add(errors, "target_groups", _("Okänd målgrupp: %(code)s.") % {"code": code})
-    if not unknown:
-        _merge(
-            errors,
-            rules.validate_target_groups(
-                groups,
-                need_assessed=data.other_need_assessed,
-                af_no_measure=data.other_af_no_measure,
-                assistance_decision=data.other_assistance_decision,
-                has_consent=rules.has_consent(data.consent_given_on, data.consent_scope),
-            ),
-        )
-    if not data.basis.strip():
-        _add(errors, "basis", _("Beskriv grunden för anvisningen."))
-    _merge(
-        errors,
-        rules.validate_consent(data.consent_given_on, data.consent_scope, data.legal_ground, data.referred_on, today),
-    )
+    codes = {c.strip().lower() for c in data.target_groups if c and c.strip()}
+    active = {g.code: g for g in TargetGroup.objects.filter(code__in=codes, active=True)}
+    groups = _check_content(errors, data, active, today)
 
     derived = unit = None
     if data.referred_on is not None and "referred_on" not in errors:
@@ -511,28 +522,7 @@ def check_referrals_batch(
                         errors.setdefault(name, []).extend(m for e in field_errors for m in e.messages)
                     person_values = values
 
-            codes = [c.strip().lower() for c in data.target_groups if c and c.strip()]
-            groups = [groups_by_code[c] for c in dict.fromkeys(codes) if c in groups_by_code]
-            unknown = sorted(set(codes) - set(groups_by_code))
-            for code in unknown:
-                _add(errors, "target_groups", _("Okänd målgrupp: %(code)s.") % {"code": code})
-            if not unknown:
-                _merge(
-                    errors,
-                    rules.validate_target_groups(
-                        groups,
-                        need_assessed=data.other_need_assessed,
-                        af_no_measure=data.other_af_no_measure,
-                        assistance_decision=data.other_assistance_decision,
-                        has_consent=rules.has_consent(data.consent_given_on, data.consent_scope),
-                    ),
-                )
-            if not data.basis.strip():
-                _add(errors, "basis", _("Beskriv grunden för anvisningen."))
-            _merge(
-                errors,
-                rules.validate_consent(data.consent_given_on, data.consent_scope, data.legal_ground, data.referred_on, today),
-            )
+            groups = _check_content(errors, data, groups_by_code, today)
             unit = None
             if data.referred_on is not None and "referred_on" not in errors:
                 if not _district_valid_on(district, data.referred_on):
