@@ -41,6 +41,16 @@ def clock_from_environment() -> datetime.datetime:
 TEST_CLOCK = clock_from_environment()
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist the browser tests (one xdist group, tests/e2e/conftest.py) go first, so
+    the worker that takes them starts their server at once while the others run the rest; last,
+    they would run alone at the end (docs/adr/0018). A stable sort: the order within each part,
+    random or not, stays."""
+    if config.pluginmanager.hasplugin("xdist") and config.getoption("numprocesses", None):
+        items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
+
+
 def pytest_report_header(config):
     return f"test clock: the session starts at {TEST_CLOCK.isoformat()} (JOBBTORG_TEST_CLOCK); browser tests: the real clock"
 
@@ -91,3 +101,21 @@ def _fast_test_settings(settings):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings_xdist_suffix(request):
+    """Each pytest-xdist worker gets its own test database (docs/adr/0018): PostgreSQL's gets the
+    worker's suffix (test_jobbtorg_gw0, ...). pytest-django does this itself but tells SQLite by
+    Django's own ENGINE path; ours is the audit backend (jobbtorg.audit.backends.sqlite3), so it
+    would suffix the file path. SQLite's test database is in memory, one per process already."""
+    from django.conf import settings
+
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    if not worker:
+        return
+    for database in settings.DATABASES.values():
+        if database["ENGINE"].endswith("sqlite3"):
+            continue
+        test = database.setdefault("TEST", {})
+        test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{worker}"

@@ -52,12 +52,18 @@ SERVER_START_TIMEOUT = 60  # seconds until /login/ must answer
 _SCRUBBED = {"DEBUG", "JOBBTORG_ENV", "SECURE_COOKIES", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "BEHIND_PROXY"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config, items):
-    """Every test in this folder is a browser test, marked or not."""
+    """Every test in this folder is a browser test, marked or not; and under pytest-xdist all of
+    them form one group, so one worker runs them against one server and one `<name>_e2e`
+    database (docs/adr/0018)."""
     here = Path(__file__).parent
+    in_groups = config.pluginmanager.hasplugin("xdist")
     for item in items:
         if here in item.path.parents:
             item.add_marker(pytest.mark.browser)
+            if in_groups:
+                item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 _SERVERS: list["E2EServer"] = []
