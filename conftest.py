@@ -41,16 +41,6 @@ def clock_from_environment() -> datetime.datetime:
 TEST_CLOCK = clock_from_environment()
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist the browser tests (one xdist group, tests/e2e/conftest.py) go first, so
-    the worker that takes them starts their server at once while the others run the rest; last,
-    they would run alone at the end (docs/adr/0018). A stable sort: the order within each part,
-    random or not, stays."""
-    if config.pluginmanager.hasplugin("xdist") and config.getoption("numprocesses", None):
-        items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
-
-
 def pytest_report_header(config):
     return f"test clock: the session starts at {TEST_CLOCK.isoformat()} (JOBBTORG_TEST_CLOCK); browser tests: the real clock"
 
@@ -74,6 +64,16 @@ def _real_clock_for_browser_tests(request):
         return
     with time_machine.travel(time_machine.escape_hatch.datetime.datetime.now(datetime.UTC), tick=True) as traveller:
         yield traveller
+
+
+@pytest.fixture(autouse=True)
+def _fresh_local_cache():
+    """Each test starts with an empty per-process "local" cache (settings.CACHES: the demo flag,
+    the anonymous API counts), which would otherwise carry one test's values into whichever test
+    the process runs next: under xdist and in random order a different one each run (ADR 0018)."""
+    from django.core.cache import caches
+
+    caches["local"].clear()
 
 
 @pytest.fixture
