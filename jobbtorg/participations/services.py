@@ -53,6 +53,7 @@ from jobbtorg.participations.models import (
 from jobbtorg.participations.signals import participation_closed
 from jobbtorg.people.models import Person
 from jobbtorg.timeline import services as timeline
+from jobbtorg.timeline.kinds import EventKind
 
 FOLLOWUP_KINDS = {FollowUpPoint.TWO_MONTHS: Kind.FOLLOWUP_2_MONTHS, FollowUpPoint.EIGHT_MONTHS: Kind.FOLLOWUP_8_MONTHS}
 
@@ -286,21 +287,44 @@ def assign_coach(user: User, actor: Actor, participation_id: int, *, version: in
     p = authorise(user, actor, load(participation_id), "assign_coach", _what(participation_id, what))
     _require_open(p)
     coach = _check_coach(coach_id, p.unit_id, "coach")
-    today = timezone.localdate()
     with transaction.atomic():
-        p.coach = coach
-        p.coach_assigned_on = today
-        p.coach_assigned_by = user
-        _save(p, version, ["coach", "coach_assigned_on", "coach_assigned_by"])
-        timeline.append(
-            kind="coach_assigned",
-            text=_("%(coach)s är personlig coach.") % {"coach": coach.get_full_name() or coach.get_username()},
-            author=user,
-            participation=p,
-            data={"coach": coach.pk},
-        )
-        _audit(actor, p, what)
+        _set_coach(user, actor, p, coach, version=version, assigned_on=timezone.localdate(), what=what)
     return p
+
+
+def set_provisional_coach(user: User, actor: Actor, participation: Participation, coach: User) -> Participation:
+    """The coach booked for the first visit is the participation's coach until a unit manager
+    assigns one (DOMAIN §4.2; coach_assigned_on stays empty). Called by referrals.services inside
+    its transaction, which has checked the referrer's right; the same versioned save, timeline
+    entry and audit entry as an assignment, never a raw update."""
+    _set_coach(user, actor, participation, coach, version=None, assigned_on=None, what=_("coach bokad till första besöket"))
+    return participation
+
+
+def _set_coach(
+    user: User, actor: Actor, p: Participation, coach: User, *, version: int | None, assigned_on: datetime.date | None,
+    what: str,
+) -> None:
+    old = p.coach_id
+    p.coach = coach
+    fields = ["coach"]
+    if assigned_on is not None:
+        p.coach_assigned_on, p.coach_assigned_by = assigned_on, user
+        fields += ["coach_assigned_on", "coach_assigned_by"]
+    _save(p, version, fields)
+    name = coach.get_full_name() or coach.get_username()
+    timeline.append(
+        kind=EventKind.COACH_ASSIGNED,
+        text=(_("%(coach)s är personlig coach.") if assigned_on else _("%(coach)s är coach till första besöket."))
+        % {"coach": name},
+        author=user,
+        participation=p,
+        data={"coach": coach.pk, "old": old, "new": coach.pk, "provisional": assigned_on is None},
+    )
+    record(
+        actor, Action.CHANGE, _what(p.pk, what), p.person_id, protected=p.person.is_protected,
+        details={"coach": {"old": old, "new": coach.pk}},
+    )
 
 
 def record_arrival(

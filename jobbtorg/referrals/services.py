@@ -291,8 +291,7 @@ def create_referral(
                 coach_id=data.appointment_coach_id,
             )
             # The booked coach is the provisional coach until the unit manager assigns one.
-            Participation.objects.filter(pk=participation.pk).update(coach=appointment.coach)
-            participation.coach = appointment.coach
+            participations.set_provisional_coach(user, actor, participation, appointment.coach)
         else:
             # No appointment in the file: the unit books one, within the rule's time.
             deadlines.open_deadline(participation, Kind.FIRST_APPOINTMENT, referred_on)
