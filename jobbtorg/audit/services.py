@@ -24,6 +24,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from jobbtorg.audit import chain
 from jobbtorg.audit.models import Action, AuditEntry, Outcome
+from jobbtorg.core.transactions import in_callers_transaction
 
 # Allowed entries of these actions stand whatever becomes of the caller's transaction: the data was shown.
 _HAPPENED_ANYWAY = frozenset({Action.READ, Action.SEARCH, Action.LIST, Action.EXPORT, Action.PRINT, Action.LOGIN})
@@ -103,16 +104,6 @@ class _Pending:
     entries: list[AuditEntry]
     survives: bool
     marker: _Marker = field(default_factory=_Marker)
-
-
-def in_callers_transaction(conn: BaseDatabaseWrapper) -> bool:
-    """Whether the caller has an atomic block open. A TestCase's own blocks do not count, nor a
-    block without a savepoint nested in them (e.g. the one `m2m.remove()` opens): such a block
-    ends with no hook to append the journal, and the test's transaction is the real one."""
-    return conn.in_atomic_block and not all(
-        getattr(block, "_from_testcase", False) or (index > 0 and not block.savepoint)
-        for index, block in enumerate(conn.atomic_blocks)
-    )
 
 
 def _submit(entries: list[AuditEntry], *, survives: bool) -> None:

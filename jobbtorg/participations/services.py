@@ -14,6 +14,7 @@ function:
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -50,7 +51,6 @@ from jobbtorg.participations.models import (
     TransferTo,
     WageSubsidy,
 )
-from jobbtorg.participations.signals import participation_closed
 from jobbtorg.people.models import Person
 from jobbtorg.timeline import services as timeline
 from jobbtorg.timeline.kinds import EventKind
@@ -583,10 +583,25 @@ def restart(user: User, actor: Actor, participation_id: int, *, version: int | N
 # --- closure -------------------------------------------------------------------------------------
 
 
+# Ends the participation's open activities on the closure day, returns how many: activities sit
+# above participations, so the caller hands in activities.services.end_activities_at_closure.
+EndActivities = Callable[[User | None, Participation, datetime.date], int]
+
+
 def close(
-    user: User, actor: Actor, participation_id: int, *, version: int | None, closed_on: datetime.date, outcome: rules.Outcome
+    user: User,
+    actor: Actor,
+    participation_id: int,
+    *,
+    version: int | None,
+    closed_on: datetime.date,
+    outcome: rules.Outcome,
+    end_activities: EndActivities,
 ) -> Participation:
-    """Avslut with a mandatory reason and outcome; the follow-ups at 2 and 8 months start."""
+    """Avslut with a mandatory reason and outcome; the follow-ups at 2 and 8 months start.
+
+    Every open activity ends in the same transaction (DOMAIN §4.5: every activity is limited in
+    time), by an explicit call of `end_activities`, not a signal: a reader sees what closure does."""
     what = _("avslut")
     p = authorise(user, actor, load(participation_id), "close", _what(participation_id, what))
     _require_open(p)
@@ -634,13 +649,13 @@ def close(
                 "closure_text",
             ],
         )
-        participation_closed.send(sender=Participation, user=user, participation=p, closed_on=closed_on)
+        end_activities(user, p, closed_on)
         deadlines.cancel_at_closure(p, closed_on)
         for point, kind in FOLLOWUP_KINDS.items():
             deadline = deadlines.open_deadline(p, kind, closed_on)
             PostClosureFollowUp.objects.create(participation=p, point=point, due_on=deadline.due_date)
         timeline.append(
-            kind="participation_closed",
+            kind=EventKind.PARTICIPATION_CLOSED,
             occurred_on=closed_on,
             author=user,
             participation=p,

@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from jobbtorg.audit.services import Actor
 from jobbtorg.audit.models import Action, AuditEntry, Outcome
+from jobbtorg.audit.services import Actor
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.testing import factories as f
 from jobbtorg.timeline import services
