@@ -15,7 +15,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from jobbtorg.access.policy import visible_persons
-from jobbtorg.accounts.models import Role, User
+from jobbtorg.accounts.models import User
 from jobbtorg.activities.models import Activity
 from jobbtorg.core import personnummer
 from jobbtorg.deadlines import selectors as deadline_selectors
@@ -110,21 +110,6 @@ def activities_ending_soon(user: User, days: int = 7, today: datetime.date | Non
 
 
 # --- Aggregates (no identities) --------------------------------------------------------------
-
-
-def coach_caseloads(unit_id: int | None) -> QuerySet[User]:
-    """Each active coach of the unit with their open caseload at the unit, per status."""
-    at_unit = Q(caseload__unit_id=unit_id)
-    return (
-        User.objects.filter(role=Role.COACH, jobbtorg_unit_id=unit_id, is_active=True)
-        .annotate(
-            referred=Count("caseload", filter=at_unit & Q(caseload__status=Status.REFERRED)),
-            active=Count("caseload", filter=at_unit & Q(caseload__status=Status.ACTIVE)),
-            interrupted=Count("caseload", filter=at_unit & Q(caseload__status=Status.INTERRUPTED)),
-            total=Count("caseload", filter=at_unit & Q(caseload__status__in=OPEN_STATUSES)),
-        )
-        .order_by("last_name", "first_name", "pk")
-    )
 
 
 def unit_figures(unit_id: int | None, today: datetime.date | None = None) -> dict[str, int]:

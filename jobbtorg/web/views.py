@@ -24,6 +24,7 @@ from jobbtorg.organisation.models import JobbtorgUnit
 from jobbtorg.osa import selectors as osa_selectors
 from jobbtorg.participations import selectors as participation_selectors
 from jobbtorg.participations.models import OPEN_STATUSES, Status
+from jobbtorg.participations.selectors import caseload_balance
 from jobbtorg.referrals import selectors as referral_selectors
 from jobbtorg.subsidies import selectors as subsidy_selectors
 from jobbtorg.web import selectors
@@ -187,7 +188,8 @@ def _district_inbox(request: HttpRequest, user: User, today: Any) -> dict[str, A
 
 
 def manager_start(request: HttpRequest, user: User) -> HttpResponse:
-    coaches = list(selectors.coach_caseloads(user.jobbtorg_unit_id))
+    # The one caseload count (participations.selectors.caseload_balance), here by name.
+    coaches = list(caseload_balance(user.jobbtorg_unit_id).order_by("last_name", "first_name", "pk"))
     qs = selectors.unit_participants(user)
     coach_filter = request.GET.get("coach", "")
     coach_ids = {str(c.pk) for c in coaches}
