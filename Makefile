@@ -62,11 +62,12 @@ run: demo
 	trap 'exit 130' INT TERM; \
 	$(BIN)/gunicorn -c gunicorn.conf.py jobbtorg.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --no-control-socket --access-logfile -
 
-## make test: install and run every test (unit, API, browser) plus lint, type and migration checks.
+## make test: install and run every test (unit, API, browser) plus lint, type, import-contract and migration checks.
 # PYTEST_ARGS passes options on, e.g. `make test PYTEST_ARGS='-m "not browser"'`.
 test: install messages
 	$(BIN)/ruff check .
 	$(BIN)/mypy jobbtorg
+	$(BIN)/lint-imports  # the import contracts of docs/architecture.md ([tool.importlinter] in pyproject.toml)
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
