@@ -23,6 +23,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from jobbtorg.audit import chain
+from jobbtorg.audit.events import AuditEvent
 from jobbtorg.audit.models import Action, AuditEntry, Outcome
 from jobbtorg.core.transactions import in_callers_transaction
 
@@ -62,7 +63,7 @@ def client_address(request: Any) -> str | None:
 def record(
     actor: Actor,
     action: str,
-    what: str,
+    what: "AuditEvent | str",
     person_id: int | None,
     *,
     allowed: bool = True,
@@ -70,8 +71,9 @@ def record(
     flagged: bool = False,
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """One entry. `flagged` puts it in the log review whatever the outcome; `details` holds
-    old and new values or a stated reason (JSON-serialisable, no free text about health)."""
+    """One entry. `what` is an audit.events.AuditEvent (text only where a call site has not moved
+    yet); `flagged` puts it in the log review whatever the outcome; `details` holds old and new
+    values (audit.events.changed) or a stated reason (JSON-serialisable, no free text about health)."""
     fields = _fields(actor, action, what, person_id, allowed, protected)
     fields["flagged"] = fields["flagged"] or flagged
     # Stored as it will be read back (tuples become lists ...), so that the hash matches.

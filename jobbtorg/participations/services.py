@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from jobbtorg.access.policy import check_person
 from jobbtorg.accounts.models import Role, User
+from jobbtorg.audit.events import changed
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core import date_bounds
@@ -323,7 +324,7 @@ def _set_coach(
     )
     record(
         actor, Action.CHANGE, _what(p.pk, what), p.person_id, protected=p.person.is_protected,
-        details={"coach": {"old": old, "new": coach.pk}},
+        details=changed(coach=(old, coach.pk)),
     )
 
 

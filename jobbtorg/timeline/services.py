@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from jobbtorg.access.policy import check_person
 from jobbtorg.accounts.models import User
+from jobbtorg.audit.events import AuditEvent
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core.errors import AccessDenied, DomainError
@@ -32,8 +33,8 @@ from jobbtorg.timeline.kinds import EventKind, event_kind
 from jobbtorg.timeline.models import Objection, TimelineEntry
 
 # The audit entry's "what" per annotation.
-CORRECTION = "tidslinje · rättelse"
-OBJECTION = "tidslinje · deltagarens invändning"
+CORRECTION = AuditEvent.TIMELINE_CORRECTION
+OBJECTION = AuditEvent.TIMELINE_OBJECTION
 
 
 def append(
