@@ -76,11 +76,12 @@ RANDOM_SEED = $(if $(filter 1,$(JOBBTORG_RANDOM_ORDER)),$(shell date -u +%Y%m%d)
 PYTEST = env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadgroup \
 	$(if $(JOBBTORG_RANDOM_ORDER),-p randomly --randomly-seed=$(RANDOM_SEED))
 
-## make test: install and run every test (unit, API, browser) plus lint, type and migration checks.
+## make test: install and run every test (unit, API, browser) plus lint, type, import-contract and migration checks.
 # PYTEST_ARGS passes options on, e.g. `make test PYTEST_ARGS='-m "not browser"'`.
 test: install messages
 	$(BIN)/ruff check .
 	$(BIN)/mypy jobbtorg
+	$(BIN)/lint-imports  # the import contracts of docs/architecture.md ([tool.importlinter] in pyproject.toml)
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 	$(PYTEST) $(PYTEST_ARGS)
 

@@ -24,14 +24,15 @@ from jobbtorg.access import rules
 from jobbtorg.access.models import EMERGENCY_ACCESS_HOURS, EmergencyAccess, Substitution
 from jobbtorg.access.policy import Decision, check_person, emergency_candidates, may_request_emergency_access
 from jobbtorg.accounts.models import Role, User
+from jobbtorg.audit.events import AuditEvent
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record, record_many
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.people.models import Person
 
-SUBSTITUTION_WHAT = "vikarie"
-EMERGENCY_WHAT = "nödåtkomst"
-EMERGENCY_SIGNED_WHAT = "nödåtkomst signerad"
+SUBSTITUTION_WHAT = AuditEvent.SUBSTITUTION
+EMERGENCY_WHAT = AuditEvent.EMERGENCY_ACCESS
+EMERGENCY_SIGNED_WHAT = AuditEvent.EMERGENCY_ACCESS_SIGNED
 
 
 def open_person(user: User, actor: Actor, person_id: int, what: str, action: str = Action.READ) -> tuple[Person, Decision]:

@@ -15,13 +15,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jobbtorg.access import forms, selectors, services
+from jobbtorg.access.listing import log_shown
 from jobbtorg.access.policy import check_person, emergency_candidates, may_request_emergency_access
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor
 from jobbtorg.core import personnummer
 from jobbtorg.core.errors import AccessDenied, DomainError
-from jobbtorg.web.listing import log_shown
 
 
 def _status(request: HttpRequest, status: int) -> int:

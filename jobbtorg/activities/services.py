@@ -42,6 +42,7 @@ from jobbtorg.activities.models import (
     FollowUpDecision,
 )
 from jobbtorg.activities.selectors import ACTIVITY_STATUSES
+from jobbtorg.audit.events import AuditEvent
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record, record_many
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
@@ -53,11 +54,11 @@ from jobbtorg.organisation.models import Provider
 from jobbtorg.participations.models import Participation
 from jobbtorg.timeline.services import append
 
-WHAT_ACTIVITY = "insatser · insats"
-WHAT_FOLLOWUP = "insatser · uppföljning"
-WHAT_SESSION = "insatser · tillfällen"
-WHAT_ATTENDANCE = "insatser · närvaro"
-WHAT_DEVIATION = "insatser · avvikelse"
+WHAT_ACTIVITY = AuditEvent.ACTIVITY
+WHAT_FOLLOWUP = AuditEvent.ACTIVITY_FOLLOWUP
+WHAT_SESSION = AuditEvent.ACTIVITY_SESSIONS
+WHAT_ATTENDANCE = AuditEvent.ATTENDANCE
+WHAT_DEVIATION = AuditEvent.DEVIATION
 
 
 def _raise(errors: rules.Errors) -> None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from jobbtorg.access.listing import CappedPaginator
 from jobbtorg.access.services import log_listed, open_person
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.accounts.models import Role
@@ -39,9 +40,8 @@ from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.participations.models import Participation
-from jobbtorg.web.listing import CappedPaginator
 
-PAGE_SIZE = 25  # like every other list of persons (web.listing.PAGE_SIZE)
+PAGE_SIZE = 25  # like every other list of persons (access.listing.PAGE_SIZE)
 
 
 def _actor(request: HttpRequest) -> Actor:

@@ -23,7 +23,9 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from jobbtorg.audit import chain
+from jobbtorg.audit.events import AuditEvent
 from jobbtorg.audit.models import Action, AuditEntry, Outcome
+from jobbtorg.core.transactions import in_callers_transaction
 
 # Allowed entries of these actions stand whatever becomes of the caller's transaction: the data was shown.
 _HAPPENED_ANYWAY = frozenset({Action.READ, Action.SEARCH, Action.LIST, Action.EXPORT, Action.PRINT, Action.LOGIN})
@@ -61,7 +63,7 @@ def client_address(request: Any) -> str | None:
 def record(
     actor: Actor,
     action: str,
-    what: str,
+    what: "AuditEvent | str",
     person_id: int | None,
     *,
     allowed: bool = True,
@@ -69,8 +71,9 @@ def record(
     flagged: bool = False,
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """One entry. `flagged` puts it in the log review whatever the outcome; `details` holds
-    old and new values or a stated reason (JSON-serialisable, no free text about health)."""
+    """One entry. `what` is an audit.events.AuditEvent (text only where a call site has not moved
+    yet); `flagged` puts it in the log review whatever the outcome; `details` holds old and new
+    values (audit.events.changed) or a stated reason (JSON-serialisable, no free text about health)."""
     fields = _fields(actor, action, what, person_id, allowed, protected)
     fields["flagged"] = fields["flagged"] or flagged
     # Stored as it will be read back (tuples become lists ...), so that the hash matches.
@@ -103,16 +106,6 @@ class _Pending:
     entries: list[AuditEntry]
     survives: bool
     marker: _Marker = field(default_factory=_Marker)
-
-
-def in_callers_transaction(conn: BaseDatabaseWrapper) -> bool:
-    """Whether the caller has an atomic block open. A TestCase's own blocks do not count, nor a
-    block without a savepoint nested in them (e.g. the one `m2m.remove()` opens): such a block
-    ends with no hook to append the journal, and the test's transaction is the real one."""
-    return conn.in_atomic_block and not all(
-        getattr(block, "_from_testcase", False) or (index > 0 and not block.savepoint)
-        for index, block in enumerate(conn.atomic_blocks)
-    )
 
 
 def _submit(entries: list[AuditEntry], *, survives: bool) -> None:

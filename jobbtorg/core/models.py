@@ -1,5 +1,7 @@
 """Base model mixins shared by the domain apps, and the installation marker."""
 
+from typing import Any, NoReturn
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -37,3 +39,29 @@ class Installation(models.Model):
 
     def __str__(self) -> str:
         return "demo" if self.is_demo else "production"
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise PermissionError(f"{self.model.__name__} rows are append-only: add a new row instead")
+
+    def delete(self) -> NoReturn:
+        raise PermissionError(f"{self.model.__name__} rows are append-only: add a new row instead")
+
+
+class AppendOnlyModel(models.Model):
+    """A record that is written once and never changed or deleted (timeline entries, objections,
+    plan decisions): a correction is a new row. The error names the model, whichever app it is in."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError(f"{type(self).__name__} rows are append-only: add a new row instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise PermissionError(f"{type(self).__name__} rows are append-only: add a new row instead")

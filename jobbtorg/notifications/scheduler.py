@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
+from jobbtorg.core.transactions import after_commit
 from jobbtorg.notifications.models import DailyRun
 
 
@@ -38,8 +39,8 @@ def run_due_jobs(now: datetime.datetime, jobs: list[DailyJob] | None = None) -> 
         try:
             with transaction.atomic():
                 DailyRun.objects.create(name=job.name, day=now.date())
-                job.enqueue()
         except IntegrityError:
             continue
+        after_commit(job.enqueue)  # queued once the day's lock row is committed
         started.append(job.name)
     return started

@@ -1,34 +1,19 @@
 """In-app notifications: what needs the user's attention now, as counts per kind with a link
 to the list where the work is done. The same counts as the daily e-mail digest
-(deadlines.selectors.counts_by_kind), plus returned plans, sessions without registered
-attendance and referrals sent back. Counts and links only: no personal data.
+(deadlines.selectors.counts_by_kind), plus what the apps above register in
+notifications.sources (returned plans, sessions without registered attendance, referrals sent
+back). Counts and links only: no personal data.
 """
 
 import datetime
-from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from jobbtorg.accounts.models import Role, User
-from jobbtorg.activities.selectors import missing_registrations
 from jobbtorg.deadlines.rules import RULES, Kind
 from jobbtorg.deadlines.selectors import counts_by_kind, worklist
 from jobbtorg.notifications.services import DIGEST_ROLES
-from jobbtorg.plans.selectors import returned_plans_for_coach
-from jobbtorg.referrals.selectors import returned_referrals
-
-
-@dataclass(frozen=True)
-class Notice:
-    label: str
-    overdue: int
-    due: int
-    url: str
-
-    @property
-    def total(self) -> int:
-        return self.overdue + self.due
+from jobbtorg.notifications.sources import Notice, registered
 
 
 def has_notifications(user: User) -> bool:
@@ -69,16 +54,6 @@ def notices(user: User, today: datetime.date) -> list[Notice]:
         Notice(RULES[Kind(kind)].label, counts["overdue"], counts["due"], _deadline_url(user, kind))
         for kind, counts in counts_by_kind(user, today).items()
     ]
-    if user.role == Role.COACH:
-        returned = returned_plans_for_coach(user).order_by().count()
-        if returned:
-            items.append(Notice(_("Planer som stadsdelen skickat tillbaka"), 0, returned,
-                                f"{reverse('start')}#returned-plans-heading"))
-        missing = missing_registrations(user, today).order_by().count()
-        if missing:
-            items.append(Notice(_("Tillfällen utan registrerad närvaro"), 0, missing, reverse("activities:missing")))
-    elif user.role == Role.SOCIAL_WORKER:
-        referrals = returned_referrals(user).order_by().count()
-        if referrals:
-            items.append(Notice(_("Anvisningar som jobbtorget skickat tillbaka"), 0, referrals, reverse("start")))
+    for source in registered():
+        items.extend(source(user, today))
     return sorted(items, key=lambda n: (-n.overdue, -n.due, n.label))

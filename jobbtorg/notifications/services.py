@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from jobbtorg.accounts.models import Role, User
+from jobbtorg.core.transactions import after_commit
 from jobbtorg.deadlines.rules import RULES, Kind
 from jobbtorg.deadlines.selectors import counts_by_kind
 from jobbtorg.notifications.models import DigestSent, Message
@@ -44,16 +45,26 @@ def send_digest(user: User, today: datetime.date) -> bool:
         lines = digest_lines(user, today)
         if not lines:
             return False
+        subject = _("Jobbtorg: att göra %(day)s") % {"day": today.isoformat()}
+        body = "\n".join(
+            [_("Hej!"), "", _("Det här väntar på dig i Jobbtorg idag:"), "", *[f"- {line}" for line in lines], "",
+             _("Logga in för att se detaljerna: %(url)s") % {"url": settings.SITE_URL}]
+        )
         try:
             with transaction.atomic():
-                DigestSent.objects.create(user=user, day=today, item_count=len(lines))
-                body = "\n".join(
-                    [_("Hej!"), "", _("Det här väntar på dig i Jobbtorg idag:"), "", *[f"- {line}" for line in lines], "",
-                     _("Logga in för att se detaljerna: %(url)s") % {"url": settings.SITE_URL}]
-                )
-                send_mail(_("Jobbtorg: att göra %(day)s") % {"day": today.isoformat()}, body, None, [user.email])
+                sent = DigestSent.objects.create(user=user, day=today, item_count=len(lines))
         except IntegrityError:
             return False  # another worker sent it
+
+    def mail() -> None:
+        try:
+            send_mail(subject, body, None, [user.email])
+        except Exception:
+            # Not sent: drop the day's marker so that the next run tries again, then report.
+            DigestSent.objects.filter(pk=sent.pk).delete()
+            raise
+
+    after_commit(mail)  # the mail leaves only once the day's marker is committed
     return True
 
 

@@ -6,7 +6,7 @@ grounds and the joint assessment, the employer, its periods, the implementation 
 computed from them (stored due dates, refreshed by `osa.services`), and transfers
 between districts. Annual places (årsplatser) are planned per district and year.
 
-Every change goes through `osa.services`; the rules are `osa.rules`.
+Every change goes through `osa.services`; the rules are `osa.rules`; both use the words in `osa.vocabulary`.
 """
 
 from django.conf import settings
@@ -15,7 +15,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.core.models import TimeStampedModel, VersionedModel
-from jobbtorg.osa.rules import ACTIVITY_CHOICES, FOLLOW_UP_LABELS, RESPONSIBLE_CHOICES, FollowUpKind
+from jobbtorg.osa.vocabulary import (
+    ACTIVITY_CHOICES,
+    FOLLOW_UP_LABELS,
+    GROUND_LABELS,
+    RESPONSIBLE_CHOICES,
+    FollowUpKind,
+    Ground,
+)
 
 DATA_GROUP = "OSA-anställning"
 
@@ -99,8 +106,6 @@ class OsaCase(VersionedModel):
 
     @property
     def grounds(self) -> list[str]:
-        from jobbtorg.osa.rules import GROUND_LABELS, Ground
-
         flags = {
             Ground.COGNITIVE_OR_ADDICTION: self.ground_cognitive_or_addiction,
             Ground.LSS: self.ground_lss,

@@ -30,12 +30,23 @@ day S ends the day before S + n months.
 
 import datetime
 from dataclasses import dataclass
-from enum import StrEnum
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from jobbtorg.core.workdays import add_months
+from jobbtorg.osa.vocabulary import (
+    ACTIVITY_ACTOR,
+    ACTIVITY_CHOICES,
+    ACTIVITY_LABELS,
+    ACTOR_LABELS,
+    FOLLOW_UP_LABELS,
+    GROUND_LABELS,
+    MENU,
+    RESPONSIBLE_CHOICES,
+    Actor,
+    FollowUpKind,
+    Ground,
+)
 
 FIRST_PERIOD_MONTHS = 6
 EXTENSION_MONTHS = (6, 12)
@@ -43,65 +54,10 @@ MAX_TOTAL_MONTHS = 24
 YEARLY_MEETING_MONTHS = 12
 SMALL_CELL = 5  # counts below this are shown as "<5" where a report may leave the unit
 
-
-class Actor(StrEnum):
-    AF = "af"
-    DISTRICT = "district"
-    JOBBTORG = "jobbtorg"
-    WORKPLACE = "workplace"
-
-
-ACTOR_LABELS = {
-    Actor.AF: gettext_lazy("Arbetsförmedlingen"),
-    Actor.DISTRICT: gettext_lazy("Stadsdelsförvaltningen/Enheten för hemlösa"),
-    Actor.JOBBTORG: gettext_lazy("Jobbtorg Stockholm"),
-    Actor.WORKPLACE: gettext_lazy("Arbetsplatsen"),
-}
-RESPONSIBLE_CHOICES = [(a.value, label) for a, label in ACTOR_LABELS.items()]
-
-# Each actor's menu of activities for the implementation plan (seed 000: "insatser ... exempelvis").
-MENU: dict[Actor, list[tuple[str, object]]] = {
-    Actor.AF: [
-        ("af_meetings", gettext_lazy("Personliga möten och stöd genom specialistfunktioner")),
-        ("af_aids", gettext_lazy("Stöd till hjälpmedel på arbetsplatsen")),
-        ("af_vision_hearing", gettext_lazy("Särskilda insatser för syn- och hörselskadade")),
-        ("af_psychology", gettext_lazy("Arbetspsykologisk utredning")),
-        ("af_competence", gettext_lazy("Kompetenshöjande insatser (Arbetsförmedlingen)")),
-    ],
-    Actor.DISTRICT: [
-        ("district_budget", gettext_lazy("Budget- och skuldrådgivning")),
-        ("district_support_team", gettext_lazy("Insatser från stödteam (t.ex. beroendeteam, relationsvåldsteam)")),
-        ("district_competence", gettext_lazy("Kompetenshöjande insatser (stadsdelen)")),
-        ("district_contact_person", gettext_lazy("Social kontaktperson")),
-    ],
-    Actor.JOBBTORG: [
-        ("jobbtorg_competence", gettext_lazy("Kompetenshöjande insatser (Jobbtorg)")),
-        ("jobbtorg_matching", gettext_lazy("Matchning till annat arbete")),
-        ("jobbtorg_se", gettext_lazy("Supported employment (SE)")),
-        ("jobbtorg_syv", gettext_lazy("Studie- och yrkesvägledning")),
-        ("jobbtorg_language", gettext_lazy("Språkstödjande insatser")),
-    ],
-}
-ACTIVITY_LABELS: dict[str, object] = {key: label for items in MENU.values() for key, label in items}
-ACTIVITY_ACTOR: dict[str, Actor] = {key: actor for actor, items in MENU.items() for key, _label in items}
-ACTIVITY_CHOICES = [(str(ACTOR_LABELS[actor]), [(key, label) for key, label in items]) for actor, items in MENU.items()]
-
-
-class Ground(StrEnum):
-    COGNITIVE_OR_ADDICTION = "cognitive_or_addiction"
-    LSS = "lss"
-    NO_CONTACT_OR_MENTAL_ILLNESS = "no_contact_or_mental_illness"
-
-
-GROUND_LABELS = {
-    Ground.COGNITIVE_OR_ADDICTION: gettext_lazy(
-        "Kognitiv funktionsnedsättning eller nedsatt arbetsförmåga på grund av missbruks- eller beroendeproblematik"
-    ),
-    Ground.LSS: gettext_lazy("Berättigad till insatser enligt LSS (1993:387)"),
-    Ground.NO_CONTACT_OR_MENTAL_ILLNESS: gettext_lazy(
-        "Ingen tidigare kontakt med arbetslivet, eller lång frånvaro på grund av långvarig och svår psykisk sjukdom"
-    ),
-}
+__all__ = [
+    "ACTIVITY_ACTOR", "ACTIVITY_CHOICES", "ACTIVITY_LABELS", "ACTOR_LABELS", "FOLLOW_UP_LABELS", "GROUND_LABELS", "MENU",
+    "RESPONSIBLE_CHOICES", "Actor", "FollowUpKind", "Ground",
+]
 
 
 # --- employer -------------------------------------------------------------------------------------
@@ -191,18 +147,6 @@ def extension(months: int | None, total_before: int, has_unused_review: bool) ->
 
 # --- follow-up deadlines --------------------------------------------------------------------------
 
-
-class FollowUpKind(StrEnum):
-    FIRST_PERIOD_MEETING = "first_period_meeting"
-    YEARLY_MEETING = "yearly_meeting"
-    FINAL_MEETING = "final_meeting"
-
-
-FOLLOW_UP_LABELS = {
-    FollowUpKind.FIRST_PERIOD_MEETING: gettext_lazy("Gemensamt möte under första perioden (AF, stadsdel, den anställde)"),
-    FollowUpKind.YEARLY_MEETING: gettext_lazy("Gemensam uppföljning minst en gång per år"),
-    FollowUpKind.FINAL_MEETING: gettext_lazy("Gemensam uppföljning med alla parter inför anställningens slut"),
-}
 
 JOINT_PARTIES = frozenset({"employee", "af", "district"})
 ALL_PARTIES = frozenset({"employee", "af", "district", "jobbtorg", "workplace"})

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from jobbtorg.access.sections import visible_sections
 from jobbtorg.access.services import log_listed, open_person
+from jobbtorg.activities.services import end_activities_at_closure
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core.api import NOT_FOUND_MESSAGE, Pagination, SafeJSONParser
@@ -227,6 +228,7 @@ class ParticipationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
                 version=v.validated_data["version"],
                 closed_on=v.validated_data["closed_on"],
                 outcome=v.outcome(),
+                end_activities=end_activities_at_closure,
             ),
         )
 

@@ -31,11 +31,15 @@ from jobbtorg.participations.models import (
 from jobbtorg.people.models import Person
 
 
-def caseload_balance(unit: JobbtorgUnit | int, today: datetime.date | None = None) -> QuerySet[User]:
+def caseload_balance(unit: JobbtorgUnit | int | None, today: datetime.date | None = None) -> QuerySet[User]:
     """The unit's coaches with their open caseload by status and overdue deadlines, in one query.
 
+    The one caseload count (the assignment page and the manager's start page): a coach's caseload
+    is every open participation they coach, at whichever unit (DOMAIN: "Caseloads", seed 002).
     Aggregates only: no person is named, so the manager's balance view shows no one it should not.
     """
+    if unit is None:
+        return User.objects.none()
     today = today or timezone.localdate()
     unit_id = unit.pk if isinstance(unit, JobbtorgUnit) else unit
     # Overdue counted in a subquery: joining deadlines into the caseload count would multiply it.

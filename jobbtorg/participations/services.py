@@ -14,6 +14,7 @@ function:
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from jobbtorg.access.policy import check_person
 from jobbtorg.accounts.models import Role, User
+from jobbtorg.audit.events import changed
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core import date_bounds
@@ -50,9 +52,9 @@ from jobbtorg.participations.models import (
     TransferTo,
     WageSubsidy,
 )
-from jobbtorg.participations.signals import participation_closed
 from jobbtorg.people.models import Person
 from jobbtorg.timeline import services as timeline
+from jobbtorg.timeline.kinds import EventKind
 
 FOLLOWUP_KINDS = {FollowUpPoint.TWO_MONTHS: Kind.FOLLOWUP_2_MONTHS, FollowUpPoint.EIGHT_MONTHS: Kind.FOLLOWUP_8_MONTHS}
 
@@ -286,21 +288,44 @@ def assign_coach(user: User, actor: Actor, participation_id: int, *, version: in
     p = authorise(user, actor, load(participation_id), "assign_coach", _what(participation_id, what))
     _require_open(p)
     coach = _check_coach(coach_id, p.unit_id, "coach")
-    today = timezone.localdate()
     with transaction.atomic():
-        p.coach = coach
-        p.coach_assigned_on = today
-        p.coach_assigned_by = user
-        _save(p, version, ["coach", "coach_assigned_on", "coach_assigned_by"])
-        timeline.append(
-            kind="coach_assigned",
-            text=_("%(coach)s är personlig coach.") % {"coach": coach.get_full_name() or coach.get_username()},
-            author=user,
-            participation=p,
-            data={"coach": coach.pk},
-        )
-        _audit(actor, p, what)
+        _set_coach(user, actor, p, coach, version=version, assigned_on=timezone.localdate(), what=what)
     return p
+
+
+def set_provisional_coach(user: User, actor: Actor, participation: Participation, coach: User) -> Participation:
+    """The coach booked for the first visit is the participation's coach until a unit manager
+    assigns one (DOMAIN §4.2; coach_assigned_on stays empty). Called by referrals.services inside
+    its transaction, which has checked the referrer's right; the same versioned save, timeline
+    entry and audit entry as an assignment, never a raw update."""
+    _set_coach(user, actor, participation, coach, version=None, assigned_on=None, what=_("coach bokad till första besöket"))
+    return participation
+
+
+def _set_coach(
+    user: User, actor: Actor, p: Participation, coach: User, *, version: int | None, assigned_on: datetime.date | None,
+    what: str,
+) -> None:
+    old = p.coach_id
+    p.coach = coach
+    fields = ["coach"]
+    if assigned_on is not None:
+        p.coach_assigned_on, p.coach_assigned_by = assigned_on, user
+        fields += ["coach_assigned_on", "coach_assigned_by"]
+    _save(p, version, fields)
+    name = coach.get_full_name() or coach.get_username()
+    timeline.append(
+        kind=EventKind.COACH_ASSIGNED,
+        text=(_("%(coach)s är personlig coach.") if assigned_on else _("%(coach)s är coach till första besöket."))
+        % {"coach": name},
+        author=user,
+        participation=p,
+        data={"coach": coach.pk, "old": old, "new": coach.pk, "provisional": assigned_on is None},
+    )
+    record(
+        actor, Action.CHANGE, _what(p.pk, what), p.person_id, protected=p.person.is_protected,
+        details=changed(coach=(old, coach.pk)),
+    )
 
 
 def record_arrival(
@@ -559,10 +584,25 @@ def restart(user: User, actor: Actor, participation_id: int, *, version: int | N
 # --- closure -------------------------------------------------------------------------------------
 
 
+# Ends the participation's open activities on the closure day, returns how many: activities sit
+# above participations, so the caller hands in activities.services.end_activities_at_closure.
+EndActivities = Callable[[User | None, Participation, datetime.date], int]
+
+
 def close(
-    user: User, actor: Actor, participation_id: int, *, version: int | None, closed_on: datetime.date, outcome: rules.Outcome
+    user: User,
+    actor: Actor,
+    participation_id: int,
+    *,
+    version: int | None,
+    closed_on: datetime.date,
+    outcome: rules.Outcome,
+    end_activities: EndActivities,
 ) -> Participation:
-    """Avslut with a mandatory reason and outcome; the follow-ups at 2 and 8 months start."""
+    """Avslut with a mandatory reason and outcome; the follow-ups at 2 and 8 months start.
+
+    Every open activity ends in the same transaction (DOMAIN §4.5: every activity is limited in
+    time), by an explicit call of `end_activities`, not a signal: a reader sees what closure does."""
     what = _("avslut")
     p = authorise(user, actor, load(participation_id), "close", _what(participation_id, what))
     _require_open(p)
@@ -610,13 +650,13 @@ def close(
                 "closure_text",
             ],
         )
-        participation_closed.send(sender=Participation, user=user, participation=p, closed_on=closed_on)
+        end_activities(user, p, closed_on)
         deadlines.cancel_at_closure(p, closed_on)
         for point, kind in FOLLOWUP_KINDS.items():
             deadline = deadlines.open_deadline(p, kind, closed_on)
             PostClosureFollowUp.objects.create(participation=p, point=point, due_on=deadline.due_date)
         timeline.append(
-            kind="participation_closed",
+            kind=EventKind.PARTICIPATION_CLOSED,
             occurred_on=closed_on,
             author=user,
             participation=p,

@@ -26,6 +26,7 @@ from jobbtorg.access.sections import Section, require_section, visible_sections
 from jobbtorg.access.services import log_listed, open_person
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.accounts.models import Role
+from jobbtorg.activities.services import end_activities_at_closure
 from jobbtorg.audit.services import Actor
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.participations import forms, selectors, services
@@ -343,6 +344,7 @@ def close(request: AuthenticatedHttpRequest, participation_id: int) -> HttpRespo
                     version=form.cleaned_data["version"],
                     closed_on=form.cleaned_data["closed_on"],
                     outcome=_outcome(form.cleaned_data),
+                    end_activities=end_activities_at_closure,
                 )
             except ConflictError as exc:
                 conflict, status = exc.messages[0], 409

@@ -32,12 +32,11 @@ from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core.api import NOT_FOUND_MESSAGE, Pagination, SafeJSONParser
 from jobbtorg.core.errors import AccessDenied
-from jobbtorg.people import serializers
-from jobbtorg.people import services as person_services
-from jobbtorg.people.models import Person
 
 # The UI's search parsing and scoping, so the API and the search page can not disagree.
-from jobbtorg.web import selectors
+from jobbtorg.people import selectors, serializers
+from jobbtorg.people import services as person_services
+from jobbtorg.people.models import Person
 
 TOO_SHORT_MESSAGE = "Skriv minst två bokstäver av namnet, eller ett personnummer."
 CREATE_REFUSED_MESSAGE = "Du har inte behörighet att registrera personer."

@@ -48,6 +48,7 @@ from django.utils.translation import gettext as _
 from jobbtorg.access.policy import check_person, participation_live
 from jobbtorg.accounts.audit import acting
 from jobbtorg.accounts.models import Role, User
+from jobbtorg.audit.events import AuditEvent
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core import personnummer
@@ -67,11 +68,11 @@ EDITABLE_FIELDS = ("personnummer", *NAME_FIELDS, "home_district", *CONTACT_FIELD
 
 _MAX_LENGTHS = {"first_name": 100, "last_name": 100, "street_address": 200, "city": 100, "phone": 30, "email": 254}
 
-WHAT_CREATE = "person: registrering"
-WHAT_CHANGE = "person: ändring av grunduppgifter"
-WHAT_RAISE = "person: höjd skyddsnivå"
-WHAT_LOWER = "person: sänkt skyddsnivå"
-WHAT_LOWER_REFUSED = "person: sänkt skyddsnivå nekad"
+WHAT_CREATE = AuditEvent.PERSON_CREATED
+WHAT_CHANGE = AuditEvent.PERSON_CHANGED
+WHAT_RAISE = AuditEvent.PROTECTION_RAISED
+WHAT_LOWER = AuditEvent.PROTECTION_LOWERED
+WHAT_LOWER_REFUSED = AuditEvent.PROTECTION_LOWER_REFUSED
 
 # Stronger protection ranks higher (people.models.ProtectionLevel).
 PROTECTION_RANK = {

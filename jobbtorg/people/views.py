@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from jobbtorg.access import sections
+from jobbtorg.access.listing import PAGE_SIZE, CappedPaginator, PersonList, log_shown
 from jobbtorg.access.policy import can_search, check_person
 from jobbtorg.access.sections import Section, may_see_section, visible_sections
 from jobbtorg.access.services import open_person
@@ -29,18 +30,18 @@ from jobbtorg.assessments import selectors as assessment_selectors
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core.errors import AccessDenied, DomainError
+from jobbtorg.deadlines.rows import next_deadline
 from jobbtorg.disabilities import selectors as disability_selectors
 from jobbtorg.osa import selectors as osa_selectors
 from jobbtorg.participations import selectors as participation_selectors
 from jobbtorg.participations.models import Participation
+from jobbtorg.people import selectors
 from jobbtorg.people import services as person_services
 from jobbtorg.people.forms import ProtectionLowerForm, ProtectionRaiseForm
 from jobbtorg.people.models import Person
 from jobbtorg.subsidies import rules as subsidy_rules
 from jobbtorg.subsidies import selectors as subsidy_selectors
 from jobbtorg.timeline import selectors as timeline_selectors
-from jobbtorg.web import selectors
-from jobbtorg.web.listing import PAGE_SIZE, CappedPaginator, PersonList, log_shown
 
 RESULTS_TARGET = "search-results"
 
@@ -100,7 +101,7 @@ def detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
         "participations": participations,
         "current": current,
         "today": today,
-        "next_deadline": selectors.next_deadline(current, today) if may_see_section(user, Section.ENROLMENT) else None,
+        "next_deadline": next_deadline(current, today) if may_see_section(user, Section.ENROLMENT) else None,
         # Who may change the protection level (the page itself decides exactly; no query here).
         "protection_link": person_services.may_reach_protection_page(user),
         **timeline,

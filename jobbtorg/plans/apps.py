@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class PlansConfig(AppConfig):
     name = "jobbtorg.plans"
     label = "plans"
+
+    def ready(self) -> None:
+        # notifications sits below this app and reads its notice through the registry.
+        from jobbtorg.notifications.sources import register
+        from jobbtorg.plans.notices import returned_plans
+
+        register("plans", returned_plans)

@@ -25,8 +25,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.core.errors import DomainError
-from jobbtorg.core.models import VersionedModel
-from jobbtorg.timeline.models import AppendOnlyModel
+from jobbtorg.core.models import AppendOnlyModel, VersionedModel
 
 FROZEN_MESSAGE = _("Planen är godkänd och kan inte ändras. Gör en ny version av planen för att ändra den.")
 

@@ -38,6 +38,7 @@ from jobbtorg.accounts.models import User
 from jobbtorg.audit.services import Actor
 from jobbtorg.core import personnummer
 from jobbtorg.core.errors import DomainError
+from jobbtorg.core.transactions import after_commit
 from jobbtorg.referrals import services
 from jobbtorg.referrals.models import ImportJob, Referral, ReferralImport, TargetGroup
 
@@ -343,8 +344,11 @@ def start_job(user: User, actor: Actor, content: bytes, *, filename: str) -> tup
     )
     from jobbtorg.referrals.tasks import run_referral_import  # the task module imports this one
 
-    result = run_referral_import.enqueue(job.pk)
-    ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+    def enqueue() -> None:
+        result = run_referral_import.enqueue(job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+
+    after_commit(enqueue)  # the worker must find the job's row: queue it once that is committed
     job.refresh_from_db()
     return job, []
 

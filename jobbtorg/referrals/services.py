@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from jobbtorg.access.policy import check_person, visible_persons
 from jobbtorg.accounts.models import Role, User
+from jobbtorg.audit.events import AuditEvent
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record, record_many
 from jobbtorg.core import personnummer
@@ -43,7 +44,7 @@ from jobbtorg.referrals.models import Referral, ReferralImport, TargetGroup
 from jobbtorg.timeline import services as timeline
 from jobbtorg.timeline.models import TimelineEntry
 
-WHAT_CREATE = "anvisning"
+WHAT_CREATE = AuditEvent.REFERRAL
 
 
 @dataclass
@@ -291,8 +292,7 @@ def create_referral(
                 coach_id=data.appointment_coach_id,
             )
             # The booked coach is the provisional coach until the unit manager assigns one.
-            Participation.objects.filter(pk=participation.pk).update(coach=appointment.coach)
-            participation.coach = appointment.coach
+            participations.set_provisional_coach(user, actor, participation, appointment.coach)
         else:
             # No appointment in the file: the unit books one, within the rule's time.
             deadlines.open_deadline(participation, Kind.FIRST_APPOINTMENT, referred_on)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jobbtorg.access.listing import CappedPaginator
 from jobbtorg.access.policy import visible_persons
 from jobbtorg.access.services import log_listed
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
@@ -31,7 +32,6 @@ from jobbtorg.participations.services import coaches_of
 from jobbtorg.referrals import csv_import, selectors, services
 from jobbtorg.referrals.forms import ImportForm, ReferralForm, ResubmitForm
 from jobbtorg.referrals.models import ImportJob, Referral, ReferralImport
-from jobbtorg.web.listing import CappedPaginator
 
 PAGE_SIZE = 25
 POLL_SECONDS = 1  # how often the import page asks for progress while the job runs
@@ -59,7 +59,7 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.GET.get("import", "").isdigit() and request.user.district_id is not None:
         batch = ReferralImport.objects.filter(pk=int(request.GET["import"]), district_id=request.user.district_id).first()
         referrals = referrals.filter(import_batch=batch) if batch else referrals.none()
-    # The district's whole referral history: counted to COUNT_CAP at most (web.listing).
+    # The district's whole referral history: counted to COUNT_CAP at most (access.listing).
     page = CappedPaginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     log_listed(Actor.from_request(request), "anvisningar: lista", [r.participation.person for r in page.object_list])

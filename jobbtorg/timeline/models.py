@@ -6,34 +6,11 @@ signed, append-only entry. A correction is a new entry pointing at the old one
 itself append-only.
 """
 
-from typing import Any, NoReturn
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise PermissionError("timeline entries are append-only")
-
-    def delete(self) -> NoReturn:
-        raise PermissionError("timeline entries are append-only")
-
-
-class AppendOnlyModel(models.Model):
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise PermissionError("timeline entries are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise PermissionError("timeline entries are append-only")
+from jobbtorg.core.models import AppendOnlyModel
 
 
 class TimelineEntry(AppendOnlyModel):

@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.participations.models import Participation
 from jobbtorg.people.models import Person
+from jobbtorg.timeline.kinds import EventKind
 from jobbtorg.timeline.models import Objection, TimelineEntry
 
 PAGE_SIZE = 50
 
-CORRECTION_KIND = "entry_corrected"
+CORRECTION_KIND = EventKind.ENTRY_CORRECTED
 
 # Who reads the timeline (the case file). Provider staff and matchers see the person's
 # activities and plan where their task needs them, not the whole case file.

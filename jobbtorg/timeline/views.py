@@ -1,20 +1,18 @@
 """Adding to a person's timeline from the person page: a correction (a new entry pointing at
 the old one) and the participant's objection (LEGAL.md, SoL 14 kap. 3 och 6 §§).
 
-Only the coach of the entry's participation may do either; the district's own entries
-(its decisions) are corrected by the district, not here, but the participant may object to them. Access to the person comes from
-`access.policy.check_person`; every attempt is audited (CHANGE on the person when saved,
-refused when not allowed). A user without access to the person gets the same 404 as for a
-person that does not exist, and nothing is saved.
+Interface only: timeline.services owns who may (the coach of the entry's participation; the
+district's own entries are corrected by the district, though the participant may object to
+them), the transaction and the audit entries. A user without access to the person gets the
+same 404 as for a person that does not exist; without the right, a 403; nothing is saved.
 
 The timeline itself is read on the person page (people.views.detail).
 """
 
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,70 +20,47 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from jobbtorg.access.policy import check_person
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
-from jobbtorg.audit.models import Action
-from jobbtorg.audit.services import Actor, record
-from jobbtorg.core.errors import DomainError
+from jobbtorg.audit.services import Actor
+from jobbtorg.core.errors import AccessDenied, DomainError
+from jobbtorg.core.forms import Form
 from jobbtorg.people.models import Person
-from jobbtorg.timeline import selectors, services
+from jobbtorg.timeline import services
 from jobbtorg.timeline.forms import CorrectionForm, ObjectionForm
-from jobbtorg.timeline.models import TimelineEntry
 
-WHAT = {
-    "correction": "tidslinje · rättelse",
-    "objection": "tidslinje · deltagarens invändning",
-}
+WHAT = {"correction": services.CORRECTION, "objection": services.OBJECTION}
 
 
 def _annotate(request: AuthenticatedHttpRequest, person_id: int, entry_id: int, what: str) -> HttpResponse:
-    user = request.user
-    actor = Actor.from_request(request)
-    audit_what = WHAT[what]
-    action = Action.CHANGE if request.method == "POST" else Action.READ
-    person = Person.objects.select_related("home_district").filter(pk=person_id).first()
-    entry = (
-        TimelineEntry.objects.select_related("participation__unit", "corrects").filter(pk=entry_id, person_id=person_id).first()
-        if person is not None
-        else None
-    )
-    if person is None or entry is None:
-        record(actor, action, audit_what, person.pk if person else None, allowed=False)
-        return render(request, "people/not_found.html", status=404)
-    decision = check_person(user, person)
-    if not decision.allowed or not selectors.may_read(user):
-        record(actor, action, audit_what, person.pk, allowed=False, protected=person.is_protected)
-        return render(request, "people/not_found.html", status=404)
-    allowed_here = selectors.may_correct if what == "correction" else selectors.may_annotate
-    if not allowed_here(user, entry, selectors.coach_participation_ids(user, person)):
-        record(actor, action, audit_what, person.pk, allowed=False, protected=person.is_protected)
-        return render(request, "timeline/refused.html", {"person": person, "what": what}, status=403)
-
+    """Parse, call timeline.services, render: the service checks, saves and audits."""
+    user, actor = request.user, Actor.from_request(request)
     form_class = CorrectionForm if what == "correction" else ObjectionForm
-    form: forms.Form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        text = form.cleaned_data["text"]
-        try:
-            with transaction.atomic():
+    form: Form = form_class(request.POST or None)
+    try:
+        if request.method == "POST" and form.is_valid():
+            text = form.cleaned_data["text"]
+            try:
                 if what == "correction":
-                    new = services.correct(entry, text, user)
+                    new = services.correct(user, actor, person_id, entry_id, text)
                     anchor = f"entry-{new.pk}"
                 else:
-                    services.add_objection(entry, text, user)
-                    anchor = f"entry-{entry.pk}"
-                record(actor, Action.CHANGE, audit_what, person.pk, protected=person.is_protected)
-        except DomainError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
-        else:
-            messages.success(
-                request, _("Rättelsen är sparad.") if what == "correction" else _("Deltagarens invändning är sparad.")
-            )
-            return redirect(reverse("people:detail", args=[person.pk]) + f"#{anchor}")
-    # Showing the entry with its form (or the form again with errors) is a read of the person.
-    record(actor, Action.READ, audit_what, person.pk, protected=person.is_protected)
-    context = {"person": person, "entry": entry, "form": form, "what": what}
+                    services.add_objection(user, actor, person_id, entry_id, text)
+                    anchor = f"entry-{entry_id}"
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                messages.success(
+                    request, _("Rättelsen är sparad.") if what == "correction" else _("Deltagarens invändning är sparad.")
+                )
+                return redirect(reverse("people:detail", args=[person_id]) + f"#{anchor}")
+        # Showing the entry with its form (or the form again with errors) is a read of the person.
+        found = services.show(user, actor, person_id, entry_id, WHAT[what])
+    except AccessDenied:
+        return render(request, "people/not_found.html", status=404)
+    except PermissionDenied:
+        person = Person.objects.filter(pk=person_id).first()
+        return render(request, "timeline/refused.html", {"person": person, "what": what}, status=403)
+    context = {"person": found.person, "entry": found.entry, "form": form, "what": what}
     return render(request, "timeline/annotate.html", context, status=400 if form.is_bound else 200)
 
 

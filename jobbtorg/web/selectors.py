@@ -7,24 +7,18 @@ queryset with the joins its template needs (select_related), so a page of
 """
 
 import datetime
-import re
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from jobbtorg.access.policy import visible_persons
-from jobbtorg.accounts.models import Role, User
+from jobbtorg.accounts.models import User
 from jobbtorg.activities.models import Activity
-from jobbtorg.core import personnummer
 from jobbtorg.deadlines import selectors as deadline_selectors
-from jobbtorg.deadlines import services as deadline_services
-from jobbtorg.deadlines.models import Deadline
 from jobbtorg.deadlines.rules import RULES, Kind
 from jobbtorg.organisation.models import District, JobbtorgUnit
 from jobbtorg.participations.models import OPEN_STATUSES, Participation, Status
-from jobbtorg.people.models import Person
 
 # Statistics cells below this are not shown (disclosure control for key figures).
 SUPPRESSION_THRESHOLD = 5
@@ -112,21 +106,6 @@ def activities_ending_soon(user: User, days: int = 7, today: datetime.date | Non
 # --- Aggregates (no identities) --------------------------------------------------------------
 
 
-def coach_caseloads(unit_id: int | None) -> QuerySet[User]:
-    """Each active coach of the unit with their open caseload at the unit, per status."""
-    at_unit = Q(caseload__unit_id=unit_id)
-    return (
-        User.objects.filter(role=Role.COACH, jobbtorg_unit_id=unit_id, is_active=True)
-        .annotate(
-            referred=Count("caseload", filter=at_unit & Q(caseload__status=Status.REFERRED)),
-            active=Count("caseload", filter=at_unit & Q(caseload__status=Status.ACTIVE)),
-            interrupted=Count("caseload", filter=at_unit & Q(caseload__status=Status.INTERRUPTED)),
-            total=Count("caseload", filter=at_unit & Q(caseload__status__in=OPEN_STATUSES)),
-        )
-        .order_by("last_name", "first_name", "pk")
-    )
-
-
 def unit_figures(unit_id: int | None, today: datetime.date | None = None) -> dict[str, int]:
     """Open participations at the unit by status, without a coach, and this month's flows."""
     today = today or timezone.localdate()
@@ -193,90 +172,9 @@ def key_figures_by_district(today: datetime.date | None = None) -> list[FigureRo
     return _figure_rows(District.objects.all(), today or timezone.localdate())
 
 
-# --- Person search ----------------------------------------------------------------------------
-
-_NUMBER_LIKE = re.compile(r"^[\d\s+-]+$")
-
-
-@dataclass(frozen=True)
-class SearchQuery:
-    """What the search box was understood as; `error` is a Swedish message for the user."""
-
-    text: str
-    kind: str  # "empty" | "too_short" | "personnummer" | "birth_date" | "name" | "invalid"
-    value: str = ""
-    error: str = ""
-
-
-MIN_NAME_LENGTH = 2
-
-
-def parse_search(text: str) -> SearchQuery:
-    """Personnummer in any common form (10/12 digits, with or without -/+), a birth date
-    ÅÅÅÅMMDD, or the beginning of names ("ami hass", "Hassan, Amina")."""
-    text = (text or "").strip()[:100]
-    if not text:
-        return SearchQuery(text, "empty")
-    if _NUMBER_LIKE.match(text):
-        digits = re.sub(r"\D", "", text)
-        try:
-            return SearchQuery(text, "personnummer", personnummer.normalise(text))
-        except ValidationError as error:
-            if len(digits) == 8:
-                return SearchQuery(text, "birth_date", digits)
-            return SearchQuery(text, "invalid", error=" ".join(error.messages))
-    name = " ".join(re.split(r"[\s,]+", text)).strip()
-    if len(name) < MIN_NAME_LENGTH:
-        return SearchQuery(text, "too_short")
-    return SearchQuery(text, "name", name)
-
-
-def search_persons(user: User, query: SearchQuery) -> QuerySet[Person]:
-    """Persons matching the query among those `user` may see, sorted by name."""
-    qs = visible_persons(user)
-    if query.kind == "personnummer":
-        qs = qs.filter(personnummer=query.value)
-    elif query.kind == "birth_date":
-        qs = qs.filter(personnummer__startswith=query.value)
-    elif query.kind == "name":
-        for token in query.value.split():
-            qs = qs.filter(Q(first_name__istartswith=token) | Q(last_name__istartswith=token))
-    else:
-        return Person.objects.none()
-    return qs.select_related("home_district").order_by("last_name", "first_name", "pk")
-
-
 # --- Deadlines on the start pages (issue 3 part 9) ---------------------------------------------
 
-# How many deadline rows the coach's "today" list shows; the rest are counted.
-DEADLINE_ROWS = 50
-
-STATE_ORDER = {"overdue": 0, "due": 1, "upcoming": 2, "paused": 3, "done": 4}
-
-
-@dataclass(frozen=True)
-class DeadlineRow:
-    """One row of a worklist: the deadline, its person, and its state as a word (overdue/due/upcoming)."""
-
-    deadline: Deadline
-    state: str
-
-    @property
-    def person(self) -> Person:
-        return self.deadline.participation.person
-
-
-def deadline_rows(
-    user: User, today: datetime.date, kind: str = "", limit: int = DEADLINE_ROWS
-) -> tuple[list[DeadlineRow], int]:
-    """The user's deadline worklist (overdue first, then by due date), at most `limit` rows, and
-    how many there are in all. Two queries whatever the length."""
-    qs = deadline_selectors.worklist(user, today)
-    if kind:
-        qs = qs.filter(kind=kind)
-    rows = [DeadlineRow(d, deadline_services.state(d, today)) for d in qs[:limit]]
-    total = qs.count()  # always counted: the page costs the same with 3 rows as with 300
-    return rows, total
+# The worklist's rows are deadlines.rows (DeadlineRow, deadline_rows).
 
 
 def deadline_kind_choices(user: User, today: datetime.date) -> list[tuple[str, str, int, int]]:
@@ -310,18 +208,3 @@ def unit_flows(unit_id: int | None, today: datetime.date | None = None) -> dict[
             "pk", filter=Q(status=Status.CLOSED, closed_on__gte=in_month["gte"], closed_on__lte=in_month["lte"])
         ),
     )
-
-
-def next_deadline(participation: Participation | None, today: datetime.date) -> DeadlineRow | None:
-    """The earliest open deadline of a participation (running ones before paused ones)."""
-    if participation is None or not participation.is_open:
-        return None
-    deadline = (
-        Deadline.objects.filter(participation=participation, status=Deadline.Status.OPEN)
-        .order_by(F("paused_on").asc(nulls_first=True), "due_date", "id")
-        .first()
-    )
-    if deadline is None:
-        return None
-    deadline.participation = participation
-    return DeadlineRow(deadline, deadline_services.state(deadline, today))

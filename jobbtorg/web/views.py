@@ -17,18 +17,20 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 
+from jobbtorg.access.listing import ACTIVITY_SORTS, PARTICIPATION_SORTS, build_list, log_shown
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.activities import selectors as activity_selectors
+from jobbtorg.deadlines.rows import deadline_rows
 from jobbtorg.organisation.models import JobbtorgUnit
 from jobbtorg.osa import selectors as osa_selectors
 from jobbtorg.participations import selectors as participation_selectors
 from jobbtorg.participations.models import OPEN_STATUSES, Status
+from jobbtorg.participations.selectors import caseload_balance
 from jobbtorg.referrals import selectors as referral_selectors
 from jobbtorg.subsidies import selectors as subsidy_selectors
 from jobbtorg.web import selectors
 from jobbtorg.web.context_processors import nav_items_for
-from jobbtorg.web.listing import ACTIVITY_SORTS, PARTICIPATION_SORTS, build_list, log_shown
 
 LIST_TARGET = "person-list"
 
@@ -114,7 +116,7 @@ def _coach_todo(request: HttpRequest, user: User, today: Any) -> dict[str, Any]:
     kind = request.GET.get("frist", "")
     if kind not in {k for k, *_rest in kinds}:
         kind = ""
-    rows, total = selectors.deadline_rows(user, today, kind=kind)
+    rows, total = deadline_rows(user, today, kind=kind)
     log_shown(request, "startsida: tidsfrister", (row.person for row in rows))
     missing_qs = activity_selectors.missing_registrations(user, today)
     missing = list(missing_qs[:MISSING_ROWS])
@@ -187,7 +189,8 @@ def _district_inbox(request: HttpRequest, user: User, today: Any) -> dict[str, A
 
 
 def manager_start(request: HttpRequest, user: User) -> HttpResponse:
-    coaches = list(selectors.coach_caseloads(user.jobbtorg_unit_id))
+    # The one caseload count (participations.selectors.caseload_balance), here by name.
+    coaches = list(caseload_balance(user.jobbtorg_unit_id).order_by("last_name", "first_name", "pk"))
     qs = selectors.unit_participants(user)
     coach_filter = request.GET.get("coach", "")
     coach_ids = {str(c.pk) for c in coaches}

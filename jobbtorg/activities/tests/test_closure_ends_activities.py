@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from jobbtorg.activities.services import end_activities_at_closure
 from jobbtorg.audit.services import Actor
 from jobbtorg.deadlines.models import Deadline
 from jobbtorg.participations import rules, services
@@ -24,7 +25,8 @@ def test_closure_ends_open_activities_and_cancels_their_followups():
     today = timezone.localdate()
     outcome = rules.Outcome(reason="moved")
     services.close(coach, Actor(coach.pk, coach.username, coach.role),
-                   participation.pk, version=participation.version, closed_on=today, outcome=outcome)
+                   participation.pk, version=participation.version, closed_on=today, outcome=outcome,
+                   end_activities=end_activities_at_closure)
     activity.refresh_from_db()
     assert activity.status == "ended"
     assert activity.end_date <= today + dt.timedelta(days=0)

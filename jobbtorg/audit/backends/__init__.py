@@ -39,6 +39,7 @@ class AuditJournalMixin:
         super().savepoint_commit(sid)  # type: ignore[misc]
         if self.in_atomic_block and getattr(self, _JOURNAL, None):
             from jobbtorg.audit import services
+            from jobbtorg.core.transactions import in_callers_transaction
 
-            if not services.in_callers_transaction(self):  # type: ignore[arg-type]
+            if not in_callers_transaction(self):  # type: ignore[arg-type]
                 services.append_settled(services.settle(self))  # type: ignore[arg-type]

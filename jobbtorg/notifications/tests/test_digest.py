@@ -75,3 +75,20 @@ def test_scheduler_enqueues_each_daily_job_once_per_day():
     assert run_due_jobs(late, [job]) == []
     assert calls == [1]
     assert DailyRun.objects.filter(name="test_job").count() == 1
+
+
+def test_digest_mail_that_fails_leaves_no_marker_so_the_next_run_sends_it(monkeypatch):
+    """issue 9 item 4: the mail leaves after the day's marker is committed; a mail that fails does not
+    leave the day marked as sent (one digest a day, issue 3 §11, and not none)."""
+    coach, _ = _coach_with_deadlines()
+
+    def broken(*args, **kwargs):
+        raise OSError("smtp down")
+
+    monkeypatch.setattr("jobbtorg.notifications.services.send_mail", broken)
+    with pytest.raises(OSError):
+        send_digest(coach, TODAY)
+    assert not DigestSent.objects.filter(user=coach, day=TODAY).exists()
+    monkeypatch.undo()
+    assert send_digest(coach, TODAY)
+    assert len(mail.outbox) == 1

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from jobbtorg.activities.services import end_activities_at_closure
 from jobbtorg.audit.models import Action, AuditEntry, Outcome
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.core.workdays import add_months, add_working_days
@@ -262,7 +263,8 @@ def test_interruption_end_before_start_is_a_database_rule(coach, today):
 def close(coach, p, **outcome):
     closed_on = outcome.pop("closed_on", None) or p.arrived_on or p.referred_on
     return services.close(
-        coach, actor_for(coach), p.pk, version=p.version, closed_on=closed_on, outcome=ClosureOutcome(**outcome)
+        coach, actor_for(coach), p.pk, version=p.version, closed_on=closed_on, outcome=ClosureOutcome(**outcome),
+        end_activities=end_activities_at_closure,
     )
 
 

@@ -339,3 +339,16 @@ def test_plan_factories_build_each_state():
     assert approved.status == Status.APPROVED and approved.is_frozen and approved.activities.count() == 2
     assert f.ActivityPlanFactory(submitted=True).submitted_on
     assert f.ActivityPlanFactory(returned=True).decision_comment
+
+
+def test_plan_decisions_are_append_only_and_say_so_in_their_own_name(coach, participation):
+    """LEGAL.md (documentation is never rewritten): a decision on a plan is kept as written; the error
+    names the plan decision, not the timeline (AppendOnlyModel lives in core, issue 9 item 5)."""
+    plan = submit(coach, make_plan(coach, participation, start=dt.date(2026, 11, 23), review=dt.date(2027, 3, 1)))
+    decision = PlanDecision.objects.get(plan=plan)
+    with pytest.raises(PermissionError, match="PlanDecision rows are append-only"):
+        decision.save()
+    with pytest.raises(PermissionError, match="PlanDecision rows are append-only"):
+        PlanDecision.objects.filter(pk=decision.pk).update(on=dt.date(2026, 1, 1))
+    with pytest.raises(PermissionError, match="PlanDecision rows are append-only"):
+        decision.delete()

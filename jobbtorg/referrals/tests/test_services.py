@@ -65,6 +65,22 @@ def test_referral_registers_person_opens_participation_and_books_first_appointme
     assert AuditEntry.objects.filter(action=Action.CREATE, person_id=p.person_id, what="anvisning").exists()
 
 
+def test_provisional_coach_goes_through_the_participations_write_path(social_worker, coach):
+    """DOMAIN §4.2 (the booked coach is the coach until the unit manager assigns one); issue 9 item 4: the
+    referral sets it through participations.services, so the version moves, the timeline says so and the
+    change is audited with old and new value; it is not an assignment (coach_assigned_on stays empty)."""
+    referral = create_referral(social_worker, actor_for(social_worker), referral_input(coach))
+
+    p = Participation.objects.get(pk=referral.participation_id)
+    assert p.coach == coach and p.coach_assigned_on is None
+    assert p.version == 2  # created at 1, one versioned save
+    entry = TimelineEntry.objects.get(participation=p, kind="coach_assigned")
+    assert entry.author == social_worker
+    assert entry.data == {"coach": coach.pk, "old": None, "new": coach.pk, "provisional": True}
+    change = AuditEntry.objects.get(action=Action.CHANGE, person_id=p.person_id, user_id=social_worker.pk)
+    assert change.outcome == Outcome.ALLOWED and change.details == {"coach": {"old": None, "new": coach.pk}}
+
+
 def test_job_guarantee_group_gets_offer_deadline_within_5_working_days(social_worker, coach, today):
     referral = create_referral(social_worker, actor_for(social_worker), referral_input(coach))
     deadline = Deadline.objects.get(participation=referral.participation, kind=Kind.JOB_GUARANTEE_OFFER)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from jobbtorg.access.testing import stand_in
 from jobbtorg.accounts.models import Role
 from jobbtorg.audit.models import Action, AuditEntry, Outcome
+from jobbtorg.audit.services import Actor
 from jobbtorg.testing.factories import ParticipationFactory, UserFactory
 from jobbtorg.timeline import services
 from jobbtorg.timeline.models import Objection, TimelineEntry
@@ -20,6 +21,10 @@ from jobbtorg.web.tests.fixtures import apply_ui_settings, closed_participation,
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.timedelta(days=1)
+
+
+def actor(user):
+    return Actor(user.pk, user.get_username(), user.role)
 
 
 @pytest.fixture(autouse=True)
@@ -76,7 +81,7 @@ def test_timeline_shows_every_participation_newest_first_with_author_and_role(lo
 def test_timeline_filter_by_group_in_url_and_htmx(login, coach, participation):
     add(participation, "participant_arrived", "Kom till jobbtorget", days_ago=3)
     plan = add(participation, "plan_approved", "Planen godkänd", days_ago=2)
-    services.correct(plan, "Planen godkändes dagen innan.", coach)
+    services.correct(coach, actor(coach), plan.person_id, plan.pk, "Planen godkändes dagen innan.")
     client = login(coach)
     url = f"/personer/{participation.person.pk}/"
 
@@ -220,8 +225,8 @@ def test_timeline_paginates_50_with_constant_queries(login, coach, participation
     def entries(n):
         for i in range(n):
             entry = add(participation, "plan_approved", f"Händelse {i}", days_ago=i % 40)
-            services.add_objection(entry, "Invändning", coach)
-            services.correct(entry, "Rättelse", coach)
+            services.add_objection(coach, actor(coach), entry.person_id, entry.pk, "Invändning")
+            services.correct(coach, actor(coach), entry.person_id, entry.pk, "Rättelse")
 
     entries(2)
     client.get(url)

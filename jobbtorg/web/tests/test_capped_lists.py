@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from jobbtorg.access import listing
 from jobbtorg.testing.factories import ParticipationFactory, UserFactory
-from jobbtorg.web import listing
 
 pytestmark = pytest.mark.django_db
 

@@ -177,9 +177,9 @@ def test_unit_manager_sees_caseload_per_coach_and_unit_list(login):
     html = response.content.decode()
     assert "Jobbtorg Järva" in html
     coaches = {c.pk: c for c in response.context["coaches"]}
-    assert coaches[coach_a.pk].total == 3 and coaches[coach_a.pk].active == 3
+    assert coaches[coach_a.pk].open_count == 3 and coaches[coach_a.pk].active_count == 3
     # Counts include the protected person; the list does not show them.
-    assert coaches[coach_b.pk].total == 2 and coaches[coach_b.pk].referred == 1
+    assert coaches[coach_b.pk].open_count == 2 and coaches[coach_b.pk].referred_count == 1
     figures = response.context["figures"]
     assert figures["open"] == 6 and figures["without_coach"] == 1 and figures["referred"] == 2
     assert "Bosdeltagare" in html and "Utancoach" in html

@@ -1,4 +1,5 @@
-"""Server-side lists: sort and filter from the URL, 25 rows a page, audit of the persons shown."""
+"""Server-side lists of persons: sort and filter from the URL, 25 rows a page, audit of the persons
+shown. In access (not web) because every app's list pages use it and domain apps never import web."""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
