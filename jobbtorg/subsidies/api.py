@@ -4,9 +4,8 @@
   action per change: details, decision, close, terminate, end, complete-step.
 - /api/v1/lonebidrag-steps/ — open lönebidrag steps of visible persons (?overdue=true, ?unit=, ?kind=);
   /api/v1/lonebidrag-steps/board/ — the city-wide board, aggregates only.
-- /api/v1/qualification-rules/ — the rule versions; POST adds a version (system administrator).
-- /api/v1/eligibility/ — POST {person, subsidy_type, on}: the evaluation with its reasons.
-- /api/v1/eligibility-facts/{person}/ — GET and PUT the facts and labour-market history.
+
+The qualification rules, facts and evaluation are the eligibility app's API (eligibility.api).
 
 Answers: 400 with Swedish field errors, 403 when the role may not, 404 without a relation
 (same as a case that does not exist), 409 when someone saved since the `version` the client read.
@@ -19,7 +18,6 @@ from __future__ import annotations
 import builtins
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -36,10 +34,10 @@ from jobbtorg.access.services import log_listed, open_person
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core.api import NOT_FOUND_MESSAGE, Pagination, SafeJSONParser
-from jobbtorg.people.models import Person
-from jobbtorg.subsidies import rules, selectors, services
+from jobbtorg.subsidies import selectors, services
 from jobbtorg.subsidies import serializers as s
-from jobbtorg.subsidies.models import LabourMarketMonth, QualificationRule, SubsidyCase, SubsidyStep
+from jobbtorg.subsidies import steps as step_rules
+from jobbtorg.subsidies.models import SubsidyCase, SubsidyStep
 
 ID_PATTERN = r"[0-9]{1,18}"
 ERRORS = {
@@ -304,7 +302,7 @@ class LonebidragStepViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if params.get("overdue") in ("true", "1"):
             qs = qs.filter(paused_on__isnull=True, due_on__lt=today)
         kind = params.get("kind", "")
-        if kind in [k.value for k in rules.LONEBIDRAG_STEPS]:
+        if kind in [k.value for k in step_rules.LONEBIDRAG_STEPS]:
             qs = qs.filter(kind=kind)
         unit = params.get("unit", "")
         if unit.isdigit() and len(unit) <= 18:
@@ -338,131 +336,6 @@ class LonebidragStepViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(s.SubsidyBoardRowSerializer(selectors.board(timezone.localdate()), many=True).data)
 
 
-class QualificationRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    pagination_class = Pagination
-    renderer_classes = [JSONRenderer]
-    parser_classes = [SafeJSONParser]
-    serializer_class = s.SubsidyRuleSerializer
-    lookup_value_regex = ID_PATTERN
-    queryset = QualificationRule.objects.order_by("subsidy_type", "valid_from", "version")
-
-    @extend_schema(summary="Kvalificeringsregler (alla versioner)", tags=TAG)
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(summary="En regelversion", tags=TAG)
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().retrieve(request, *args, **kwargs)
-
-    @extend_schema(
-        summary="Lägg till en ny regelversion (systemförvaltare)",
-        request=s.SubsidyRuleInput,
-        responses={201: s.SubsidyRuleSerializer, **ERRORS},
-        tags=TAG,
-    )
-    def create(self, request: Request) -> Response:
-        if getattr(request.user, "role", "") != "sysadmin":
-            raise DRFPermissionDenied("Bara systemförvaltaren lägger till regelversioner.")
-        v = s.SubsidyRuleInput(data=request.data)
-        v.is_valid(raise_exception=True)
-        rule = services.add_rule_version(Actor.from_request(request), **v.validated_data)
-        return Response(s.SubsidyRuleSerializer(rule).data, status=201)
-
-
-class EligibilityViewSet(viewsets.GenericViewSet):
-    renderer_classes = [JSONRenderer]
-    parser_classes = [SafeJSONParser]
-    serializer_class = s.SubsidyEvaluateInput
-    queryset = Person.objects.none()
-
-    @extend_schema(
-        summary="Bedöm om en person uppfyller villkoren för ett stöd, med skäl",
-        request=s.SubsidyEvaluateInput,
-        responses={200: s.SubsidyEvaluationSerializer, **ERRORS},
-        tags=TAG,
-    )
-    def create(self, request: Request) -> Response:
-        v = s.SubsidyEvaluateInput(data=request.data)
-        v.is_valid(raise_exception=True)
-        d = v.validated_data
-        try:
-            result = services.evaluate_for(request.user, Actor.from_request(request), d["person"], d["subsidy_type"], d.get("on"))
-        except PermissionDenied as exc:
-            raise DRFPermissionDenied(str(exc)) from exc
-        return Response(s.SubsidyEvaluationSerializer(result).data)
-
-
-class EligibilityFactsViewSet(viewsets.GenericViewSet):
-    renderer_classes = [JSONRenderer]
-    parser_classes = [SafeJSONParser]
-    serializer_class = s.SubsidyFactsInput
-    lookup_value_regex = ID_PATTERN
-    queryset = Person.objects.none()  # persons are reached only through open_person (for OPTIONS and the schema)
-
-    def _facts(self, person_id: int) -> dict[str, Any]:
-        stored = services.facts_of(Person.objects.get(pk=person_id))
-        months = LabourMarketMonth.objects.filter(person_id=person_id).order_by("-month")
-        return {
-            "version": stored.version if stored.pk else None,
-            **{
-                n: getattr(stored, n)
-                for n in (
-                    "registered_at_af",
-                    "establishment_programme",
-                    "job_guarantee",
-                    "newly_arrived",
-                    "residence_permit_on",
-                    "youth_guarantee_days",
-                )
-            },
-            "months": [{"month": f"{m.month:%Y-%m}", "kind": m.kind} for m in months],
-        }
-
-    @extend_schema(
-        summary="Uppgifter för kvalificering och arbetsmarknadshistorik", responses={200: s.SubsidyFactsInput, **ERRORS}, tags=TAG
-    )
-    def retrieve(self, request: Request, pk: str) -> Response:
-        what = _what(request, "kvalificeringsuppgifter")
-        try:  # the role is checked before the read is logged: a 403 is a refused entry, not an allowed one
-            person = services.open_facts(request.user, Actor.from_request(request), int(pk), what)
-        except PermissionDenied as exc:
-            raise DRFPermissionDenied(str(exc)) from exc
-        return Response(self._facts(person.pk))
-
-    @extend_schema(
-        summary="Spara uppgifter för kvalificering och månader i historiken (tom kind tar bort månaden)",
-        request=s.SubsidyFactsInput,
-        responses={200: s.SubsidyFactsInput, **ERRORS},
-        tags=TAG,
-    )
-    def update(self, request: Request, pk: str) -> Response:
-        v = s.SubsidyFactsInput(data=request.data)
-        v.is_valid(raise_exception=True)
-        d = v.validated_data
-        actor = Actor.from_request(request)
-        try:
-            services.save_facts(
-                request.user,
-                actor,
-                int(pk),
-                version=d.get("version"),
-                registered_at_af=d["registered_at_af"],
-                establishment_programme=d["establishment_programme"],
-                job_guarantee=d["job_guarantee"],
-                newly_arrived=d["newly_arrived"],
-                residence_permit_on=d["residence_permit_on"],
-                youth_guarantee_days=d["youth_guarantee_days"],
-            )
-            if d.get("months"):
-                services.save_history(request.user, actor, int(pk), {m["month"]: m["kind"] or None for m in d["months"]})
-        except PermissionDenied as exc:
-            raise DRFPermissionDenied(str(exc)) from exc
-        return Response(self._facts(int(pk)))
-
-
 def register(router) -> None:
     router.register("subsidy-cases", SubsidyCaseViewSet, basename="subsidy-case")
     router.register("lonebidrag-steps", LonebidragStepViewSet, basename="lonebidrag-step")
-    router.register("qualification-rules", QualificationRuleViewSet, basename="qualification-rule")
-    router.register("eligibility", EligibilityViewSet, basename="eligibility")
-    router.register("eligibility-facts", EligibilityFactsViewSet, basename="eligibility-facts")

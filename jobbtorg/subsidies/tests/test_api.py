@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from jobbtorg.audit.models import Action, AuditEntry
 from jobbtorg.subsidies.models import SubsidyCase
-from jobbtorg.subsidies.rules import StepKind
+from jobbtorg.subsidies.steps import StepKind
 from jobbtorg.testing import factories as f
 
 pytestmark = pytest.mark.django_db
