@@ -18,22 +18,20 @@ from __future__ import annotations
 import builtins
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from jobbtorg.access import sections
-from jobbtorg.access.services import log_listed, open_person
-from jobbtorg.audit.models import Action
-from jobbtorg.audit.services import Actor, record
-from jobbtorg.core.api import NOT_FOUND_MESSAGE, Pagination, SafeJSONParser
+from jobbtorg.access.services import log_listed
+from jobbtorg.audit.services import Actor
+from jobbtorg.core.api import Pagination, SafeJSONParser
 from jobbtorg.subsidies import selectors, services
 from jobbtorg.subsidies import serializers as s
 from jobbtorg.subsidies import steps as step_rules
@@ -54,22 +52,11 @@ def _what(request: Request, group: str) -> str:
 
 
 def _require_subsidy_section(request: Request, what: str) -> None:
-    """A role that sees no subsidy case at all gets a 403 for the lists (audited as refused)."""
-    if not sections.may_see_section(request.user, sections.Section.SUBSIDIES):
-        sections.refuse(Actor.from_request(request), sections.Section.SUBSIDIES, what, None, action=Action.LIST)
-        raise DRFPermissionDenied("Ärenden om anställningsstöd visas för coacher, enhetschefer och OSA-handläggare.")
-
-
-def _section_for_change(request: Request, pk: int) -> None:
-    """A change to a case of a refused section answers 404 like a read (the services' 403 for a
-    role that may read but not act would tell that the case exists)."""
-    case = services.load_case(pk)
-    if case is not None:
-        person = case.participation.person
-        sections.require_section(
-            request.user, Actor.from_request(request), sections.Section.SUBSIDIES, _what(request, "stödärende"), person.pk,
-            protected=person.is_protected, context=case, action=Action.CHANGE,
-        )  # fmt: skip
+    """A role that sees no subsidy case at all gets a 403 for the lists (audited by the service)."""
+    try:
+        services.require_section_for_lists(request.user, Actor.from_request(request), what)
+    except PermissionDenied as exc:
+        raise DRFPermissionDenied(str(exc)) from exc
 
 
 def _steps_prefetch() -> Prefetch:
@@ -104,18 +91,8 @@ class SubsidyCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return self._represent(case.pk)
 
     def _open(self, request: Request, group: str) -> SubsidyCase:
-        case = services.load_case(int(self.kwargs["pk"]))
-        actor = Actor.from_request(request)
-        if case is None:
-            record(actor, Action.READ, _what(request, group), None, allowed=False)
-            raise NotFound(NOT_FOUND_MESSAGE)
-        person = case.participation.person
-        sections.require_section(
-            request.user, actor, sections.Section.SUBSIDIES, _what(request, group), person.pk,
-            protected=person.is_protected, context=case,
-        )  # fmt: skip
-        open_person(request.user, actor, person.pk, _what(request, group))
-        return case
+        # AccessDenied (audited by the service) answers the same 404 as a case that does not exist.
+        return services.open_case(request.user, Actor.from_request(request), int(self.kwargs["pk"]), what=_what(request, group))
 
     # builtins.list: in this class body `list` is the list action.
     def _represent(self, pk: int, status: int = 200, warnings: builtins.list[str] | None = None) -> Response:
@@ -135,28 +112,15 @@ class SubsidyCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         v = s.SubsidyCaseInput(data=request.data)
         v.is_valid(raise_exception=True)
         d = v.validated_data
-        case = services.create_case(
-            request.user,
-            Actor.from_request(request),
-            participation_id=d["participation"],
-            subsidy_type=d["subsidy_type"],
-            employer_id=d["employer"],
-            notified_on=d["notified_on"],
-            notification_text=d["notification_text"],
-            preceded_by_practice=d["preceded_by_practice"],
-            supervisor_contact_id=d.get("supervisor_contact"),
-            supervisor_name=d["supervisor_name"],
-            supervisor_phone=d["supervisor_phone"],
-            supervisor_email=d["supervisor_email"],
-            planned_start=d["planned_start"],
-        )
+        case = services.create_case(request.user, Actor.from_request(request), services.NewCase.parsed(d))
         return self._represent(case.pk, status=201)
 
     def _run(self, request: Request, serializer_class: Any, call: Any) -> Response:
         v = serializer_class(data=request.data)
         v.is_valid(raise_exception=True)
         pk = int(self.kwargs["pk"])
-        _section_for_change(request, pk)
+        actor = Actor.from_request(request)
+        services.require_section_for_change(request.user, actor, pk, what=_what(request, "stödärende"))
         result = call(Actor.from_request(request), pk, v)
         warnings = result[1] if isinstance(result, tuple) else None
         return self._represent(pk, warnings=warnings)
@@ -173,17 +137,7 @@ class SubsidyCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             request,
             s.SubsidyCaseDetailsInput,
             lambda a, pk, v: services.update_case(
-                request.user,
-                a,
-                pk,
-                version=v.validated_data["version"],
-                notification_text=v.validated_data["notification_text"],
-                preceded_by_practice=v.validated_data["preceded_by_practice"],
-                supervisor_contact_id=v.validated_data.get("supervisor_contact"),
-                supervisor_name=v.validated_data["supervisor_name"],
-                supervisor_phone=v.validated_data["supervisor_phone"],
-                supervisor_email=v.validated_data["supervisor_email"],
-                planned_start=v.validated_data["planned_start"],
+                request.user, a, pk, version=v.validated_data["version"], data=services.CaseDetails.parsed(v.validated_data)
             ),
         )
 

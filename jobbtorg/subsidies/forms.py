@@ -96,13 +96,16 @@ class DecisionForm(VersionedForm):
     period_to = date_field(_("Beslutet gäller till"))
 
 
+CLOSE_TARGETS = [
+    (CaseStatus.REFUSED, _("Arbetsförmedlingen beviljade inte stödet")),
+    (CaseStatus.WITHDRAWN, _("Ansökan återkallades")),
+]
+
+
 class CloseForm(VersionedForm):
     target = forms.ChoiceField(
         label=_("Vad hände?"),
-        choices=[
-            (CaseStatus.REFUSED, _("Arbetsförmedlingen beviljade inte stödet")),
-            (CaseStatus.WITHDRAWN, _("Ansökan återkallades")),
-        ],
+        choices=CLOSE_TARGETS,
         widget=forms.RadioSelect,
         error_messages={"required": _("Välj vad som hände.")},
     )
@@ -116,7 +119,7 @@ class CloseForm(VersionedForm):
         super().__init__(*args, **kwargs)
         if targets is not None:
             field = cast(forms.ChoiceField, self.fields["target"])
-            field.choices = [(value, label) for value, label in field.choices if value in set(targets)]
+            field.choices = [(value, label) for value, label in CLOSE_TARGETS if value in set(targets)]
 
 
 class TerminateForm(VersionedForm):

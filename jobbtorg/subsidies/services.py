@@ -13,15 +13,18 @@ Each case function:
 """
 
 import datetime
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any, Self
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jobbtorg.access import sections
 from jobbtorg.access.policy import check_person
+from jobbtorg.access.services import open_person
 from jobbtorg.accounts.models import User
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
@@ -32,7 +35,7 @@ from jobbtorg.eligibility import services as eligibility_services
 from jobbtorg.organisation.models import Employer, EmployerContact
 from jobbtorg.participations.models import OPEN_STATUSES, Participation
 from jobbtorg.people.models import Person
-from jobbtorg.subsidies import rules
+from jobbtorg.subsidies import reports, rules, selectors
 from jobbtorg.subsidies import steps as step_rules
 from jobbtorg.subsidies.models import CaseStatus, Route, StepStatus, SubsidyCase, SubsidyStep, SubsidyType
 from jobbtorg.subsidies.rules import CaseStep, StepAction
@@ -97,6 +100,58 @@ def _authorised_case(user: User, actor: Actor, case_id: int, what: str, capabili
     return case
 
 
+def open_case(user: User, actor: Actor, case_id: int, purpose: str = "sida", *, what: str | None = None) -> SubsidyCase:
+    """A case to show, with the read audited. A case that does not exist, of a section the role
+    does not see (access.sections) or of a person without relation raises AccessDenied (a 404),
+    audited as refused. `what` overrides the audit text (the API names its request)."""
+    what = what or _what(case_id, purpose)
+    case = load_case(case_id)
+    if case is None:
+        record(actor, Action.READ, what, None, allowed=False)
+        raise AccessDenied()
+    person = case.participation.person
+    sections.require_section(
+        user, actor, sections.Section.SUBSIDIES, what, person.pk, protected=person.is_protected, context=case
+    )
+    open_person(user, actor, person.pk, what)
+    return case
+
+
+def require_section_for_change(user: User, actor: Actor, case_id: int, *, what: str | None = None) -> None:
+    """A change to a case of a section the role does not see raises AccessDenied (a 404 like a read,
+    audited as refused); the services' 403 for a role that may read but not act would tell that the
+    case exists. A case that does not exist is left to the service (404, audited)."""
+    case = load_case(case_id)
+    if case is None:
+        return
+    person = case.participation.person
+    sections.require_section(
+        user, actor, sections.Section.SUBSIDIES, what or _what(case_id, "ändring"), person.pk,
+        protected=person.is_protected, context=case, action=Action.CHANGE,
+    )  # fmt: skip
+
+
+def require_section_for_lists(user: User, actor: Actor, what: str, action: str = Action.LIST) -> None:
+    """Roles that see no subsidy case at all get a 403 for the lists (audited as refused)."""
+    if not sections.may_see_section(user, sections.Section.SUBSIDIES):
+        sections.refuse(actor, sections.Section.SUBSIDIES, what, None, action=action)
+        raise PermissionDenied(_("Ärenden om anställningsstöd visas för coacher, enhetschefer och OSA-handläggare."))
+
+
+def export_cases(actor: Actor, year: int) -> bytes:
+    """The year's cases per month, type and status as a workbook; the export is audited."""
+    content = reports.cases_workbook(year, selectors.cases_by_month(year))
+    record(actor, Action.EXPORT, f"rapport stödärenden {year} (xlsx)", None)
+    return content
+
+
+def export_overdue(actor: Actor, today: datetime.date) -> bytes:
+    """The lönebidrag steps overdue today per unit as a workbook; the export is audited."""
+    content = reports.overdue_workbook(selectors.board(today), today.isoformat())
+    record(actor, Action.EXPORT, "rapport lönebidrag försenade steg (xlsx)", None)
+    return content
+
+
 def _audit(actor: Actor, case: SubsidyCase, what: StrOrPromise, action: str = Action.CHANGE) -> None:
     person = case.participation.person
     record(actor, action, _what(case.pk, what), person.pk, protected=person.is_protected)
@@ -144,24 +199,68 @@ def case_warnings(case: SubsidyCase) -> list[str]:
 # --- cases -----------------------------------------------------------------------------------------
 
 
-def create_case(
-    user: User,
-    actor: Actor,
-    *,
-    participation_id: int,
-    subsidy_type: str,
-    employer_id: int | None,
-    notified_on: datetime.date | None,
-    notification_text: str = "",
-    preceded_by_practice: bool = False,
-    supervisor_contact_id: int | None = None,
-    supervisor_name: str = "",
-    supervisor_phone: str = "",
-    supervisor_email: str = "",
-    planned_start: datetime.date | None = None,
-    today: datetime.date | None = None,
-) -> SubsidyCase:
+@dataclass(frozen=True, kw_only=True)
+class CaseDetails:
+    """What the coach writes about a case: the one input of the web form and the API's serializer."""
+
+    notification_text: str = ""
+    preceded_by_practice: bool = False
+    supervisor_contact_id: int | None = None
+    supervisor_name: str = ""
+    supervisor_phone: str = ""
+    supervisor_email: str = ""
+    planned_start: datetime.date | None = None
+
+    @classmethod
+    def parsed(cls, values: Mapping[str, Any], **more: Any) -> Self:
+        """From a form's cleaned_data or a serializer's validated_data (objects or ids for the relations)."""
+        names = {f.name for f in fields(cls)}
+        data = {name: values[name] for name in names if name in values}
+        for relation in ("supervisor_contact", "employer", "participation"):
+            if f"{relation}_id" in names and relation in values:
+                data[f"{relation}_id"] = getattr(values[relation], "pk", values[relation])
+        return cls(**{**data, **more})
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewCase(CaseDetails):
+    """An interest notification: a case for one participation and one employer."""
+
+    participation_id: int
+    subsidy_type: str
+    employer_id: int | None
+    notified_on: datetime.date | None
+
+
+def open_new_case(user: User, actor: Actor, participation_id: int) -> Participation:
+    """The participation a new case is about to be registered for (the new-case page): the person
+    read is audited; no relation raises AccessDenied, a role or unit without `create_case` is
+    audited as refused and raises PermissionDenied."""
+    what = f"deltagande {participation_id}: nytt stödärende"
+    participation = Participation.objects.select_related("person", "unit").filter(pk=participation_id).first()
+    if participation is None:
+        raise AccessDenied()
+    person, _decision = open_person(user, actor, participation.person_id, what)
+    if not rules.may("create_case", user.role, user.jobbtorg_unit_id, participation.unit_id):
+        record(actor, Action.CREATE, what, person.pk, allowed=False, protected=person.is_protected)
+        raise PermissionDenied(_("Du har inte behörighet att hantera stödärenden för deltagandet."))
+    return participation
+
+
+def create_case(user: User, actor: Actor, data: NewCase, *, today: datetime.date | None = None) -> SubsidyCase:
     today = today or timezone.localdate()
+    participation_id, subsidy_type, employer_id, notified_on = (
+        data.participation_id,
+        data.subsidy_type,
+        data.employer_id,
+        data.notified_on,
+    )
+    notification_text, preceded_by_practice, planned_start = (
+        data.notification_text,
+        data.preceded_by_practice,
+        data.planned_start,
+    )
+    supervisor_name, supervisor_phone, supervisor_email = data.supervisor_name, data.supervisor_phone, data.supervisor_email
     participation = (
         Participation.objects.select_related("person", "unit").filter(pk=participation_id).first() if participation_id else None
     )
@@ -177,7 +276,7 @@ def create_case(
     if employer is not None:
         try:
             contact, supervisor_name, supervisor_phone, supervisor_email = _supervisor(
-                employer, supervisor_contact_id, supervisor_name, supervisor_phone, supervisor_email
+                employer, data.supervisor_contact_id, supervisor_name, supervisor_phone, supervisor_email
             )
         except DomainError as exc:
             rules.errors_update(errors, exc.message_dict)
@@ -285,21 +384,20 @@ def update_case(
     case_id: int,
     *,
     version: int | None,
-    notification_text: str,
-    preceded_by_practice: bool,
-    supervisor_contact_id: int | None,
-    supervisor_name: str,
-    supervisor_phone: str,
-    supervisor_email: str,
-    planned_start: datetime.date | None,
+    data: CaseDetails,
     today: datetime.date | None = None,
 ) -> SubsidyCase:
     today = today or timezone.localdate()
+    notification_text, preceded_by_practice, planned_start = (
+        data.notification_text,
+        data.preceded_by_practice,
+        data.planned_start,
+    )
     case = _authorised_case(user, actor, case_id, "ändra", "edit_case")
     if not case.is_open:
         _raise({"non_field_errors": [rules.transition_error(case.status, CaseStep.GRANT)]})
     contact, name, phone, email = _supervisor(
-        case.employer, supervisor_contact_id, supervisor_name, supervisor_phone, supervisor_email
+        case.employer, data.supervisor_contact_id, data.supervisor_name, data.supervisor_phone, data.supervisor_email
     )
     facts = _facts(
         case,

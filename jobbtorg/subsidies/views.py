@@ -24,16 +24,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jobbtorg.access import sections
-from jobbtorg.access.services import log_listed, open_person
+from jobbtorg.access.services import log_listed
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.accounts.models import User
-from jobbtorg.audit.models import Action
-from jobbtorg.audit.services import Actor, record
+from jobbtorg.audit.services import Actor
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.eligibility import services as eligibility_services
 from jobbtorg.organisation.models import JobbtorgUnit
-from jobbtorg.participations.models import Participation
 from jobbtorg.subsidies import forms, reports, rules, selectors, services
 from jobbtorg.subsidies import steps as step_rules
 from jobbtorg.subsidies.models import CaseStatus, StepStatus, SubsidyCase, SubsidyType
@@ -52,42 +49,18 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 def _open_case(request: AuthenticatedHttpRequest, case_id: int, what: str) -> SubsidyCase:
-    case = services.load_case(case_id)
-    if case is None:
-        record(_actor(request), Action.READ, services._what(case_id, what), None, allowed=False)
-        raise Http404
-    person = case.participation.person
     try:
-        sections.require_section(
-            request.user, _actor(request), sections.Section.SUBSIDIES, services._what(case_id, what), person.pk,
-            protected=person.is_protected, context=case,
-        )  # fmt: skip
-        open_person(request.user, _actor(request), person.pk, services._what(case_id, what))
+        return services.open_case(request.user, _actor(request), case_id, what)
     except AccessDenied as exc:
         raise Http404 from exc
-    return case
 
 
 def _section_for_change(request: AuthenticatedHttpRequest, case_id: int) -> None:
-    """A change to a case of a refused section is a 404 like a read (audited as refused)."""
-    case = services.load_case(case_id)
-    if case is None:
-        return  # the service answers (404, audited)
-    person = case.participation.person
+    """A change to a case of a refused section is a 404 like a read (audited as refused by the service)."""
     try:
-        sections.require_section(
-            request.user, _actor(request), sections.Section.SUBSIDIES, services._what(case_id, "ändring"), person.pk,
-            protected=person.is_protected, context=case, action=Action.CHANGE,
-        )  # fmt: skip
+        services.require_section_for_change(request.user, _actor(request), case_id)
     except AccessDenied as exc:
         raise Http404 from exc
-
-
-def _require_subsidy_section(request: AuthenticatedHttpRequest, what: str, action: str = Action.LIST) -> None:
-    """Roles that see no subsidy case at all get a 403 for the lists (audited as refused)."""
-    if not sections.may_see_section(request.user, sections.Section.SUBSIDIES):
-        sections.refuse(_actor(request), sections.Section.SUBSIDIES, what, None, action=action)
-        raise PermissionDenied(_("Ärenden om anställningsstöd visas för coacher, enhetschefer och OSA-handläggare."))
 
 
 # --- the case list and a new case ---------------------------------------------------------------------
@@ -97,7 +70,7 @@ def _require_subsidy_section(request: AuthenticatedHttpRequest, what: str, actio
 @never_cache
 @require_GET
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require_subsidy_section(request, "stödärenden: lista")
+    services.require_section_for_lists(request.user, _actor(request), "stödärenden: lista")
     qs = selectors.visible_cases(request.user)
     status = request.GET.get("status", "")
     kind = request.GET.get("stod", "")
@@ -134,21 +107,11 @@ def _query_without_page(request: HttpRequest) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def new(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
-    participation = Participation.objects.select_related("person", "unit").filter(pk=participation_id).first()
-    if participation is None:
-        raise Http404
     try:
-        person, _decision = open_person(
-            request.user, _actor(request), participation.person_id, f"deltagande {participation_id}: nytt stödärende"
-        )
+        participation = services.open_new_case(request.user, _actor(request), participation_id)
     except AccessDenied as exc:
         raise Http404 from exc
-    if not rules.may_act(request.user.role, request.user.jobbtorg_unit_id, participation.unit_id):
-        record(
-            _actor(request), Action.CREATE, f"deltagande {participation_id}: nytt stödärende", person.pk,
-            allowed=False, protected=person.is_protected,
-        )  # fmt: skip
-        raise PermissionDenied(_("Du har inte behörighet att hantera stödärenden för deltagandet."))
+    person = participation.person
     form = forms.CaseForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -156,19 +119,7 @@ def new(request: AuthenticatedHttpRequest, participation_id: int) -> HttpRespons
             d = form.cleaned_data
             try:
                 case = services.create_case(
-                    request.user,
-                    _actor(request),
-                    participation_id=participation.pk,
-                    subsidy_type=d["subsidy_type"],
-                    employer_id=d["employer"].pk,
-                    notified_on=d["notified_on"],
-                    notification_text=d["notification_text"],
-                    preceded_by_practice=d["preceded_by_practice"],
-                    supervisor_contact_id=d["supervisor_contact"].pk if d["supervisor_contact"] else None,
-                    supervisor_name=d["supervisor_name"],
-                    supervisor_phone=d["supervisor_phone"],
-                    supervisor_email=d["supervisor_email"],
-                    planned_start=d["planned_start"],
+                    request.user, _actor(request), services.NewCase.parsed(d, participation_id=participation.pk)
                 )
             except DomainError as exc:
                 form.add_domain_error(exc)
@@ -332,17 +283,7 @@ def edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
         "edit",
         form,
         lambda d: services.update_case(
-            request.user,
-            _actor(request),
-            case_id,
-            version=d["version"],
-            notification_text=d["notification_text"],
-            preceded_by_practice=d["preceded_by_practice"],
-            supervisor_contact_id=d["supervisor_contact"].pk if d["supervisor_contact"] else None,
-            supervisor_name=d["supervisor_name"],
-            supervisor_phone=d["supervisor_phone"],
-            supervisor_email=d["supervisor_email"],
-            planned_start=d["planned_start"],
+            request.user, _actor(request), case_id, version=d["version"], data=services.CaseDetails.parsed(d)
         ),
         _("Ärendet är sparat."),
     )
@@ -550,9 +491,7 @@ def _download(content: bytes, filename: str) -> HttpResponse:
 def report_cases_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_board(request)
     year = _year(request, timezone.localdate())
-    content = reports.cases_workbook(year, selectors.cases_by_month(year))
-    record(_actor(request), Action.EXPORT, f"rapport stödärenden {year} (xlsx)", None)
-    return _download(content, f"stodarenden-{year}.xlsx")
+    return _download(services.export_cases(_actor(request), year), f"stodarenden-{year}.xlsx")
 
 
 @login_required
@@ -560,6 +499,4 @@ def report_cases_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
 def report_overdue_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_board(request)
     today = timezone.localdate()
-    content = reports.overdue_workbook(selectors.board(today), today.isoformat())
-    record(_actor(request), Action.EXPORT, "rapport lönebidrag försenade steg (xlsx)", None)
-    return _download(content, f"lonebidrag-forsenade-steg-{today.isoformat()}.xlsx")
+    return _download(services.export_overdue(_actor(request), today), f"lonebidrag-forsenade-steg-{today.isoformat()}.xlsx")

@@ -29,10 +29,9 @@ def create(user, participation, employer, **kwargs):
         "subsidy_type": "nystartsjobb",
         "employer_id": employer.pk,
         "notified_on": kwargs.pop("today", D(2026, 3, 2)),
-        "today": D(2026, 3, 10),
     }
     values.update(kwargs)
-    return services.create_case(user, actor_for(user), **values)
+    return services.create_case(user, actor_for(user), services.NewCase(**values), today=D(2026, 3, 10))
 
 
 def test_create_nystartsjobb_appends_timeline_and_audit(coach, participation, employer):
@@ -181,13 +180,7 @@ def test_intro_decision_deadline_moves_with_planned_start(coach, participation, 
         actor_for(coach),
         case.pk,
         version=case.version,
-        notification_text="",
-        preceded_by_practice=False,
-        supervisor_contact_id=supervisor.pk,
-        supervisor_name="",
-        supervisor_phone="",
-        supervisor_email="",
-        planned_start=D(2026, 4, 20),
+        data=services.CaseDetails(supervisor_contact_id=supervisor.pk, planned_start=D(2026, 4, 20)),
         today=D(2026, 3, 10),
     )
     assert case.steps.get(kind=StepKind.INTRO_DECISION).due_on == D(2026, 4, 6)

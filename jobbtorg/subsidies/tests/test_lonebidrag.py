@@ -28,8 +28,9 @@ TODAY = D(2027, 12, 31)
 @pytest.fixture
 def case(coach, participation, employer):
     return services.create_case(
-        coach, actor_for(coach), participation_id=participation.pk, subsidy_type="lonebidrag", employer_id=employer.pk,
-        notified_on=NOTIFIED, today=NOTIFIED,
+        coach, actor_for(coach), services.NewCase(
+            participation_id=participation.pk, subsidy_type="lonebidrag", employer_id=employer.pk, notified_on=NOTIFIED,
+        ), today=NOTIFIED,
     )  # fmt: skip
 
 
@@ -277,10 +278,9 @@ def test_lonebidrag_local_office_labels_for_protected_identity(coach, employer):
     case = services.create_case(
         coach,
         actor_for(coach),
-        participation_id=participation.pk,
-        subsidy_type="lonebidrag",
-        employer_id=employer.pk,
-        notified_on=NOTIFIED,
+        services.NewCase(
+            participation_id=participation.pk, subsidy_type="lonebidrag", employer_id=employer.pk, notified_on=NOTIFIED
+        ),
         today=NOTIFIED,
     )
     assert case.route == Route.LOCAL_OFFICE
