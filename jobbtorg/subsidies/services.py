@@ -349,6 +349,27 @@ def _create_steps(case: SubsidyCase, user: User) -> None:
     _sync_intro_decision(case)
 
 
+def _create_open_step(
+    case: SubsidyCase,
+    kind: StepKind,
+    opened_on: datetime.date,
+    due_on: datetime.date | None,
+    data: dict[str, Any] | None = None,
+) -> SubsidyStep:
+    """A step created on demand (not with the case): open from the start, its order and side from its rule."""
+    rule = step_rules.STEP_RULES[kind]
+    return SubsidyStep.objects.create(
+        case=case,
+        kind=kind,
+        seq=rule.seq,
+        responsible=rule.responsible,
+        status=StepStatus.OPEN,
+        opened_on=opened_on,
+        due_on=due_on,
+        data=data or {},
+    )
+
+
 def _sync_intro_decision(case: SubsidyCase) -> None:
     """Introduktionsjobb: the decision is due 14 days before the planned start (a stored, visible deadline)."""
     if case.subsidy_type != SubsidyType.INTRODUKTIONSJOBB or case.status != CaseStatus.NOTIFIED:
@@ -360,17 +381,8 @@ def _sync_intro_decision(case: SubsidyCase) -> None:
             step.save(update_fields=["status", "updated_at"])
         return
     due = rules.intro_decision_latest(case.planned_start)
-    rule = step_rules.STEP_RULES[StepKind.INTRO_DECISION]
     if step is None:
-        SubsidyStep.objects.create(
-            case=case,
-            kind=StepKind.INTRO_DECISION,
-            seq=rule.seq,
-            responsible=rule.responsible,
-            status=StepStatus.OPEN,
-            opened_on=case.notified_on,
-            due_on=due,
-        )
+        _create_open_step(case, StepKind.INTRO_DECISION, case.notified_on, due)
     else:
         if step.status != StepStatus.OPEN:
             step.status = rules.step_next(step.status, StepAction.REOPEN)
@@ -579,16 +591,12 @@ def terminate_early(
             case.steps.filter(kind=StepKind.LB_7_COACH_FOLLOWUP, status=StepStatus.OPEN).update(
                 due_on=step_rules.step_due(StepKind.LB_7_COACH_FOLLOWUP, terminated_on), updated_at=timezone.now()
             )
-        rule = step_rules.STEP_RULES[StepKind.AF_TERMINATION_REPORT]
-        SubsidyStep.objects.create(
-            case=case,
-            kind=StepKind.AF_TERMINATION_REPORT,
-            seq=rule.seq,
-            responsible=rule.responsible,
-            status=StepStatus.OPEN,
-            opened_on=today,
-            due_on=rule.due(today),
-            data={"terminated_on": terminated_on.isoformat(), "phone": step_rules.AF_EMPLOYER_LINE},
+        _create_open_step(
+            case,
+            StepKind.AF_TERMINATION_REPORT,
+            today,
+            step_rules.step_due(StepKind.AF_TERMINATION_REPORT, today),
+            {"terminated_on": terminated_on.isoformat(), "phone": step_rules.AF_EMPLOYER_LINE},
         )
         timeline.append(
             kind="subsidy_terminated_early",
@@ -815,18 +823,9 @@ def _eligibility_step(case, steps, step, done_on, outcome, data, user, today, wa
         step.paused_on = done_on
         step.data = {**step.data, "completions": [*step.data.get("completions", []), done_on.isoformat()]}
         step.save(update_fields=["paused_on", "data", "updated_at"])
-        rule = step_rules.STEP_RULES[StepKind.LB_3_COMPLETION]
         completion = steps.get(StepKind.LB_3_COMPLETION)
         if completion is None:
-            SubsidyStep.objects.create(
-                case=case,
-                kind=StepKind.LB_3_COMPLETION,
-                seq=rule.seq,
-                responsible=rule.responsible,
-                status=StepStatus.OPEN,
-                opened_on=done_on,
-                due_on=due,
-            )
+            _create_open_step(case, StepKind.LB_3_COMPLETION, done_on, due)
         else:  # a second request for completion opens the done step again
             completion.status = rules.step_next(completion.status, StepAction.REOPEN)
             completion.opened_on, completion.due_on, completion.done_on, completion.done_by = done_on, due, None, None

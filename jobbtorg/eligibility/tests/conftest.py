@@ -22,6 +22,17 @@ def actor_for(user) -> Actor:
     return Actor(user_id=user.pk, username=user.get_username(), role=user.role, client_address="127.0.0.1")
 
 
+def login(client, user):
+    user.save()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def analyst(db):
+    return f.UserFactory(analyst=True)
+
+
 @pytest.fixture
 def coach(db):
     return f.UserFactory(coach=True, first_name="Carl", last_name="Coach")

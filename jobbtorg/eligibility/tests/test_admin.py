@@ -8,13 +8,9 @@ import pytest
 
 from jobbtorg.testing import factories as f
 
+from .conftest import login
+
 pytestmark = pytest.mark.django_db
-
-
-def login(client, user):
-    user.save()
-    client.force_login(user)
-    return client
 
 
 def test_admin_adds_rule_version(client):
