@@ -337,13 +337,14 @@ def _create_steps(case: SubsidyCase, user: User) -> None:
             rule = step_rules.STEP_RULES[kind]
             step = SubsidyStep(case=case, kind=kind, seq=rule.seq, responsible=rule.responsible)
             if kind == StepKind.LB_1_NOTIFICATION:
-                step.status, step.opened_on, step.due_on = StepStatus.DONE, case.notified_on, case.notified_on
+                step.status = rules.step_next(step.status, StepAction.COMPLETE)
+                step.opened_on, step.due_on = case.notified_on, case.notified_on
                 step.done_on, step.done_by = case.notified_on, user
             elif kind in (StepKind.LB_2_CALLBACK, StepKind.LB_2_ORDER):
                 # Both clocks run from the interest notification (seed 000 §2: "inom 3 dagar", "Punkt 1-2 tar 3-5 dagar").
                 step.due_on = step_rules.step_due(kind, case.notified_on)
                 if kind == StepKind.LB_2_CALLBACK:
-                    step.status, step.opened_on = StepStatus.OPEN, case.notified_on
+                    step.status, step.opened_on = rules.step_next(step.status, StepAction.OPEN), case.notified_on
             steps.append(step)
         SubsidyStep.objects.bulk_create(steps)
     _sync_intro_decision(case)
@@ -363,7 +364,7 @@ def _create_open_step(
         kind=kind,
         seq=rule.seq,
         responsible=rule.responsible,
-        status=StepStatus.OPEN,
+        status=rules.step_next(StepStatus.WAITING, StepAction.OPEN),
         opened_on=opened_on,
         due_on=due_on,
         data=data or {},
@@ -495,13 +496,13 @@ def _grant(
 
 def _finish_step(case: SubsidyCase, kind: StepKind, on: datetime.date, user: User | None) -> None:
     case.steps.filter(kind=kind, status__in=rules.step_sources(StepAction.COMPLETE)).update(
-        status=StepStatus.DONE, done_on=on, done_by=user, updated_at=timezone.now()
+        status=rules.step_next(StepStatus.OPEN, StepAction.COMPLETE), done_on=on, done_by=user, updated_at=timezone.now()
     )
 
 
 def _cancel_open_steps(case: SubsidyCase, keep: Iterable[str] = ()) -> None:
     case.steps.filter(status__in=rules.step_sources(StepAction.CANCEL)).exclude(kind__in=list(keep)).update(
-        status=StepStatus.CANCELLED, paused_on=None, updated_at=timezone.now()
+        status=rules.step_next(StepStatus.OPEN, StepAction.CANCEL), paused_on=None, updated_at=timezone.now()
     )
 
 
@@ -520,9 +521,8 @@ def close_without_grant(
     today = today or timezone.localdate()
     step = rules.STEP_FOR_TARGET.get(target)
     if step not in (CaseStep.REFUSE, CaseStep.WITHDRAW):
-        # Checked before the capability: which capability depends on the choice.
-        load = load_case(case_id)
-        authorise(user, actor, load.participation if load else None, _what(case_id, "avslut utan beslut"))
+        # Access first (a 404 says nothing of the choice); which capability applies depends on the choice.
+        _authorised_case(user, actor, case_id, "avslut utan beslut", "edit_case")
         _raise({"status": [_("Välj avslag eller återkallat.")]})
     assert step is not None
     case = _authorised_case(user, actor, case_id, "avslut utan beslut", rules.WHO[step])
