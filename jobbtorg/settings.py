@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "jobbtorg.plans",
     "jobbtorg.notifications",
     "jobbtorg.disabilities",
+    "jobbtorg.eligibility",
     "jobbtorg.subsidies",
     "jobbtorg.osa",
     "jobbtorg.web",

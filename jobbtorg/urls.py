@@ -11,6 +11,7 @@ from jobbtorg.core.api import api_not_found
 DOMAIN_APPS = [
     "referrals", "participations", "assessments", "plans", "activities", "notifications", "disabilities", "subsidies", "osa",
     "access",
+    "eligibility",
 ]
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("insatser/", include("jobbtorg.activities.urls")),
     path("notiser/", include("jobbtorg.notifications.urls")),
     path("funktionsnedsattning/", include("jobbtorg.disabilities.urls")),
+    path("stod/", include("jobbtorg.eligibility.urls")),
     path("stod/", include("jobbtorg.subsidies.urls")),
     path("osa/", include("jobbtorg.osa.urls")),
     path("atkomst/", include("jobbtorg.access.urls")),

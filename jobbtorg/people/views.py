@@ -32,6 +32,7 @@ from jobbtorg.audit.services import Actor, record
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.deadlines.rows import next_deadline
 from jobbtorg.disabilities import selectors as disability_selectors
+from jobbtorg.eligibility import rules as eligibility_rules
 from jobbtorg.osa import selectors as osa_selectors
 from jobbtorg.participations import selectors as participation_selectors
 from jobbtorg.participations.models import Participation
@@ -39,7 +40,6 @@ from jobbtorg.people import selectors
 from jobbtorg.people import services as person_services
 from jobbtorg.people.forms import ProtectionLowerForm, ProtectionRaiseForm
 from jobbtorg.people.models import Person
-from jobbtorg.subsidies import rules as subsidy_rules
 from jobbtorg.subsidies import selectors as subsidy_selectors
 from jobbtorg.timeline import selectors as timeline_selectors
 
@@ -172,9 +172,7 @@ def protection(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespons
         if lower_form.is_valid():
             data = lower_form.cleaned_data
             try:
-                person_services.lower_protection(
-                    user, actor, person, data["protection_level"], data["reason"], data["version"]
-                )
+                person_services.lower_protection(user, actor, person, data["protection_level"], data["reason"], data["version"])
             except DomainError as exc:
                 lower_form.add_domain_error(exc)
             else:
@@ -226,7 +224,7 @@ def _sections(user: User, person: Any, current: Participation | None, today: Any
         context["subsidy_cases"] = subsidy_selectors.cases_for_person(person, user)
         open_participation = current if current is not None and current.is_open else None
         context["subsidy_participation"] = open_participation if role == Role.COACH else None
-        context["subsidy_eligibility"] = role in subsidy_rules.CASE_ROLES
+        context["subsidy_eligibility"] = eligibility_rules.may("record_eligibility_facts", role)
     return context
 
 

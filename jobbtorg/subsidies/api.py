@@ -4,9 +4,8 @@
   action per change: details, decision, close, terminate, end, complete-step.
 - /api/v1/lonebidrag-steps/ — open lönebidrag steps of visible persons (?overdue=true, ?unit=, ?kind=);
   /api/v1/lonebidrag-steps/board/ — the city-wide board, aggregates only.
-- /api/v1/qualification-rules/ — the rule versions; POST adds a version (system administrator).
-- /api/v1/eligibility/ — POST {person, subsidy_type, on}: the evaluation with its reasons.
-- /api/v1/eligibility-facts/{person}/ — GET and PUT the facts and labour-market history.
+
+The qualification rules, facts and evaluation are the eligibility app's API (eligibility.api).
 
 Answers: 400 with Swedish field errors, 403 when the role may not, 404 without a relation
 (same as a case that does not exist), 409 when someone saved since the `version` the client read.
@@ -25,21 +24,18 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from jobbtorg.access import sections
-from jobbtorg.access.services import log_listed, open_person
-from jobbtorg.audit.models import Action
-from jobbtorg.audit.services import Actor, record
-from jobbtorg.core.api import NOT_FOUND_MESSAGE, Pagination, SafeJSONParser
-from jobbtorg.people.models import Person
-from jobbtorg.subsidies import rules, selectors, services
+from jobbtorg.access.services import log_listed
+from jobbtorg.audit.services import Actor
+from jobbtorg.core.api import Pagination, SafeJSONParser
+from jobbtorg.subsidies import selectors, services
 from jobbtorg.subsidies import serializers as s
-from jobbtorg.subsidies.models import LabourMarketMonth, QualificationRule, SubsidyCase, SubsidyStep
+from jobbtorg.subsidies import steps as step_rules
+from jobbtorg.subsidies.models import SubsidyCase, SubsidyStep
 
 ID_PATTERN = r"[0-9]{1,18}"
 ERRORS = {
@@ -56,22 +52,11 @@ def _what(request: Request, group: str) -> str:
 
 
 def _require_subsidy_section(request: Request, what: str) -> None:
-    """A role that sees no subsidy case at all gets a 403 for the lists (audited as refused)."""
-    if not sections.may_see_section(request.user, sections.Section.SUBSIDIES):
-        sections.refuse(Actor.from_request(request), sections.Section.SUBSIDIES, what, None, action=Action.LIST)
-        raise DRFPermissionDenied("Ärenden om anställningsstöd visas för coacher, enhetschefer och OSA-handläggare.")
-
-
-def _section_for_change(request: Request, pk: int) -> None:
-    """A change to a case of a refused section answers 404 like a read (the services' 403 for a
-    role that may read but not act would tell that the case exists)."""
-    case = services.load_case(pk)
-    if case is not None:
-        person = case.participation.person
-        sections.require_section(
-            request.user, Actor.from_request(request), sections.Section.SUBSIDIES, _what(request, "stödärende"), person.pk,
-            protected=person.is_protected, context=case, action=Action.CHANGE,
-        )  # fmt: skip
+    """A role that sees no subsidy case at all gets a 403 for the lists (audited by the service)."""
+    try:
+        services.require_section_for_lists(request.user, Actor.from_request(request), what)
+    except PermissionDenied as exc:
+        raise DRFPermissionDenied(str(exc)) from exc
 
 
 def _steps_prefetch() -> Prefetch:
@@ -106,18 +91,8 @@ class SubsidyCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return self._represent(case.pk)
 
     def _open(self, request: Request, group: str) -> SubsidyCase:
-        case = services.load_case(int(self.kwargs["pk"]))
-        actor = Actor.from_request(request)
-        if case is None:
-            record(actor, Action.READ, _what(request, group), None, allowed=False)
-            raise NotFound(NOT_FOUND_MESSAGE)
-        person = case.participation.person
-        sections.require_section(
-            request.user, actor, sections.Section.SUBSIDIES, _what(request, group), person.pk,
-            protected=person.is_protected, context=case,
-        )  # fmt: skip
-        open_person(request.user, actor, person.pk, _what(request, group))
-        return case
+        # AccessDenied (audited by the service) answers the same 404 as a case that does not exist.
+        return services.open_case(request.user, Actor.from_request(request), int(self.kwargs["pk"]), what=_what(request, group))
 
     # builtins.list: in this class body `list` is the list action.
     def _represent(self, pk: int, status: int = 200, warnings: builtins.list[str] | None = None) -> Response:
@@ -137,28 +112,15 @@ class SubsidyCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         v = s.SubsidyCaseInput(data=request.data)
         v.is_valid(raise_exception=True)
         d = v.validated_data
-        case = services.create_case(
-            request.user,
-            Actor.from_request(request),
-            participation_id=d["participation"],
-            subsidy_type=d["subsidy_type"],
-            employer_id=d["employer"],
-            notified_on=d["notified_on"],
-            notification_text=d["notification_text"],
-            preceded_by_practice=d["preceded_by_practice"],
-            supervisor_contact_id=d.get("supervisor_contact"),
-            supervisor_name=d["supervisor_name"],
-            supervisor_phone=d["supervisor_phone"],
-            supervisor_email=d["supervisor_email"],
-            planned_start=d["planned_start"],
-        )
+        case = services.create_case(request.user, Actor.from_request(request), services.NewCase.parsed(d))
         return self._represent(case.pk, status=201)
 
     def _run(self, request: Request, serializer_class: Any, call: Any) -> Response:
         v = serializer_class(data=request.data)
         v.is_valid(raise_exception=True)
         pk = int(self.kwargs["pk"])
-        _section_for_change(request, pk)
+        actor = Actor.from_request(request)
+        services.require_section_for_change(request.user, actor, pk, what=_what(request, "stödärende"))
         result = call(Actor.from_request(request), pk, v)
         warnings = result[1] if isinstance(result, tuple) else None
         return self._represent(pk, warnings=warnings)
@@ -175,17 +137,7 @@ class SubsidyCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             request,
             s.SubsidyCaseDetailsInput,
             lambda a, pk, v: services.update_case(
-                request.user,
-                a,
-                pk,
-                version=v.validated_data["version"],
-                notification_text=v.validated_data["notification_text"],
-                preceded_by_practice=v.validated_data["preceded_by_practice"],
-                supervisor_contact_id=v.validated_data.get("supervisor_contact"),
-                supervisor_name=v.validated_data["supervisor_name"],
-                supervisor_phone=v.validated_data["supervisor_phone"],
-                supervisor_email=v.validated_data["supervisor_email"],
-                planned_start=v.validated_data["planned_start"],
+                request.user, a, pk, version=v.validated_data["version"], data=services.CaseDetails.parsed(v.validated_data)
             ),
         )
 
@@ -304,7 +256,7 @@ class LonebidragStepViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if params.get("overdue") in ("true", "1"):
             qs = qs.filter(paused_on__isnull=True, due_on__lt=today)
         kind = params.get("kind", "")
-        if kind in [k.value for k in rules.LONEBIDRAG_STEPS]:
+        if kind in [k.value for k in step_rules.LONEBIDRAG_STEPS]:
             qs = qs.filter(kind=kind)
         unit = params.get("unit", "")
         if unit.isdigit() and len(unit) <= 18:
@@ -338,131 +290,6 @@ class LonebidragStepViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(s.SubsidyBoardRowSerializer(selectors.board(timezone.localdate()), many=True).data)
 
 
-class QualificationRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    pagination_class = Pagination
-    renderer_classes = [JSONRenderer]
-    parser_classes = [SafeJSONParser]
-    serializer_class = s.SubsidyRuleSerializer
-    lookup_value_regex = ID_PATTERN
-    queryset = QualificationRule.objects.order_by("subsidy_type", "valid_from", "version")
-
-    @extend_schema(summary="Kvalificeringsregler (alla versioner)", tags=TAG)
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(summary="En regelversion", tags=TAG)
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().retrieve(request, *args, **kwargs)
-
-    @extend_schema(
-        summary="Lägg till en ny regelversion (systemförvaltare)",
-        request=s.SubsidyRuleInput,
-        responses={201: s.SubsidyRuleSerializer, **ERRORS},
-        tags=TAG,
-    )
-    def create(self, request: Request) -> Response:
-        if getattr(request.user, "role", "") != "sysadmin":
-            raise DRFPermissionDenied("Bara systemförvaltaren lägger till regelversioner.")
-        v = s.SubsidyRuleInput(data=request.data)
-        v.is_valid(raise_exception=True)
-        rule = services.add_rule_version(Actor.from_request(request), **v.validated_data)
-        return Response(s.SubsidyRuleSerializer(rule).data, status=201)
-
-
-class EligibilityViewSet(viewsets.GenericViewSet):
-    renderer_classes = [JSONRenderer]
-    parser_classes = [SafeJSONParser]
-    serializer_class = s.SubsidyEvaluateInput
-    queryset = Person.objects.none()
-
-    @extend_schema(
-        summary="Bedöm om en person uppfyller villkoren för ett stöd, med skäl",
-        request=s.SubsidyEvaluateInput,
-        responses={200: s.SubsidyEvaluationSerializer, **ERRORS},
-        tags=TAG,
-    )
-    def create(self, request: Request) -> Response:
-        v = s.SubsidyEvaluateInput(data=request.data)
-        v.is_valid(raise_exception=True)
-        d = v.validated_data
-        try:
-            result = services.evaluate_for(request.user, Actor.from_request(request), d["person"], d["subsidy_type"], d.get("on"))
-        except PermissionDenied as exc:
-            raise DRFPermissionDenied(str(exc)) from exc
-        return Response(s.SubsidyEvaluationSerializer(result).data)
-
-
-class EligibilityFactsViewSet(viewsets.GenericViewSet):
-    renderer_classes = [JSONRenderer]
-    parser_classes = [SafeJSONParser]
-    serializer_class = s.SubsidyFactsInput
-    lookup_value_regex = ID_PATTERN
-    queryset = Person.objects.none()  # persons are reached only through open_person (for OPTIONS and the schema)
-
-    def _facts(self, person_id: int) -> dict[str, Any]:
-        stored = services.facts_of(Person.objects.get(pk=person_id))
-        months = LabourMarketMonth.objects.filter(person_id=person_id).order_by("-month")
-        return {
-            "version": stored.version if stored.pk else None,
-            **{
-                n: getattr(stored, n)
-                for n in (
-                    "registered_at_af",
-                    "establishment_programme",
-                    "job_guarantee",
-                    "newly_arrived",
-                    "residence_permit_on",
-                    "youth_guarantee_days",
-                )
-            },
-            "months": [{"month": f"{m.month:%Y-%m}", "kind": m.kind} for m in months],
-        }
-
-    @extend_schema(
-        summary="Uppgifter för kvalificering och arbetsmarknadshistorik", responses={200: s.SubsidyFactsInput, **ERRORS}, tags=TAG
-    )
-    def retrieve(self, request: Request, pk: str) -> Response:
-        what = _what(request, "kvalificeringsuppgifter")
-        try:  # the role is checked before the read is logged: a 403 is a refused entry, not an allowed one
-            person = services.open_facts(request.user, Actor.from_request(request), int(pk), what)
-        except PermissionDenied as exc:
-            raise DRFPermissionDenied(str(exc)) from exc
-        return Response(self._facts(person.pk))
-
-    @extend_schema(
-        summary="Spara uppgifter för kvalificering och månader i historiken (tom kind tar bort månaden)",
-        request=s.SubsidyFactsInput,
-        responses={200: s.SubsidyFactsInput, **ERRORS},
-        tags=TAG,
-    )
-    def update(self, request: Request, pk: str) -> Response:
-        v = s.SubsidyFactsInput(data=request.data)
-        v.is_valid(raise_exception=True)
-        d = v.validated_data
-        actor = Actor.from_request(request)
-        try:
-            services.save_facts(
-                request.user,
-                actor,
-                int(pk),
-                version=d.get("version"),
-                registered_at_af=d["registered_at_af"],
-                establishment_programme=d["establishment_programme"],
-                job_guarantee=d["job_guarantee"],
-                newly_arrived=d["newly_arrived"],
-                residence_permit_on=d["residence_permit_on"],
-                youth_guarantee_days=d["youth_guarantee_days"],
-            )
-            if d.get("months"):
-                services.save_history(request.user, actor, int(pk), {m["month"]: m["kind"] or None for m in d["months"]})
-        except PermissionDenied as exc:
-            raise DRFPermissionDenied(str(exc)) from exc
-        return Response(self._facts(int(pk)))
-
-
 def register(router) -> None:
     router.register("subsidy-cases", SubsidyCaseViewSet, basename="subsidy-case")
     router.register("lonebidrag-steps", LonebidragStepViewSet, basename="lonebidrag-step")
-    router.register("qualification-rules", QualificationRuleViewSet, basename="qualification-rule")
-    router.register("eligibility", EligibilityViewSet, basename="eligibility")
-    router.register("eligibility-facts", EligibilityFactsViewSet, basename="eligibility-facts")

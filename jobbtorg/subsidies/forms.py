@@ -6,64 +6,17 @@ form with `add_domain_error`, so every message sits by its field (UX.md).
 """
 
 import datetime
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.core.forms import Form
+from jobbtorg.eligibility.forms import DomainForm, VersionedForm, date_field
 from jobbtorg.organisation.models import Employer, EmployerContact
-from jobbtorg.subsidies import rules
-from jobbtorg.subsidies.models import CaseStatus, MonthKind, SubsidyType
-
-YES_NO_UNKNOWN = [("", _("Vet inte")), ("yes", _("Ja")), ("no", _("Nej"))]
-
-
-def tri(value: str) -> bool | None:
-    return {"yes": True, "no": False}.get(value)
-
-
-def tri_initial(value: bool | None) -> str:
-    initial: dict[bool | None, str] = {True: "yes", False: "no"}
-    return initial.get(value, "")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-def date_field(label: Any, required: bool = True, today_default: bool = False, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DateInput(),
-        input_formats=["%Y-%m-%d"],
-        initial=timezone.localdate if today_default else None,
-        error_messages={"required": _("Ange ett datum."), "invalid": _("Skriv datumet som ÅÅÅÅ-MM-DD.")},
-        **kwargs,
-    )
-
-
-class DomainForm(Form):
-    """Base of the subsidy forms: dates within 2000–2100 (labels, DomainError mapping: core.forms)."""
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data is None:  # Django's clean() returns cleaned_data; the stubs allow None (a subclass may)
-            data = self.cleaned_data
-        for name, value in data.items():
-            if isinstance(value, datetime.date) and not rules.DATE_MIN <= value <= rules.DATE_MAX:
-                self.add_error(name, _("Ange ett datum mellan år 2000 och 2100."))
-        return data
-
-
-
-class VersionedForm(DomainForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+from jobbtorg.subsidies import steps as step_rules
+from jobbtorg.subsidies.models import CaseStatus, SubsidyType
 
 
 def _contact_label(contact: EmployerContact) -> str:
@@ -143,13 +96,16 @@ class DecisionForm(VersionedForm):
     period_to = date_field(_("Beslutet gäller till"))
 
 
+CLOSE_TARGETS = [
+    (CaseStatus.REFUSED, _("Arbetsförmedlingen beviljade inte stödet")),
+    (CaseStatus.WITHDRAWN, _("Ansökan återkallades")),
+]
+
+
 class CloseForm(VersionedForm):
     target = forms.ChoiceField(
         label=_("Vad hände?"),
-        choices=[
-            (CaseStatus.REFUSED, _("Arbetsförmedlingen beviljade inte stödet")),
-            (CaseStatus.WITHDRAWN, _("Ansökan återkallades")),
-        ],
+        choices=CLOSE_TARGETS,
         widget=forms.RadioSelect,
         error_messages={"required": _("Välj vad som hände.")},
     )
@@ -157,6 +113,13 @@ class CloseForm(VersionedForm):
     reason = forms.CharField(
         label=_("Orsak"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": _("Ange orsak.")}
     )
+
+    def __init__(self, *args: Any, targets: Iterable[str] | None = None, **kwargs: Any) -> None:
+        """`targets`: the statuses the transition table allows this user now; the page offers only those."""
+        super().__init__(*args, **kwargs)
+        if targets is not None:
+            field = cast(forms.ChoiceField, self.fields["target"])
+            field.choices = [(value, label) for value, label in CLOSE_TARGETS if value in set(targets)]
 
 
 class TerminateForm(VersionedForm):
@@ -182,7 +145,7 @@ class StepForm(VersionedForm):
         label=_("Meddelade av Arbetsförmedlingen"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[(k, v) for k, v in rules.NOTIFIED_PARTIES.items()],
+        choices=[(k, v) for k, v in step_rules.NOTIFIED_PARTIES.items()],
     )
     meeting_on = date_field(_("Möte med arbetsgivaren"), required=False)
     completion_due = date_field(
@@ -196,14 +159,14 @@ class StepForm(VersionedForm):
         kwargs.setdefault("prefix", f"step-{kind}")
         super().__init__(*args, **kwargs)
         self.kind = kind
-        outcomes = rules.STEP_OUTCOMES.get(kind, {})
+        outcomes = step_rules.STEP_OUTCOMES.get(kind, {})
         self.fields["outcome"].choices = [(k, v) for k, v in outcomes.items()]  # type: ignore[attr-defined]
         self.fields["outcome"].required = bool(outcomes)
         self.fields["outcome"].error_messages["required"] = _("Välj utfall.")
         keep = {"version", "done_on", "note"}
-        if kind == rules.StepKind.LB_3_ELIGIBILITY:
+        if kind == step_rules.StepKind.LB_3_ELIGIBILITY:
             keep |= {"outcome", "notified", "meeting_on", "completion_due"}
-        if kind == rules.StepKind.LB_6_DECISION:
+        if kind == step_rules.StepKind.LB_6_DECISION:
             keep |= {"outcome", "period_from", "period_to"}
             self.fields["done_on"].label = _("Beslutsdatum")
         for name in list(self.fields):
@@ -217,50 +180,3 @@ class StepForm(VersionedForm):
             if d.get(name):
                 data[name] = d[name].isoformat() if isinstance(d[name], datetime.date) else d[name]
         return data
-
-
-class FactsForm(VersionedForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1, required=False)
-    registered_at_af = forms.ChoiceField(
-        label=_("Inskriven som arbetssökande på Arbetsförmedlingen"), choices=YES_NO_UNKNOWN, required=False
-    )
-    establishment_programme = forms.ChoiceField(label=_("I etableringsprogrammet"), choices=YES_NO_UNKNOWN, required=False)
-    job_guarantee = forms.ChoiceField(label=_("I jobb- och utvecklingsgarantin"), choices=YES_NO_UNKNOWN, required=False)
-    newly_arrived = forms.ChoiceField(label=_("Nyanländ"), choices=YES_NO_UNKNOWN, required=False)
-    residence_permit_on = date_field(_("Uppehållstillstånd beviljat"), required=False)
-    youth_guarantee_days = forms.IntegerField(
-        label=_("Ersättningsdagar i jobbgarantin för ungdomar"),
-        required=False,
-        min_value=0,
-        max_value=5000,
-        error_messages={
-            "invalid": _("Ange ett heltal."),
-            "min_value": _("Ange 0 eller fler."),
-            "max_value": _("Ange högst 5000."),
-        },
-    )
-
-
-class HistoryForm(DomainForm):
-    """One select per month, newest first: the last 24 full months."""
-
-    def __init__(self, *args: Any, months: list[datetime.date], initial_kinds: dict[datetime.date, str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.months = months
-        choices = [("", _("Okänd"))] + list(MonthKind.choices)
-        for month in months:
-            self.fields[f"m_{month:%Y_%m}"] = forms.ChoiceField(
-                label=f"{month:%Y-%m}",
-                choices=choices,
-                required=False,
-                initial=initial_kinds.get(month, ""),
-                error_messages={"invalid_choice": _("Välj en situation i listan.")},
-            )
-
-    def month_values(self) -> dict[datetime.date, str | None]:
-        return {m: (self.cleaned_data.get(f"m_{m:%Y_%m}") or None) for m in self.months}
-
-
-class EvaluateForm(Form):
-    stod = forms.ChoiceField(label=_("Stödform"), choices=SubsidyType.choices, required=False)
-    datum = date_field(_("Bedöm per datum"), required=False)

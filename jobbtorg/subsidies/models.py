@@ -7,12 +7,11 @@
 - `SubsidyStep` — one timed step of a case with a stored due date: the seven
   steps of the lönebidrag process, the introduktionsjobb decision deadline and
   the task to report an early termination to Arbetsförmedlingen. Due dates come
-  from the named rules in `subsidies.rules` (STEP_RULES).
-- `QualificationRule` — kvalificeringstabell: versioned rule rows with
-  validity dates, source and parameters, added by the system administrator in
-  the admin (no deploy). Evaluated by `subsidies.rules.evaluate`.
-- `EligibilityFacts` and `LabourMarketMonth` — the facts the coach records per
-  person for that evaluation (flags, and a month-by-month labour-market history).
+  from the named rules in `subsidies.steps` (STEP_RULES).
+
+The qualification rules, the facts recorded per person and their evaluation are
+the `eligibility` app (ADR 0015); the step rules are pure data in `subsidies.steps`,
+so this module imports them without a cycle.
 """
 
 from django.conf import settings
@@ -21,14 +20,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.core.models import TimeStampedModel, VersionedModel
+from jobbtorg.eligibility.models import SubsidyType
+from jobbtorg.subsidies.steps import STEP_RULES, StepKind, StepRule
 
-
-class SubsidyType(models.TextChoices):
-    # Codes equal participations.models.WageSubsidy, so a closure outcome can refer to a case.
-    INTRODUKTIONSJOBB = "introduktionsjobb", _("Introduktionsjobb")
-    NYSTARTSJOBB = "nystartsjobb", _("Nystartsjobb")
-    YRKESINTRODUKTION = "yrkesintroduktion", _("Yrkesintroduktionsanställning")
-    LONEBIDRAG = "lonebidrag", _("Lönebidrag")
+__all__ = ["SubsidyType"]  # the subsidy forms are the eligibility app's vocabulary; re-exported for the cases
 
 
 class Route(models.TextChoices):
@@ -140,7 +135,7 @@ class StepStatus(models.TextChoices):
 
 
 class SubsidyStep(TimeStampedModel):
-    """One timed step of a case; the rule behind `kind` is `subsidies.rules.STEP_RULES[kind]`."""
+    """One timed step of a case; the rule behind `kind` is `subsidies.steps.STEP_RULES[kind]`."""
 
     case = models.ForeignKey(SubsidyCase, on_delete=models.CASCADE, related_name="steps", verbose_name=_("ärende"))
     kind = models.CharField(_("steg"), max_length=40)
@@ -181,96 +176,9 @@ class SubsidyStep(TimeStampedModel):
         return f"{self.case_id} {self.kind} ({self.status})"
 
     @property
-    def rule(self):
-        from jobbtorg.subsidies.rules import STEP_RULES, StepKind
-
+    def rule(self) -> StepRule:
         return STEP_RULES[StepKind(self.kind)]
 
     @property
     def label(self) -> str:
         return self.rule.label_for(self.case.route)
-
-
-class QualificationRule(TimeStampedModel):
-    """Kvalificeringsregel: one version of a subsidy's qualification rules (DOMAIN §18)."""
-
-    subsidy_type = models.CharField(_("stödform"), max_length=20, choices=SubsidyType.choices)
-    version = models.PositiveIntegerField(_("version"))
-    valid_from = models.DateField(_("gäller från"))
-    valid_to = models.DateField(_("gäller till"), null=True, blank=True)
-    source = models.CharField(_("källa"), max_length=200, help_text=_("Förordning, t.ex. förordning (2018:43)."))
-    source_text = models.TextField(_("regeltext"), blank=True, help_text=_("Det som står i förordningen, för den som granskar."))
-    parameters = models.JSONField(
-        _("parametrar"),
-        default=dict,
-        help_text=_("Vägar till rätt till stöd (paths) och gränser (limits); se dokumentationen i subsidies.rules."),
-    )
-
-    class Meta:
-        verbose_name = _("kvalificeringsregel")
-        verbose_name_plural = _("kvalificeringsregler")
-        ordering = ["subsidy_type", "-valid_from", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["subsidy_type", "version"], name="qualification_rule_unique_version"),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")), name="qualification_rule_period_ordered"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_subsidy_type_display()} v{self.version} ({self.valid_from}–{self.valid_to or ''})"
-
-
-class EligibilityFacts(VersionedModel):
-    """Uppgifter för kvalificering: flags the coach records per person (None = not known)."""
-
-    person = models.OneToOneField(
-        "people.Person", on_delete=models.PROTECT, related_name="eligibility_facts", verbose_name=_("person")
-    )
-    registered_at_af = models.BooleanField(_("inskriven som arbetssökande på Arbetsförmedlingen"), null=True, blank=True)
-    establishment_programme = models.BooleanField(_("i etableringsprogrammet"), null=True, blank=True)
-    job_guarantee = models.BooleanField(_("i jobb- och utvecklingsgarantin"), null=True, blank=True)
-    newly_arrived = models.BooleanField(_("nyanländ"), null=True, blank=True)
-    residence_permit_on = models.DateField(_("uppehållstillstånd beviljat"), null=True, blank=True)
-    youth_guarantee_days = models.PositiveIntegerField(_("ersättningsdagar i jobbgarantin för ungdomar"), null=True, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("ändrat av")
-    )
-
-    class Meta:
-        verbose_name = _("uppgifter för kvalificering")
-        verbose_name_plural = _("uppgifter för kvalificering")
-
-
-class MonthKind(models.TextChoices):
-    UNEMPLOYED = "unemployed", _("Arbetslös, inskriven")
-    PROGRAMME = "programme", _("Arbetsmarknadspolitiskt program")
-    SOCIAL_ASSISTANCE = "social_assistance", _("Försörjningsstöd som arbetslös")
-    SICKNESS = "sickness", _("Sjukpenning, sjuk- eller aktivitetsersättning")
-    PARENTAL_LEAVE = "parental_leave", _("Hemma med barn under 2 år (räknas bort)")
-    WORK_OR_STUDIES = "work_or_studies", _("Arbete eller studier")
-    OTHER = "other", _("Annat")
-
-
-class LabourMarketMonth(TimeStampedModel):
-    """One calendar month of a person's labour-market history (stored as the month's first day)."""
-
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="labour_market_months", verbose_name=_("person")
-    )
-    month = models.DateField(_("månad"))
-    kind = models.CharField(_("situation"), max_length=20, choices=MonthKind.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrerat av")
-    )
-
-    class Meta:
-        verbose_name = _("månad i arbetsmarknadshistorik")
-        verbose_name_plural = _("arbetsmarknadshistorik")
-        ordering = ["-month"]
-        constraints = [
-            models.UniqueConstraint(fields=["person", "month"], name="labour_market_month_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person_id} {self.month:%Y-%m} {self.kind}"

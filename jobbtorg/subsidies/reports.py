@@ -63,7 +63,7 @@ def cases_workbook(year: int, rows: list[CaseReportRow]) -> bytes:
                 r.type_label,
                 *[_cell(suppress(r.counts.get(s, 0))) for s in statuses],
                 _cell(suppress(r.total)),
-            ]
+            ],
         )
     return _finish(wb)
 
@@ -90,6 +90,6 @@ def overdue_workbook(rows: list[BoardRow], today_text: str) -> bytes:
                 _cell(suppress(r.overdue)),
                 SUPPRESSED if few else r.median_days_late,
                 SUPPRESSED if few else r.max_days_late,
-            ]
+            ],
         )
     return _finish(wb)

@@ -26,6 +26,7 @@ from jobbtorg.accounts.models import User
 from jobbtorg.organisation.models import JobbtorgUnit
 from jobbtorg.people.models import Person, ProtectionLevel
 from jobbtorg.subsidies import rules
+from jobbtorg.subsidies import steps as step_rules
 from jobbtorg.subsidies.models import CaseStatus, StepStatus, SubsidyCase, SubsidyStep, SubsidyType
 
 SUPPRESSION_THRESHOLD = 5  # counts below this are withheld in reports that may leave the unit
@@ -93,11 +94,11 @@ def overdue_steps_for_coach(user: User, today: datetime.date | None = None) -> Q
 
 
 def may_see_board(user: User) -> bool:
-    return user.is_authenticated and getattr(user, "role", "") in rules.BOARD_ROLES
+    return user.is_authenticated and rules.may("view_board", getattr(user, "role", ""))
 
 
 def may_list_from_board(user: User) -> bool:
-    return user.is_authenticated and getattr(user, "role", "") in rules.BOARD_LIST_ROLES
+    return user.is_authenticated and rules.may("list_board", getattr(user, "role", ""))
 
 
 @dataclass
@@ -122,7 +123,7 @@ def board(today: datetime.date | None = None) -> list[BoardRow]:
     """
     today = today or timezone.localdate()
     overdue_q = Q(paused_on__isnull=True, due_on__lt=today)
-    base = SubsidyStep.objects.filter(kind__in=[k.value for k in rules.LONEBIDRAG_STEPS], status=StepStatus.OPEN)
+    base = SubsidyStep.objects.filter(kind__in=[k.value for k in step_rules.LONEBIDRAG_STEPS], status=StepStatus.OPEN)
     unit_key = "case__participation__unit_id"
     groups = list(
         base.values(unit_key, "kind")
@@ -134,7 +135,7 @@ def board(today: datetime.date | None = None) -> list[BoardRow]:
     rows = []
     for g in groups:
         key = (g[unit_key], g["kind"])
-        rule = rules.STEP_RULES[rules.StepKind(g["kind"])]
+        rule = step_rules.STEP_RULES[step_rules.StepKind(g["kind"])]
         middle = medians.get(key)
         rows.append(
             BoardRow(
@@ -149,7 +150,7 @@ def board(today: datetime.date | None = None) -> list[BoardRow]:
                 max_days_late=(today - g["earliest"]).days if g["earliest"] else None,
             )
         )
-    rows.sort(key=lambda r: (r.unit_name, rules.STEP_RULES[rules.StepKind(r.kind)].seq))
+    rows.sort(key=lambda r: (r.unit_name, step_rules.STEP_RULES[step_rules.StepKind(r.kind)].seq))
     return rows
 
 
@@ -180,7 +181,7 @@ def board_totals(rows: list[BoardRow]) -> list[BoardRow]:
         t.overdue += r.overdue
         if r.max_days_late is not None:
             t.max_days_late = max(t.max_days_late or 0, r.max_days_late)
-    return sorted(totals.values(), key=lambda r: rules.STEP_RULES[rules.StepKind(r.kind)].seq)
+    return sorted(totals.values(), key=lambda r: step_rules.STEP_RULES[step_rules.StepKind(r.kind)].seq)
 
 
 def board_list(
@@ -191,7 +192,7 @@ def board_list(
     today = today or timezone.localdate()
     if not may_list_from_board(user):
         return SubsidyStep.objects.none()
-    qs = SubsidyStep.objects.filter(kind__in=[k.value for k in rules.LONEBIDRAG_STEPS], status=StepStatus.OPEN)
+    qs = SubsidyStep.objects.filter(kind__in=[k.value for k in step_rules.LONEBIDRAG_STEPS], status=StepStatus.OPEN)
     if unit_id:
         qs = qs.filter(case__participation__unit_id=unit_id)
     if kind:
@@ -218,7 +219,7 @@ def visible_lonebidrag_steps(user: User, today: datetime.date | None = None) -> 
         return SubsidyStep.objects.none()
     return SubsidyStep.objects.filter(
         kinds,
-        kind__in=[k.value for k in rules.LONEBIDRAG_STEPS],
+        kind__in=[k.value for k in step_rules.LONEBIDRAG_STEPS],
         status=StepStatus.OPEN,
         case__participation__person__in=visible_persons(user, today),
     )

@@ -13,39 +13,33 @@ Each case function:
 """
 
 import datetime
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any, Self
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jobbtorg.access import sections
 from jobbtorg.access.policy import check_person
+from jobbtorg.access.services import open_person
 from jobbtorg.accounts.models import User
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.core.locking import save_versioned
 from jobbtorg.core.types import StrOrPromise
+from jobbtorg.eligibility import services as eligibility_services
 from jobbtorg.organisation.models import Employer, EmployerContact
 from jobbtorg.participations.models import OPEN_STATUSES, Participation
 from jobbtorg.people.models import Person
-from jobbtorg.subsidies import rules
-from jobbtorg.subsidies.models import (
-    CaseStatus,
-    EligibilityFacts,
-    LabourMarketMonth,
-    MonthKind,
-    QualificationRule,
-    Route,
-    StepStatus,
-    SubsidyCase,
-    SubsidyStep,
-    SubsidyType,
-)
-from jobbtorg.subsidies.rules import Decision6, Eligibility3, StepKind
+from jobbtorg.subsidies import reports, rules, selectors
+from jobbtorg.subsidies import steps as step_rules
+from jobbtorg.subsidies.models import CaseStatus, Route, StepStatus, SubsidyCase, SubsidyStep, SubsidyType
+from jobbtorg.subsidies.rules import CaseStep, StepAction
+from jobbtorg.subsidies.steps import Decision6, Eligibility3, StepKind
 from jobbtorg.timeline import services as timeline
 
 CASE_FIELDS = [
@@ -77,9 +71,15 @@ def _what(case_id: int | None, what: StrOrPromise) -> str:
 
 
 def authorise(
-    user: User, actor: Actor, participation: Participation | None, what: str, action: str = Action.CHANGE
+    user: User,
+    actor: Actor,
+    participation: Participation | None,
+    what: str,
+    action: str = Action.CHANGE,
+    capability: str = "edit_case",
 ) -> Participation:
-    """Relation to the person and the right to act on the unit's cases; refusals are logged."""
+    """Relation to the person and the `capability` on the unit's cases (rules.CAPABILITIES);
+    refusals are logged."""
     if participation is None:
         record(actor, action, what, None, allowed=False)
         raise AccessDenied()
@@ -87,17 +87,69 @@ def authorise(
     if not check_person(user, person).allowed:
         record(actor, action, what, person.pk, allowed=False, protected=person.is_protected)
         raise AccessDenied()
-    if not rules.may_act(user.role, user.jobbtorg_unit_id, participation.unit_id):
+    if not rules.may(capability, user.role, user.jobbtorg_unit_id, participation.unit_id):
         record(actor, action, what, person.pk, allowed=False, protected=person.is_protected)
         raise PermissionDenied(_("Du har inte behörighet att hantera stödärenden för deltagandet."))
     return participation
 
 
-def _authorised_case(user: User, actor: Actor, case_id: int, what: str) -> SubsidyCase:
+def _authorised_case(user: User, actor: Actor, case_id: int, what: str, capability: str) -> SubsidyCase:
     case = load_case(case_id)
-    authorise(user, actor, case.participation if case else None, _what(case_id, what))
+    authorise(user, actor, case.participation if case else None, _what(case_id, what), capability=capability)
     assert case is not None
     return case
+
+
+def open_case(user: User, actor: Actor, case_id: int, purpose: str = "sida", *, what: str | None = None) -> SubsidyCase:
+    """A case to show, with the read audited. A case that does not exist, of a section the role
+    does not see (access.sections) or of a person without relation raises AccessDenied (a 404),
+    audited as refused. `what` overrides the audit text (the API names its request)."""
+    what = what or _what(case_id, purpose)
+    case = load_case(case_id)
+    if case is None:
+        record(actor, Action.READ, what, None, allowed=False)
+        raise AccessDenied()
+    person = case.participation.person
+    sections.require_section(
+        user, actor, sections.Section.SUBSIDIES, what, person.pk, protected=person.is_protected, context=case
+    )
+    open_person(user, actor, person.pk, what)
+    return case
+
+
+def require_section_for_change(user: User, actor: Actor, case_id: int, *, what: str | None = None) -> None:
+    """A change to a case of a section the role does not see raises AccessDenied (a 404 like a read,
+    audited as refused); the services' 403 for a role that may read but not act would tell that the
+    case exists. A case that does not exist is left to the service (404, audited)."""
+    case = load_case(case_id)
+    if case is None:
+        return
+    person = case.participation.person
+    sections.require_section(
+        user, actor, sections.Section.SUBSIDIES, what or _what(case_id, "ändring"), person.pk,
+        protected=person.is_protected, context=case, action=Action.CHANGE,
+    )  # fmt: skip
+
+
+def require_section_for_lists(user: User, actor: Actor, what: str, action: str = Action.LIST) -> None:
+    """Roles that see no subsidy case at all get a 403 for the lists (audited as refused)."""
+    if not sections.may_see_section(user, sections.Section.SUBSIDIES):
+        sections.refuse(actor, sections.Section.SUBSIDIES, what, None, action=action)
+        raise PermissionDenied(_("Ärenden om anställningsstöd visas för coacher, enhetschefer och OSA-handläggare."))
+
+
+def export_cases(actor: Actor, year: int) -> bytes:
+    """The year's cases per month, type and status as a workbook; the export is audited."""
+    content = reports.cases_workbook(year, selectors.cases_by_month(year))
+    record(actor, Action.EXPORT, f"rapport stödärenden {year} (xlsx)", None)
+    return content
+
+
+def export_overdue(actor: Actor, today: datetime.date) -> bytes:
+    """The lönebidrag steps overdue today per unit as a workbook; the export is audited."""
+    content = reports.overdue_workbook(selectors.board(today), today.isoformat())
+    record(actor, Action.EXPORT, "rapport lönebidrag försenade steg (xlsx)", None)
+    return content
 
 
 def _audit(actor: Actor, case: SubsidyCase, what: StrOrPromise, action: str = Action.CHANGE) -> None:
@@ -138,14 +190,8 @@ def _supervisor(
     return contact, (name.strip() or contact.name), (phone.strip() or contact.phone), (email.strip() or contact.email)
 
 
-def max_months_per_decision(subsidy_type: str, on: datetime.date) -> int | None:
-    """The rule data's longest decision period for the subsidy, in force on `on`."""
-    rule = rule_for(subsidy_type, on)
-    return rules.max_months_per_decision(rule.parameters) if rule else None
-
-
 def case_warnings(case: SubsidyCase) -> list[str]:
-    rule = rule_for(case.subsidy_type, case.decision_on or case.notified_on)
+    rule = eligibility_services.rule_for(case.subsidy_type, case.decision_on or case.notified_on)
     limit = (rule.parameters.get("limits") or {}).get("max_months_per_decision") if rule else None
     return rules.case_warnings(_facts(case), limit if isinstance(limit, int) else None)
 
@@ -153,28 +199,72 @@ def case_warnings(case: SubsidyCase) -> list[str]:
 # --- cases -----------------------------------------------------------------------------------------
 
 
-def create_case(
-    user: User,
-    actor: Actor,
-    *,
-    participation_id: int,
-    subsidy_type: str,
-    employer_id: int | None,
-    notified_on: datetime.date | None,
-    notification_text: str = "",
-    preceded_by_practice: bool = False,
-    supervisor_contact_id: int | None = None,
-    supervisor_name: str = "",
-    supervisor_phone: str = "",
-    supervisor_email: str = "",
-    planned_start: datetime.date | None = None,
-    today: datetime.date | None = None,
-) -> SubsidyCase:
+@dataclass(frozen=True, kw_only=True)
+class CaseDetails:
+    """What the coach writes about a case: the one input of the web form and the API's serializer."""
+
+    notification_text: str = ""
+    preceded_by_practice: bool = False
+    supervisor_contact_id: int | None = None
+    supervisor_name: str = ""
+    supervisor_phone: str = ""
+    supervisor_email: str = ""
+    planned_start: datetime.date | None = None
+
+    @classmethod
+    def parsed(cls, values: Mapping[str, Any], **more: Any) -> Self:
+        """From a form's cleaned_data or a serializer's validated_data (objects or ids for the relations)."""
+        names = {f.name for f in fields(cls)}
+        data = {name: values[name] for name in names if name in values}
+        for relation in ("supervisor_contact", "employer", "participation"):
+            if f"{relation}_id" in names and relation in values:
+                data[f"{relation}_id"] = getattr(values[relation], "pk", values[relation])
+        return cls(**{**data, **more})
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewCase(CaseDetails):
+    """An interest notification: a case for one participation and one employer."""
+
+    participation_id: int
+    subsidy_type: str
+    employer_id: int | None
+    notified_on: datetime.date | None
+
+
+def open_new_case(user: User, actor: Actor, participation_id: int) -> Participation:
+    """The participation a new case is about to be registered for (the new-case page): the person
+    read is audited; no relation raises AccessDenied, a role or unit without `create_case` is
+    audited as refused and raises PermissionDenied."""
+    what = f"deltagande {participation_id}: nytt stödärende"
+    participation = Participation.objects.select_related("person", "unit").filter(pk=participation_id).first()
+    if participation is None:
+        raise AccessDenied()
+    person, _decision = open_person(user, actor, participation.person_id, what)
+    if not rules.may("create_case", user.role, user.jobbtorg_unit_id, participation.unit_id):
+        record(actor, Action.CREATE, what, person.pk, allowed=False, protected=person.is_protected)
+        raise PermissionDenied(_("Du har inte behörighet att hantera stödärenden för deltagandet."))
+    return participation
+
+
+def create_case(user: User, actor: Actor, data: NewCase, *, today: datetime.date | None = None) -> SubsidyCase:
     today = today or timezone.localdate()
+    participation_id, subsidy_type, employer_id, notified_on = (
+        data.participation_id,
+        data.subsidy_type,
+        data.employer_id,
+        data.notified_on,
+    )
+    notification_text, preceded_by_practice, planned_start = (
+        data.notification_text,
+        data.preceded_by_practice,
+        data.planned_start,
+    )
+    supervisor_name, supervisor_phone, supervisor_email = data.supervisor_name, data.supervisor_phone, data.supervisor_email
     participation = (
         Participation.objects.select_related("person", "unit").filter(pk=participation_id).first() if participation_id else None
     )
-    authorise(user, actor, participation, _what(None, "nytt ärende"), Action.CREATE)
+    authorise(user, actor, participation, _what(None, "nytt ärende"), Action.CREATE, capability="create_case")
     assert participation is not None
     errors: rules.Errors = {}
     if participation.status not in OPEN_STATUSES:
@@ -186,7 +276,7 @@ def create_case(
     if employer is not None:
         try:
             contact, supervisor_name, supervisor_phone, supervisor_email = _supervisor(
-                employer, supervisor_contact_id, supervisor_name, supervisor_phone, supervisor_email
+                employer, data.supervisor_contact_id, supervisor_name, supervisor_phone, supervisor_email
             )
         except DomainError as exc:
             rules.errors_update(errors, exc.message_dict)
@@ -243,20 +333,42 @@ def create_case(
 def _create_steps(case: SubsidyCase, user: User) -> None:
     if case.subsidy_type == SubsidyType.LONEBIDRAG:
         steps = []
-        for kind in rules.LONEBIDRAG_CREATED:
-            rule = rules.STEP_RULES[kind]
+        for kind in step_rules.LONEBIDRAG_CREATED:
+            rule = step_rules.STEP_RULES[kind]
             step = SubsidyStep(case=case, kind=kind, seq=rule.seq, responsible=rule.responsible)
             if kind == StepKind.LB_1_NOTIFICATION:
-                step.status, step.opened_on, step.due_on = StepStatus.DONE, case.notified_on, case.notified_on
+                step.status = rules.step_next(step.status, StepAction.COMPLETE)
+                step.opened_on, step.due_on = case.notified_on, case.notified_on
                 step.done_on, step.done_by = case.notified_on, user
             elif kind in (StepKind.LB_2_CALLBACK, StepKind.LB_2_ORDER):
                 # Both clocks run from the interest notification (seed 000 §2: "inom 3 dagar", "Punkt 1-2 tar 3-5 dagar").
-                step.due_on = rules.step_due(kind, case.notified_on)
+                step.due_on = step_rules.step_due(kind, case.notified_on)
                 if kind == StepKind.LB_2_CALLBACK:
-                    step.status, step.opened_on = StepStatus.OPEN, case.notified_on
+                    step.status, step.opened_on = rules.step_next(step.status, StepAction.OPEN), case.notified_on
             steps.append(step)
         SubsidyStep.objects.bulk_create(steps)
     _sync_intro_decision(case)
+
+
+def _create_open_step(
+    case: SubsidyCase,
+    kind: StepKind,
+    opened_on: datetime.date,
+    due_on: datetime.date | None,
+    data: dict[str, Any] | None = None,
+) -> SubsidyStep:
+    """A step created on demand (not with the case): open from the start, its order and side from its rule."""
+    rule = step_rules.STEP_RULES[kind]
+    return SubsidyStep.objects.create(
+        case=case,
+        kind=kind,
+        seq=rule.seq,
+        responsible=rule.responsible,
+        status=rules.step_next(StepStatus.WAITING, StepAction.OPEN),
+        opened_on=opened_on,
+        due_on=due_on,
+        data=data or {},
+    )
 
 
 def _sync_intro_decision(case: SubsidyCase) -> None:
@@ -266,23 +378,16 @@ def _sync_intro_decision(case: SubsidyCase) -> None:
     step = case.steps.filter(kind=StepKind.INTRO_DECISION).first()
     if case.planned_start is None:
         if step is not None and step.status == StepStatus.OPEN:
-            step.status = StepStatus.CANCELLED
+            step.status = rules.step_next(step.status, StepAction.CANCEL)
             step.save(update_fields=["status", "updated_at"])
         return
     due = rules.intro_decision_latest(case.planned_start)
-    rule = rules.STEP_RULES[StepKind.INTRO_DECISION]
     if step is None:
-        SubsidyStep.objects.create(
-            case=case,
-            kind=StepKind.INTRO_DECISION,
-            seq=rule.seq,
-            responsible=rule.responsible,
-            status=StepStatus.OPEN,
-            opened_on=case.notified_on,
-            due_on=due,
-        )
+        _create_open_step(case, StepKind.INTRO_DECISION, case.notified_on, due)
     else:
-        step.status, step.due_on = StepStatus.OPEN, due
+        if step.status != StepStatus.OPEN:
+            step.status = rules.step_next(step.status, StepAction.REOPEN)
+        step.due_on = due
         step.save(update_fields=["status", "due_on", "updated_at"])
 
 
@@ -292,21 +397,20 @@ def update_case(
     case_id: int,
     *,
     version: int | None,
-    notification_text: str,
-    preceded_by_practice: bool,
-    supervisor_contact_id: int | None,
-    supervisor_name: str,
-    supervisor_phone: str,
-    supervisor_email: str,
-    planned_start: datetime.date | None,
+    data: CaseDetails,
     today: datetime.date | None = None,
 ) -> SubsidyCase:
     today = today or timezone.localdate()
-    case = _authorised_case(user, actor, case_id, "ändra")
+    notification_text, preceded_by_practice, planned_start = (
+        data.notification_text,
+        data.preceded_by_practice,
+        data.planned_start,
+    )
+    case = _authorised_case(user, actor, case_id, "ändra", "edit_case")
     if not case.is_open:
-        _raise({"non_field_errors": [rules.transition_error(case.status, CaseStatus.GRANTED) or ""]})
+        _raise({"non_field_errors": [rules.transition_error(case.status, CaseStep.GRANT)]})
     contact, name, phone, email = _supervisor(
-        case.employer, supervisor_contact_id, supervisor_name, supervisor_phone, supervisor_email
+        case.employer, data.supervisor_contact_id, data.supervisor_name, data.supervisor_phone, data.supervisor_email
     )
     facts = _facts(
         case,
@@ -351,12 +455,12 @@ def record_decision(
 ) -> tuple[SubsidyCase, list[str]]:
     """Arbetsförmedlingen granted the subsidy. Lönebidrag records its decision in step 6 instead."""
     today = today or timezone.localdate()
-    case = _authorised_case(user, actor, case_id, "beslut")
+    case = _authorised_case(user, actor, case_id, "beslut", rules.WHO[CaseStep.GRANT])
     if case.subsidy_type == SubsidyType.LONEBIDRAG:
         _raise({"non_field_errors": [_("För lönebidrag registreras beslutet i steg 6 i processen.")]})
-    _check_move(case, CaseStatus.GRANTED)
+    rules.next_status(case.status, CaseStep.GRANT)
     facts = _facts(case, decision_on=decision_on, period_from=period_from, period_to=period_to)
-    limit = max_months_per_decision(case.subsidy_type, decision_on) if decision_on else None
+    limit = eligibility_services.max_months_per_decision(case.subsidy_type, decision_on) if decision_on else None
     _raise(rules.decision_errors(facts, today, max_months=limit))
     # decision_errors (required) refused any of the three missing.
     assert decision_on is not None and period_from is not None and period_to is not None
@@ -386,25 +490,19 @@ def _grant(
     case: SubsidyCase, version: int | None, decision_on: datetime.date, period_from: datetime.date, period_to: datetime.date
 ) -> None:
     case.decision_on, case.period_from, case.period_to = decision_on, period_from, period_to
-    case.status = CaseStatus.GRANTED
+    case.status = rules.next_status(case.status, CaseStep.GRANT)
     _lock(case, version, ["decision_on", "period_from", "period_to", "status"])
 
 
-def _check_move(case: SubsidyCase, target: str) -> None:
-    message = rules.transition_error(case.status, target)
-    if message:
-        raise DomainError({"non_field_errors": [message]})
-
-
 def _finish_step(case: SubsidyCase, kind: StepKind, on: datetime.date, user: User | None) -> None:
-    case.steps.filter(kind=kind, status__in=[StepStatus.OPEN, StepStatus.WAITING]).update(
-        status=StepStatus.DONE, done_on=on, done_by=user, updated_at=timezone.now()
+    case.steps.filter(kind=kind, status__in=rules.step_sources(StepAction.COMPLETE)).update(
+        status=rules.step_next(StepStatus.OPEN, StepAction.COMPLETE), done_on=on, done_by=user, updated_at=timezone.now()
     )
 
 
 def _cancel_open_steps(case: SubsidyCase, keep: Iterable[str] = ()) -> None:
-    case.steps.filter(status__in=[StepStatus.OPEN, StepStatus.WAITING]).exclude(kind__in=list(keep)).update(
-        status=StepStatus.CANCELLED, paused_on=None, updated_at=timezone.now()
+    case.steps.filter(status__in=rules.step_sources(StepAction.CANCEL)).exclude(kind__in=list(keep)).update(
+        status=rules.step_next(StepStatus.OPEN, StepAction.CANCEL), paused_on=None, updated_at=timezone.now()
     )
 
 
@@ -421,12 +519,16 @@ def close_without_grant(
 ) -> SubsidyCase:
     """Not granted (REFUSED) or withdrawn by the Jobbtorg (WITHDRAWN): the case ends, its clocks stop."""
     today = today or timezone.localdate()
-    case = _authorised_case(user, actor, case_id, "avslut utan beslut")
-    if target not in (CaseStatus.REFUSED, CaseStatus.WITHDRAWN):
+    step = rules.STEP_FOR_TARGET.get(target)
+    if step not in (CaseStep.REFUSE, CaseStep.WITHDRAW):
+        # Access first (a 404 says nothing of the choice); which capability applies depends on the choice.
+        _authorised_case(user, actor, case_id, "avslut utan beslut", "edit_case")
         _raise({"status": [_("Välj avslag eller återkallat.")]})
-    if case.subsidy_type == SubsidyType.LONEBIDRAG and target == CaseStatus.REFUSED:
+    assert step is not None
+    case = _authorised_case(user, actor, case_id, "avslut utan beslut", rules.WHO[step])
+    if step in rules.IN_PROCESS.get(case.subsidy_type, set()):
         _raise({"non_field_errors": [_("För lönebidrag registreras avslag i steg 3 eller steg 6 i processen.")]})
-    _check_move(case, target)
+    rules.next_status(case.status, step)
     errors: rules.Errors = {}
     if on is None:
         rules._add(errors, "on", _("Ange ett datum."))
@@ -441,7 +543,7 @@ def close_without_grant(
     _raise(errors)
     assert on is not None
     with transaction.atomic():
-        _end(case, version, target, on, reason)
+        _end(case, version, step, on, reason)
         timeline.append(
             kind=f"subsidy_case_{target}",
             text=_("Ärendet om %(type)s: %(status)s. %(reason)s")
@@ -455,8 +557,8 @@ def close_without_grant(
     return case
 
 
-def _end(case: SubsidyCase, version: int | None, target: str, on: datetime.date, reason: str) -> None:
-    case.status, case.ended_on, case.end_reason = target, on, reason.strip()
+def _end(case: SubsidyCase, version: int | None, step: CaseStep, on: datetime.date, reason: str) -> None:
+    case.status, case.ended_on, case.end_reason = rules.next_status(case.status, step), on, reason.strip()
     _lock(case, version, ["status", "ended_on", "end_reason"])
     _cancel_open_steps(case)
 
@@ -473,31 +575,28 @@ def terminate_early(
 ) -> SubsidyCase:
     """Avbrott i förtid (seed 000 §1): the case ends and a task to report it to AF's employer line opens."""
     today = today or timezone.localdate()
-    case = _authorised_case(user, actor, case_id, "avbrott i förtid")
-    _check_move(case, CaseStatus.TERMINATED_EARLY)
+    case = _authorised_case(user, actor, case_id, "avbrott i förtid", rules.WHO[CaseStep.TERMINATE])
+    rules.next_status(case.status, CaseStep.TERMINATE)
     _raise(rules.termination_errors(terminated_on, reason, case.period_from, today))
     assert terminated_on is not None
     with transaction.atomic():
-        case.status, case.ended_on, case.end_reason = CaseStatus.TERMINATED_EARLY, terminated_on, reason.strip()
+        case.status = rules.next_status(case.status, CaseStep.TERMINATE)
+        case.ended_on, case.end_reason = terminated_on, reason.strip()
         _lock(case, version, ["status", "ended_on", "end_reason"])
         if case.subsidy_type == SubsidyType.LONEBIDRAG:
             # AF's follow-ups after the end fall away; the coach follows up until 3 months after the end.
             case.steps.filter(
                 kind__in=[StepKind.LB_7_AF_FOLLOWUP, StepKind.LB_7_EXTENSION], status=StepStatus.OPEN, due_on__gt=terminated_on
-            ).update(status=StepStatus.CANCELLED, updated_at=timezone.now())
+            ).update(status=rules.step_next(StepStatus.OPEN, StepAction.CANCEL), updated_at=timezone.now())
             case.steps.filter(kind=StepKind.LB_7_COACH_FOLLOWUP, status=StepStatus.OPEN).update(
-                due_on=rules.step_due(StepKind.LB_7_COACH_FOLLOWUP, terminated_on), updated_at=timezone.now()
+                due_on=step_rules.step_due(StepKind.LB_7_COACH_FOLLOWUP, terminated_on), updated_at=timezone.now()
             )
-        rule = rules.STEP_RULES[StepKind.AF_TERMINATION_REPORT]
-        SubsidyStep.objects.create(
-            case=case,
-            kind=StepKind.AF_TERMINATION_REPORT,
-            seq=rule.seq,
-            responsible=rule.responsible,
-            status=StepStatus.OPEN,
-            opened_on=today,
-            due_on=rule.due(today),
-            data={"terminated_on": terminated_on.isoformat(), "phone": rules.AF_EMPLOYER_LINE},
+        _create_open_step(
+            case,
+            StepKind.AF_TERMINATION_REPORT,
+            today,
+            step_rules.step_due(StepKind.AF_TERMINATION_REPORT, today),
+            {"terminated_on": terminated_on.isoformat(), "phone": step_rules.AF_EMPLOYER_LINE},
         )
         timeline.append(
             kind="subsidy_terminated_early",
@@ -509,7 +608,7 @@ def terminate_early(
                 "type": case.get_subsidy_type_display(),
                 "date": terminated_on.isoformat(),
                 "reason": reason.strip(),
-                "phone": rules.AF_EMPLOYER_LINE,
+                "phone": step_rules.AF_EMPLOYER_LINE,
             },
             author=user,
             participation=case.participation,
@@ -531,8 +630,8 @@ def end_case(
 ) -> SubsidyCase:
     """The decision period ran to its end."""
     today = today or timezone.localdate()
-    case = _authorised_case(user, actor, case_id, "avslut")
-    _check_move(case, CaseStatus.ENDED)
+    case = _authorised_case(user, actor, case_id, "avslut", rules.WHO[CaseStep.END])
+    rules.next_status(case.status, CaseStep.END)
     errors: rules.Errors = {}
     if ended_on is None:
         rules._add(errors, "ended_on", _("Ange ett datum."))
@@ -548,7 +647,7 @@ def end_case(
     _raise(errors)
     assert ended_on is not None
     with transaction.atomic():
-        case.status, case.ended_on = CaseStatus.ENDED, ended_on
+        case.status, case.ended_on = rules.next_status(case.status, CaseStep.END), ended_on
         _lock(case, version, ["status", "ended_on"])
         timeline.append(
             kind="subsidy_case_ended",
@@ -573,9 +672,9 @@ def _state(step: SubsidyStep | None) -> rules.StepState | None:
 
 
 def _open_step(step: SubsidyStep, opened_on: datetime.date, clock_start: datetime.date | None) -> None:
-    step.status, step.opened_on = StepStatus.OPEN, opened_on
+    step.status, step.opened_on = rules.step_next(step.status, StepAction.OPEN), opened_on
     if clock_start is not None:
-        step.due_on = rules.step_due(StepKind(step.kind), clock_start)
+        step.due_on = step_rules.step_due(StepKind(step.kind), clock_start)
     step.save(update_fields=["status", "opened_on", "due_on", "updated_at"])
 
 
@@ -611,8 +710,8 @@ def complete_step(
     """
     today = today or timezone.localdate()
     data = dict(data or {})
-    case = _authorised_case(user, actor, case_id, f"steg {kind}")
-    if kind not in rules.StepKind.__members__.values():
+    case = _authorised_case(user, actor, case_id, f"steg {kind}", "complete_step")
+    if kind not in step_rules.StepKind.__members__.values():
         _raise({"kind": [_("Okänt steg.")]})
     step_kind = StepKind(kind)
     steps = {s.kind: s for s in case.steps.all()}
@@ -622,7 +721,7 @@ def complete_step(
     if step_kind == StepKind.INTRO_DECISION:
         _raise({"kind": [_("Registrera beslutet om introduktionsjobb med beslutsdatum och period.")]})
     assert step is not None
-    after = rules.STEP_RULES[step_kind].after
+    after = step_rules.STEP_RULES[step_kind].after
     previous = steps.get(after) if after else None
     if done_on is not None and not rules.DATE_MIN <= done_on <= rules.DATE_MAX:
         _raise({"done_on": [_("Ange ett datum mellan år 2000 och 2100.")]})
@@ -630,7 +729,7 @@ def complete_step(
     _raise(errors)
     assert done_on is not None
     if not case.is_open and step_kind not in (StepKind.AF_TERMINATION_REPORT, StepKind.LB_7_COACH_FOLLOWUP):
-        _raise({"non_field_errors": [rules.transition_error(case.status, CaseStatus.GRANTED) or ""]})
+        _raise({"non_field_errors": [rules.transition_error(case.status, CaseStep.GRANT)]})
     warnings: list[str] = []
     handler = _STEP_HANDLERS.get(step_kind, _plain_step)
     with transaction.atomic():
@@ -653,14 +752,15 @@ def complete_step(
 def _mark_done(
     step: SubsidyStep, done_on: datetime.date, user: User, outcome: str = "", data: dict[str, Any] | None = None
 ) -> None:
-    step.status, step.done_on, step.done_by, step.outcome = StepStatus.DONE, done_on, user, outcome
+    step.status = rules.step_next(step.status, StepAction.COMPLETE)
+    step.done_on, step.done_by, step.outcome = done_on, user, outcome
     if data:
         step.data = {**step.data, **data}
     step.save(update_fields=["status", "done_on", "done_by", "outcome", "data", "updated_at"])
 
 
 def _label(case: SubsidyCase, step: SubsidyStep) -> str:
-    rule = rules.STEP_RULES[StepKind(step.kind)]
+    rule = step_rules.STEP_RULES[StepKind(step.kind)]
     prefix = _("Steg %(n)s: ") % {"n": rule.number} if rule.number else ""
     return prefix + rule.label_for(case.route)
 
@@ -668,10 +768,12 @@ def _label(case: SubsidyCase, step: SubsidyStep) -> str:
 def _plain_step(case, steps, step, done_on, outcome, data, user, today, warnings) -> str:
     _mark_done(step, done_on, user)
     for nxt in steps.values():
-        if nxt.status == StepStatus.WAITING and rules.STEP_RULES[StepKind(nxt.kind)].after == step.kind:
+        if nxt.status == StepStatus.WAITING and step_rules.STEP_RULES[StepKind(nxt.kind)].after == step.kind:
             _open_step(nxt, done_on, _clock_start(case, steps, StepKind(nxt.kind), done_on))
     if step.kind == StepKind.AF_TERMINATION_REPORT:
-        return _("Avbrottet är anmält till Arbetsförmedlingens arbetsgivarlinje %(phone)s.") % {"phone": rules.AF_EMPLOYER_LINE}
+        return _("Avbrottet är anmält till Arbetsförmedlingens arbetsgivarlinje %(phone)s.") % {
+            "phone": step_rules.AF_EMPLOYER_LINE
+        }
     return _("%(step)s: klart %(date)s.") % {"step": _label(case, step), "date": done_on.isoformat()}
 
 
@@ -695,18 +797,18 @@ def _eligibility_step(case, steps, step, done_on, outcome, data, user, today, wa
         _raise({"outcome": [_("Välj utfallet av utredningen.")]})
     if outcome == Eligibility3.NOT_ELIGIBLE:
         notified = data.get("notified") or []
-        if not isinstance(notified, list) or set(notified) != set(rules.NOTIFIED_PARTIES):
+        if not isinstance(notified, list) or set(notified) != set(step_rules.NOTIFIED_PARTIES):
             _raise({"notified": [_("Ange att arbetsgivaren, den arbetssökande och coachen har meddelats.")]})
         _mark_done(step, done_on, user, outcome, {"notified": sorted(notified)})
-        case.status, case.ended_on = CaseStatus.REFUSED, done_on
-        case.end_reason = str(rules.STEP_OUTCOMES[StepKind.LB_3_ELIGIBILITY][Eligibility3.NOT_ELIGIBLE])
+        case.status, case.ended_on = rules.next_status(case.status, CaseStep.REFUSE), done_on
+        case.end_reason = str(step_rules.STEP_OUTCOMES[StepKind.LB_3_ELIGIBILITY][Eligibility3.NOT_ELIGIBLE])
         case.save(update_fields=["status", "ended_on", "end_reason"])
         _cancel_open_steps(case)
         return _(
             "Steg 3: personen uppfyller inte kraven för lönestöd (%(date)s). Arbetsgivare, arbetssökande och coach är meddelade."
         ) % {"date": done_on.isoformat()}
     if outcome == Eligibility3.OUTDATED:
-        due = _date(data, "completion_due") or rules.step_due(StepKind.LB_3_COMPLETION, done_on)
+        due = _date(data, "completion_due") or step_rules.step_due(StepKind.LB_3_COMPLETION, done_on)
         assert due is not None
         if due < done_on or due > rules.DATE_MAX:
             _raise(
@@ -721,20 +823,13 @@ def _eligibility_step(case, steps, step, done_on, outcome, data, user, today, wa
         step.paused_on = done_on
         step.data = {**step.data, "completions": [*step.data.get("completions", []), done_on.isoformat()]}
         step.save(update_fields=["paused_on", "data", "updated_at"])
-        rule = rules.STEP_RULES[StepKind.LB_3_COMPLETION]
-        SubsidyStep.objects.update_or_create(
-            case=case,
-            kind=StepKind.LB_3_COMPLETION,
-            defaults={
-                "seq": rule.seq,
-                "responsible": rule.responsible,
-                "status": StepStatus.OPEN,
-                "opened_on": done_on,
-                "due_on": due,
-                "done_on": None,
-                "done_by": None,
-            },
-        )
+        completion = steps.get(StepKind.LB_3_COMPLETION)
+        if completion is None:
+            _create_open_step(case, StepKind.LB_3_COMPLETION, done_on, due)
+        else:  # a second request for completion opens the done step again
+            completion.status = rules.step_next(completion.status, StepAction.REOPEN)
+            completion.opened_on, completion.due_on, completion.done_on, completion.done_by = done_on, due, None, None
+            completion.save(update_fields=["status", "opened_on", "due_on", "done_on", "done_by", "updated_at"])
         return _("Steg 3: underlaget är inaktuellt; Arbetsförmedlingen begär komplettering senast %(due)s.") % {
             "due": due.isoformat()
         }
@@ -765,7 +860,7 @@ def _completion_step(case, steps, step, done_on, outcome, data, user, today, war
         )
     _mark_done(step, done_on, user)
     if eligibility.paused_on and eligibility.due_on:
-        eligibility.due_on = rules.shift_for_pause(eligibility.due_on, eligibility.paused_on, done_on)
+        eligibility.due_on = step_rules.shift_for_pause(eligibility.due_on, eligibility.paused_on, done_on)
     eligibility.paused_on = None
     eligibility.save(update_fields=["due_on", "paused_on", "updated_at"])
     return _("Steg 3: underlaget är kompletterat %(date)s; utredningen fortsätter (senast %(due)s).") % {
@@ -779,17 +874,20 @@ def _decision_step(case, steps, step, done_on, outcome, data, user, today, warni
         _raise({"outcome": [_("Välj Arbetsförmedlingens beslut.")]})
     if outcome == Decision6.REFUSED:
         _mark_done(step, done_on, user, outcome)
-        case.status, case.ended_on = CaseStatus.REFUSED, done_on
+        case.status, case.ended_on = rules.next_status(case.status, CaseStep.REFUSE), done_on
         case.decision_on = done_on
-        case.end_reason = str(rules.STEP_OUTCOMES[StepKind.LB_6_DECISION][Decision6.REFUSED])
+        case.end_reason = str(step_rules.STEP_OUTCOMES[StepKind.LB_6_DECISION][Decision6.REFUSED])
         case.save(update_fields=["status", "ended_on", "end_reason", "decision_on"])
         _cancel_open_steps(case)
         return _("Steg 6: Arbetsförmedlingen beviljade inte lönebidrag (%(date)s).") % {"date": done_on.isoformat()}
     period_from, period_to = _date(data, "period_from"), _date(data, "period_to")
     facts = _facts(case, decision_on=done_on, period_from=period_from, period_to=period_to)
-    _raise(rules.decision_errors(facts, today, max_months=max_months_per_decision(case.subsidy_type, done_on)))
+    _raise(
+        rules.decision_errors(facts, today, max_months=eligibility_services.max_months_per_decision(case.subsidy_type, done_on))
+    )
     assert period_from is not None and period_to is not None
-    case.decision_on, case.period_from, case.period_to, case.status = done_on, period_from, period_to, CaseStatus.GRANTED
+    case.status = rules.next_status(case.status, CaseStep.GRANT)
+    case.decision_on, case.period_from, case.period_to = done_on, period_from, period_to
     case.save(update_fields=["decision_on", "period_from", "period_to", "status"])
     _mark_done(step, done_on, user, outcome, {"period_from": period_from.isoformat(), "period_to": period_to.isoformat()})
     for kind in (StepKind.LB_7_AF_FOLLOWUP, StepKind.LB_7_EXTENSION, StepKind.LB_7_COACH_FOLLOWUP):
@@ -814,312 +912,3 @@ _STEP_HANDLERS = {
     StepKind.LB_6_DECISION: _decision_step,
     StepKind.LB_7_COACH_FOLLOWUP: _coach_followup_step,
 }
-
-
-# --- qualification rules -------------------------------------------------------------------------------
-
-
-def rule_versions(subsidy_type: str | None = None) -> list[rules.RuleVersion]:
-    qs = QualificationRule.objects.all()
-    if subsidy_type:
-        qs = qs.filter(subsidy_type=subsidy_type)
-    return [
-        rules.RuleVersion(r.subsidy_type, r.version, r.valid_from, r.valid_to, r.source, r.parameters)
-        for r in qs.order_by("subsidy_type", "valid_from", "version")
-    ]
-
-
-def rule_for(subsidy_type: str, on: datetime.date) -> rules.RuleVersion | None:
-    return rules.rule_valid_on(rule_versions(subsidy_type), subsidy_type, on)
-
-
-def rule_version_errors(
-    subsidy_type: str,
-    valid_from: datetime.date | None,
-    valid_to: datetime.date | None,
-    source: str,
-    parameters: Any,
-    exclude_pk: int | None = None,
-) -> rules.Errors:
-    """What must hold for a new rule version: known type, ordered period, source, sound parameters, no overlap
-    with an earlier version other than the open-ended one it replaces."""
-    errors: rules.Errors = {}
-    if subsidy_type not in SubsidyType.values:
-        rules._add(errors, "subsidy_type", _("Välj en stödform."))
-    if valid_from is None:
-        rules._add(errors, "valid_from", _("Ange från vilket datum regeln gäller."))
-    elif not rules.DATE_MIN <= valid_from <= rules.DATE_MAX or (valid_to and not rules.DATE_MIN <= valid_to <= rules.DATE_MAX):
-        rules._add(errors, "valid_from", _("Ange ett datum mellan år 2000 och 2100."))
-    elif valid_to and valid_to < valid_from:
-        rules._add(errors, "valid_to", _("Ange ett slutdatum som är samma dag som eller efter startdatum."))
-    if not (source or "").strip():
-        rules._add(errors, "source", _("Ange källa, t.ex. förordningens nummer."))
-    for message in rules.parameter_errors(parameters):
-        rules._add(errors, "parameters", message)
-    if errors:
-        return errors
-    assert valid_from is not None
-    others = QualificationRule.objects.filter(subsidy_type=subsidy_type)
-    if exclude_pk is not None:
-        others = others.exclude(pk=exclude_pk)
-    for other in others:
-        replaced = other.valid_to is None and other.valid_from < valid_from
-        if not replaced and rules.periods_overlap(valid_from, valid_to, other.valid_from, other.valid_to):
-            rules._add(
-                errors,
-                "valid_from",
-                _("Perioden överlappar version %(v)s (%(from)s–%(to)s).")
-                % {
-                    "v": other.version,
-                    "from": other.valid_from.isoformat(),
-                    "to": other.valid_to.isoformat() if other.valid_to else "",
-                },
-            )
-    return errors
-
-
-def add_rule_version(
-    actor: Actor | None,
-    *,
-    subsidy_type: str,
-    valid_from: datetime.date | None,
-    valid_to: datetime.date | None = None,
-    source: str,
-    source_text: str = "",
-    parameters: Any,
-) -> QualificationRule:
-    """A new version of a subsidy's rule: the open-ended version before it ends the day before it starts."""
-    _raise(rule_version_errors(subsidy_type, valid_from, valid_to, source, parameters))
-    assert valid_from is not None
-    with transaction.atomic():
-        previous = list(
-            QualificationRule.objects.select_for_update().filter(
-                subsidy_type=subsidy_type, valid_to__isnull=True, valid_from__lt=valid_from
-            )
-        )
-        for rule in previous:
-            rule.valid_to = valid_from - datetime.timedelta(days=1)
-            rule.save(update_fields=["valid_to", "updated_at"])
-        number = (QualificationRule.objects.filter(subsidy_type=subsidy_type).aggregate(n=Max("version"))["n"] or 0) + 1
-        rule = QualificationRule.objects.create(
-            subsidy_type=subsidy_type,
-            version=number,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            source=source.strip(),
-            source_text=source_text.strip(),
-            parameters=parameters,
-        )
-        if actor is not None:
-            record(actor, Action.CREATE, f"kvalificeringsregel {subsidy_type} v{number}", None)
-    return rule
-
-
-# --- eligibility facts and evaluation -----------------------------------------------------------------
-
-
-def _person_for_facts(user: User, actor: Actor, person_id: int, what: str, action: str) -> Person:
-    person = Person.objects.filter(pk=person_id).first() if person_id else None
-    if person is None:
-        record(actor, action, what, None, allowed=False)
-        raise AccessDenied()
-    if not check_person(user, person).allowed:
-        record(actor, action, what, person.pk, allowed=False, protected=person.is_protected)
-        raise AccessDenied()
-    if user.role not in rules.CASE_ROLES:
-        record(actor, action, what, person.pk, allowed=False, protected=person.is_protected)
-        raise PermissionDenied(_("Du har inte behörighet att hantera uppgifter för anställningsstöd."))
-    return person
-
-
-def open_facts(user: User, actor: Actor, person_id: int, what: str) -> Person:
-    """The person whose eligibility facts `user` is about to read, with the read audited once.
-
-    Every check comes before the entry: no person, no relation or a role that does not handle
-    subsidies is written as refused (AccessDenied / PermissionDenied), and only a read that is
-    answered is written as allowed. Never "allowed" followed by a 403 (issue 8 item 10)."""
-    person = _person_for_facts(user, actor, person_id, what, Action.READ)
-    record(actor, Action.READ, what, person.pk, protected=person.is_protected)
-    return person
-
-
-def facts_of(person: Person) -> EligibilityFacts:
-    return EligibilityFacts.objects.filter(person=person).first() or EligibilityFacts(person=person)
-
-
-def save_facts(
-    user: User,
-    actor: Actor,
-    person_id: int,
-    *,
-    version: int | None,
-    registered_at_af: bool | None,
-    establishment_programme: bool | None,
-    job_guarantee: bool | None,
-    newly_arrived: bool | None,
-    residence_permit_on: datetime.date | None,
-    youth_guarantee_days: int | None,
-    today: datetime.date | None = None,
-) -> EligibilityFacts:
-    today = today or timezone.localdate()
-    what = f"kvalificeringsuppgifter person {person_id}"
-    person = _person_for_facts(user, actor, person_id, what, Action.CHANGE)
-    errors: rules.Errors = {}
-    if residence_permit_on is not None and not rules.DATE_MIN <= residence_permit_on <= today:
-        rules._add(errors, "residence_permit_on", _("Ange ett datum mellan år 2000 och i dag."))
-    if youth_guarantee_days is not None and not 0 <= youth_guarantee_days <= 5000:
-        rules._add(errors, "youth_guarantee_days", _("Ange ett antal dagar mellan 0 och 5000."))
-    _raise(errors)
-    values = {
-        "registered_at_af": registered_at_af,
-        "establishment_programme": establishment_programme,
-        "job_guarantee": job_guarantee,
-        "newly_arrived": newly_arrived,
-        "residence_permit_on": residence_permit_on,
-        "youth_guarantee_days": youth_guarantee_days,
-        "updated_by": user,
-    }
-    with transaction.atomic():
-        facts = EligibilityFacts.objects.filter(person=person).first()
-        if facts is None:
-            facts = EligibilityFacts.objects.create(person=person, **values)
-        else:
-            for name, value in values.items():
-                setattr(facts, name, value)
-            facts.updated_at = timezone.now()
-            save_versioned(facts, version, [*values, "updated_at"])
-        timeline.append(
-            kind="eligibility_facts_changed",
-            text=_("Uppgifter för kvalificering till anställningsstöd ändrades."),
-            author=user,
-            person=person,
-        )
-        record(actor, Action.CHANGE, what, person.pk, protected=person.is_protected)
-    return facts
-
-
-def save_history(
-    user: User, actor: Actor, person_id: int, months: dict[datetime.date, str | None], today: datetime.date | None = None
-) -> int:
-    """Set the person's labour-market history month by month; None (or "") clears a month. Returns rows changed."""
-    today = today or timezone.localdate()
-    what = f"arbetsmarknadshistorik person {person_id}"
-    person = _person_for_facts(user, actor, person_id, what, Action.CHANGE)
-    errors: rules.Errors = {}
-    current = rules.first_of_month(today)
-    for month, kind in months.items():
-        if month.day != 1 or not rules.DATE_MIN <= month <= current:
-            rules._add(errors, "months", _("%(month)s är inte en månad mellan år 2000 och i dag.") % {"month": month.isoformat()})
-        elif kind and kind not in MonthKind.values:
-            rules._add(errors, "months", _("Okänd situation för %(month)s.") % {"month": rules.month_label(month)})
-    _raise(errors)
-    changed = 0
-    with transaction.atomic():
-        existing = {m.month: m for m in LabourMarketMonth.objects.filter(person=person, month__in=list(months))}
-        for month, kind in months.items():
-            row = existing.get(month)
-            if not kind:
-                if row is not None:
-                    LabourMarketMonth.objects.filter(pk=row.pk).delete()
-                    changed += 1
-            elif row is None:
-                LabourMarketMonth.objects.create(person=person, month=month, kind=kind, recorded_by=user)
-                changed += 1
-            elif row.kind != kind:
-                row.kind, row.recorded_by = kind, user
-                row.save(update_fields=["kind", "recorded_by", "updated_at"])
-                changed += 1
-        if changed:
-            timeline.append(
-                kind="labour_market_history_changed",
-                text=_("Arbetsmarknadshistoriken ändrades (%(n)s månader).") % {"n": changed},
-                author=user,
-                person=person,
-            )
-        record(actor, Action.CHANGE, what, person.pk, protected=person.is_protected)
-    return changed
-
-
-def documentation_hook() -> tuple[Any, Any] | None:
-    """The disability registration's hooks (issue 4 part 5), when that module is installed:
-    (`disabilities.selectors.documentation_status(person, on_date)`, `disabilities.selectors.can_see(user, person)`)."""
-    try:
-        from jobbtorg.disabilities import selectors as disability_selectors
-    except ImportError:
-        return None
-    status_of = getattr(disability_selectors, "documentation_status", None)
-    if status_of is None:
-        return None
-    return status_of, getattr(disability_selectors, "can_see", None)
-
-
-HIDDEN = "hidden"
-
-
-def disability_documentation(person: Person, on: datetime.date, user: User | None = None) -> str | None:
-    """ "valid", "expired", "missing"; "hidden" when `user` lacks the health relation (only the person's
-    coach and OSA officer see disability data); None when the disability registration is not installed."""
-    hook = documentation_hook()
-    if hook is None:
-        return None
-    status_of, can_see = hook
-    if user is not None and can_see is not None and not can_see(user, person):
-        return HIDDEN
-    return interpret_documentation(status_of(person, on))
-
-
-def interpret_documentation(result: Any) -> str | None:
-    """Accept what documentation_status returns: a mapping code → status/bool, or items with `valid`/`status`."""
-    if result is None:
-        return None
-    items = list(result.values()) if isinstance(result, dict) else list(result)
-    if not items:
-        return "missing"
-
-    def valid(item: Any) -> bool:
-        if isinstance(item, bool):
-            return item
-        if isinstance(item, str):
-            return item == "valid"
-        if isinstance(item, dict):
-            return bool(item.get("valid")) or item.get("status") == "valid"
-        return bool(getattr(item, "valid", False)) or getattr(item, "status", "") == "valid"
-
-    return "valid" if any(valid(i) for i in items) else "expired"
-
-
-def facts_for(person: Person, on: datetime.date, user: User | None = None) -> rules.Facts:
-    stored = EligibilityFacts.objects.filter(person=person).first()
-    months = {m.month: m.kind for m in LabourMarketMonth.objects.filter(person=person)}
-    registered = stored.registered_at_af if stored else None
-    if registered is None:
-        # Fall back on the participation's own answer (recorded at enrolment, DOMAIN §4.2).
-        registered = (
-            Participation.objects.filter(person=person, status__in=OPEN_STATUSES).values_list("af_registered", flat=True).first()
-        )
-    return rules.Facts(
-        birth_date=person.birth_date,
-        registered_at_af=registered,
-        establishment_programme=stored.establishment_programme if stored else None,
-        job_guarantee=stored.job_guarantee if stored else None,
-        newly_arrived=stored.newly_arrived if stored else None,
-        residence_permit_on=stored.residence_permit_on if stored else None,
-        youth_guarantee_days=stored.youth_guarantee_days if stored else None,
-        months=months,
-        disability_documentation=disability_documentation(person, on, user),
-    )
-
-
-def evaluate_for(
-    user: User, actor: Actor, person_id: int, subsidy_type: str, on: datetime.date | None = None
-) -> rules.Evaluation:
-    """Evaluate a person against the rule valid on `on` (default today); the reading is audited."""
-    on = on or timezone.localdate()
-    what = f"kvalificering {subsidy_type} person {person_id}"
-    if subsidy_type not in SubsidyType.values:
-        raise DomainError({"subsidy_type": [_("Välj en stödform.")]})
-    if not rules.DATE_MIN <= on <= rules.DATE_MAX:
-        raise DomainError({"on": [_("Ange ett datum mellan år 2000 och 2100.")]})
-    person = _person_for_facts(user, actor, person_id, what, Action.READ)
-    record(actor, Action.READ, what, person.pk, protected=person.is_protected)
-    return rules.evaluate(rule_for(subsidy_type, on), subsidy_type, facts_for(person, on, user), on)

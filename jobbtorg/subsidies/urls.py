@@ -15,7 +15,6 @@ urlpatterns = [
     path("<int:case_id>/avbrott/", views.terminate, name="terminate"),
     path("<int:case_id>/avsluta/", views.end, name="end"),
     path("<int:case_id>/steg/<slug:kind>/", views.step, name="step"),
-    path("person/<int:person_id>/kvalificering/", views.eligibility, name="eligibility"),
     path("lonebidrag/tavla/", views.board, name="board"),
     path("lonebidrag/tavla/lista/", views.board_list, name="board_list"),
     path("rapporter/", views.report, name="reports"),

@@ -24,16 +24,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jobbtorg.access import sections
-from jobbtorg.access.services import log_listed, open_person
+from jobbtorg.access.services import log_listed
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
-from jobbtorg.audit.models import Action
-from jobbtorg.audit.services import Actor, record
+from jobbtorg.accounts.models import User
+from jobbtorg.audit.services import Actor
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
+from jobbtorg.eligibility import services as eligibility_services
 from jobbtorg.organisation.models import JobbtorgUnit
-from jobbtorg.participations.models import Participation
 from jobbtorg.subsidies import forms, reports, rules, selectors, services
+from jobbtorg.subsidies import steps as step_rules
 from jobbtorg.subsidies.models import CaseStatus, StepStatus, SubsidyCase, SubsidyType
+from jobbtorg.subsidies.rules import CaseStep
 
 PAGE_SIZE = 25
 
@@ -48,42 +49,18 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 def _open_case(request: AuthenticatedHttpRequest, case_id: int, what: str) -> SubsidyCase:
-    case = services.load_case(case_id)
-    if case is None:
-        record(_actor(request), Action.READ, services._what(case_id, what), None, allowed=False)
-        raise Http404
-    person = case.participation.person
     try:
-        sections.require_section(
-            request.user, _actor(request), sections.Section.SUBSIDIES, services._what(case_id, what), person.pk,
-            protected=person.is_protected, context=case,
-        )  # fmt: skip
-        open_person(request.user, _actor(request), person.pk, services._what(case_id, what))
+        return services.open_case(request.user, _actor(request), case_id, what)
     except AccessDenied as exc:
         raise Http404 from exc
-    return case
 
 
 def _section_for_change(request: AuthenticatedHttpRequest, case_id: int) -> None:
-    """A change to a case of a refused section is a 404 like a read (audited as refused)."""
-    case = services.load_case(case_id)
-    if case is None:
-        return  # the service answers (404, audited)
-    person = case.participation.person
+    """A change to a case of a refused section is a 404 like a read (audited as refused by the service)."""
     try:
-        sections.require_section(
-            request.user, _actor(request), sections.Section.SUBSIDIES, services._what(case_id, "ändring"), person.pk,
-            protected=person.is_protected, context=case, action=Action.CHANGE,
-        )  # fmt: skip
+        services.require_section_for_change(request.user, _actor(request), case_id)
     except AccessDenied as exc:
         raise Http404 from exc
-
-
-def _require_subsidy_section(request: AuthenticatedHttpRequest, what: str, action: str = Action.LIST) -> None:
-    """Roles that see no subsidy case at all get a 403 for the lists (audited as refused)."""
-    if not sections.may_see_section(request.user, sections.Section.SUBSIDIES):
-        sections.refuse(_actor(request), sections.Section.SUBSIDIES, what, None, action=action)
-        raise PermissionDenied(_("Ärenden om anställningsstöd visas för coacher, enhetschefer och OSA-handläggare."))
 
 
 # --- the case list and a new case ---------------------------------------------------------------------
@@ -93,7 +70,7 @@ def _require_subsidy_section(request: AuthenticatedHttpRequest, what: str, actio
 @never_cache
 @require_GET
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require_subsidy_section(request, "stödärenden: lista")
+    services.require_section_for_lists(request.user, _actor(request), "stödärenden: lista")
     qs = selectors.visible_cases(request.user)
     status = request.GET.get("status", "")
     kind = request.GET.get("stod", "")
@@ -130,21 +107,11 @@ def _query_without_page(request: HttpRequest) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def new(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
-    participation = Participation.objects.select_related("person", "unit").filter(pk=participation_id).first()
-    if participation is None:
-        raise Http404
     try:
-        person, _decision = open_person(
-            request.user, _actor(request), participation.person_id, f"deltagande {participation_id}: nytt stödärende"
-        )
+        participation = services.open_new_case(request.user, _actor(request), participation_id)
     except AccessDenied as exc:
         raise Http404 from exc
-    if not rules.may_act(request.user.role, request.user.jobbtorg_unit_id, participation.unit_id):
-        record(
-            _actor(request), Action.CREATE, f"deltagande {participation_id}: nytt stödärende", person.pk,
-            allowed=False, protected=person.is_protected,
-        )  # fmt: skip
-        raise PermissionDenied(_("Du har inte behörighet att hantera stödärenden för deltagandet."))
+    person = participation.person
     form = forms.CaseForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -152,19 +119,7 @@ def new(request: AuthenticatedHttpRequest, participation_id: int) -> HttpRespons
             d = form.cleaned_data
             try:
                 case = services.create_case(
-                    request.user,
-                    _actor(request),
-                    participation_id=participation.pk,
-                    subsidy_type=d["subsidy_type"],
-                    employer_id=d["employer"].pk,
-                    notified_on=d["notified_on"],
-                    notification_text=d["notification_text"],
-                    preceded_by_practice=d["preceded_by_practice"],
-                    supervisor_contact_id=d["supervisor_contact"].pk if d["supervisor_contact"] else None,
-                    supervisor_name=d["supervisor_name"],
-                    supervisor_phone=d["supervisor_phone"],
-                    supervisor_email=d["supervisor_email"],
-                    planned_start=d["planned_start"],
+                    request.user, _actor(request), services.NewCase.parsed(d, participation_id=participation.pk)
                 )
             except DomainError as exc:
                 form.add_domain_error(exc)
@@ -182,14 +137,14 @@ def _step_rows(case: SubsidyCase, today: datetime.date, bound: dict[str, Any]) -
     rows = []
     steps = list(case.steps.all())
     for step in steps:
-        rule = rules.STEP_RULES[rules.StepKind(step.kind)]
+        rule = step_rules.STEP_RULES[step_rules.StepKind(step.kind)]
         state = step.status
         if step.status == StepStatus.OPEN and step.paused_on:
             state = "paused"
         elif step.status == StepStatus.OPEN and step.due_on and step.due_on < today:
             state = "overdue"
         form = bound.get(f"step-{step.kind}")
-        if form is None and step.status == StepStatus.OPEN and step.kind != rules.StepKind.INTRO_DECISION:
+        if form is None and step.status == StepStatus.OPEN and step.kind != step_rules.StepKind.INTRO_DECISION:
             form = forms.StepForm(kind=step.kind, initial={"version": case.version})
         rows.append(
             {
@@ -200,7 +155,7 @@ def _step_rows(case: SubsidyCase, today: datetime.date, bound: dict[str, Any]) -
                 "form": form,
                 "state_label": STATE_LABELS[state],
                 "days_late": (today - step.due_on).days if state == "overdue" and step.due_on else None,
-                "outcome_label": rules.STEP_OUTCOMES.get(step.kind, {}).get(step.outcome, ""),
+                "outcome_label": step_rules.STEP_OUTCOMES.get(step.kind, {}).get(step.outcome, ""),
             }
         )
     return rows
@@ -227,6 +182,8 @@ def _detail(
     bound = bound or {}
     today = timezone.localdate()
     initial = {"version": case.version}
+    can = _can(request.user, case)
+    targets = [rules.next_status(case.status, step) for step in (CaseStep.REFUSE, CaseStep.WITHDRAW) if can[step.value]]
     page_forms = {
         "edit": forms.EditCaseForm(
             initial={
@@ -242,32 +199,42 @@ def _detail(
             prefix="edit",
         ),
         "decision": forms.DecisionForm(initial={**initial, "period_from": case.planned_start}, prefix="decision"),
-        "close": forms.CloseForm(initial=initial, prefix="close"),
+        "close": forms.CloseForm(initial=initial, prefix="close", targets=targets),
         "terminate": forms.TerminateForm(initial=initial, prefix="terminate"),
         "end": forms.EndForm(initial={**initial, "ended_on": case.period_to}, prefix="end"),
     }
     page_forms.update({k: v for k, v in bound.items() if not k.startswith("step-")})
-    may_act = rules.may_act(request.user.role, request.user.jobbtorg_unit_id, case.participation.unit_id)
     steps = _step_rows(case, today, bound)
     context = {
         "case": case,
         "person": case.participation.person,
         "steps": steps,
         "warnings": services.case_warnings(case),
-        "documentation": services.disability_documentation(case.participation.person, today, request.user)
+        "documentation": eligibility_services.disability_documentation(case.participation.person, today, request.user)
         if case.subsidy_type == SubsidyType.LONEBIDRAG
         else None,
         "intro_latest": rules.intro_decision_latest(case.planned_start)
         if case.subsidy_type == SubsidyType.INTRODUKTIONSJOBB and case.planned_start
         else None,
         "forms": page_forms,
-        "may_act": may_act,
+        "can": can,
         "is_lonebidrag": case.subsidy_type == SubsidyType.LONEBIDRAG,
         "conflict": conflict,
-        "employer_line": rules.AF_EMPLOYER_LINE,
-        "CaseStatus": CaseStatus,
+        "employer_line": step_rules.AF_EMPLOYER_LINE,
     }
     return render(request, "subsidies/detail.html", context, status=status)
+
+
+def _can(user: User, case: SubsidyCase) -> dict[str, bool]:
+    """What the page offers this user on this case: exactly the steps the transition table allows
+    (rules.allowed_steps), plus editing an open case and registering steps (rules.CAPABILITIES)."""
+    place = (user.role, user.jobbtorg_unit_id, case.participation.unit_id)
+    allowed = rules.allowed_steps(case.status, case.subsidy_type, *place)
+    return {
+        **{step.value: step in allowed for step in CaseStep},
+        "edit": case.is_open and rules.may("edit_case", *place),
+        "complete_step": rules.may("complete_step", *place),
+    }
 
 
 @login_required
@@ -316,17 +283,7 @@ def edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
         "edit",
         form,
         lambda d: services.update_case(
-            request.user,
-            _actor(request),
-            case_id,
-            version=d["version"],
-            notification_text=d["notification_text"],
-            preceded_by_practice=d["preceded_by_practice"],
-            supervisor_contact_id=d["supervisor_contact"].pk if d["supervisor_contact"] else None,
-            supervisor_name=d["supervisor_name"],
-            supervisor_phone=d["supervisor_phone"],
-            supervisor_email=d["supervisor_email"],
-            planned_start=d["planned_start"],
+            request.user, _actor(request), case_id, version=d["version"], data=services.CaseDetails.parsed(d)
         ),
         _("Ärendet är sparat."),
     )
@@ -383,7 +340,7 @@ def terminate(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
             request.user, _actor(request), case_id, version=d["version"], terminated_on=d["terminated_on"], reason=d["reason"]
         ),
         _("Avbrottet är registrerat. Anmäl det till Arbetsförmedlingens arbetsgivarlinje %(phone)s.")
-        % {"phone": rules.AF_EMPLOYER_LINE},
+        % {"phone": step_rules.AF_EMPLOYER_LINE},
     )
 
 
@@ -404,7 +361,7 @@ def end(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def step(request: AuthenticatedHttpRequest, case_id: int, kind: str) -> HttpResponse:
-    if kind not in rules.StepKind.__members__.values():
+    if kind not in step_rules.StepKind.__members__.values():
         raise Http404
     form = forms.StepForm(request.POST, kind=kind)
     return _action(
@@ -424,96 +381,6 @@ def step(request: AuthenticatedHttpRequest, case_id: int, kind: str) -> HttpResp
             data=form.service_data(),
         ),
         _("Steget är registrerat."),
-    )
-
-
-# --- eligibility facts and evaluation per person ---------------------------------------------------------
-
-
-@login_required
-@never_cache
-@require_http_methods(["GET", "POST"])
-def eligibility(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
-    what = f"kvalificering person {person_id}"
-    try:  # PermissionDenied (a role without subsidies) is logged as refused and answered 403
-        person = services.open_facts(request.user, _actor(request), person_id, what)
-    except AccessDenied as exc:
-        raise Http404 from exc
-    today = timezone.localdate()
-    stored = services.facts_of(person)
-    months = rules.month_choices(today, 24)
-    kinds = {m.month: m.kind for m in person.labour_market_months.filter(month__in=months)}
-    facts_form = forms.FactsForm(
-        initial={
-            "version": stored.version if stored.pk else 0,
-            **{
-                n: forms.tri_initial(getattr(stored, n))
-                for n in ("registered_at_af", "establishment_programme", "job_guarantee", "newly_arrived")
-            },
-            "residence_permit_on": stored.residence_permit_on,
-            "youth_guarantee_days": stored.youth_guarantee_days,
-        },
-        prefix="facts",
-    )
-    history_form = forms.HistoryForm(months=months, initial_kinds=kinds, prefix="history")
-    status = 200
-    if request.method == "POST":
-        section = request.POST.get("section")
-        try:
-            if section == "facts":
-                facts_form = forms.FactsForm(request.POST, prefix="facts")
-                if facts_form.is_valid():
-                    d = facts_form.cleaned_data
-                    services.save_facts(
-                        request.user,
-                        _actor(request),
-                        person.pk,
-                        version=d.get("version") or None,
-                        registered_at_af=forms.tri(d["registered_at_af"]),
-                        establishment_programme=forms.tri(d["establishment_programme"]),
-                        job_guarantee=forms.tri(d["job_guarantee"]),
-                        newly_arrived=forms.tri(d["newly_arrived"]),
-                        residence_permit_on=d["residence_permit_on"],
-                        youth_guarantee_days=d["youth_guarantee_days"],
-                    )
-                    messages.success(request, _("Uppgifterna är sparade."))
-                    return redirect("subsidies:eligibility", person.pk)
-            elif section == "history":
-                history_form = forms.HistoryForm(request.POST, months=months, initial_kinds=kinds, prefix="history")
-                if history_form.is_valid():
-                    services.save_history(request.user, _actor(request), person.pk, history_form.month_values())
-                    messages.success(request, _("Historiken är sparad."))
-                    return redirect("subsidies:eligibility", person.pk)
-        except ConflictError as exc:
-            facts_form.add_error(None, exc.messages[0])
-            status = 409
-        except DomainError as exc:
-            (facts_form if section == "facts" else history_form).add_domain_error(exc)
-        status = _status(request, status if status != 200 else 400)
-    evaluate_form = forms.EvaluateForm(request.GET or None)
-    evaluations = []
-    on = today
-    if evaluate_form.is_valid() and evaluate_form.cleaned_data.get("datum"):
-        on = evaluate_form.cleaned_data["datum"]
-    chosen = evaluate_form.cleaned_data.get("stod") if evaluate_form.is_valid() else ""
-    for kind in [chosen] if chosen else SubsidyType.values:
-        try:
-            evaluations.append(services.evaluate_for(request.user, _actor(request), person.pk, kind, on))
-        except DomainError as exc:
-            evaluate_form.add_error(None, exc.messages[0])
-            break
-    return render(
-        request,
-        "subsidies/eligibility.html",
-        {
-            "person": person,
-            "facts_form": facts_form,
-            "history_form": history_form,
-            "evaluate_form": evaluate_form,
-            "evaluations": evaluations,
-            "on": on,
-        },
-        status=status,
     )
 
 
@@ -552,7 +419,7 @@ def board_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Listan med namn visas bara för roller med tillgång till personer."))
     today = timezone.localdate()
     kind = request.GET.get("steg", "")
-    kind = kind if kind in [k.value for k in rules.LONEBIDRAG_STEPS] else ""
+    kind = kind if kind in [k.value for k in step_rules.LONEBIDRAG_STEPS] else ""
     try:
         unit_id = int(request.GET.get("enhet", "") or 0)
     except ValueError:
@@ -574,7 +441,7 @@ def board_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "rows": rows,
             "today": today,
             "unit": unit,
-            "rule": rules.STEP_RULES[rules.StepKind(kind)] if kind else None,
+            "rule": step_rules.STEP_RULES[step_rules.StepKind(kind)] if kind else None,
             "overdue_only": overdue_only,
             "query": _query_without_page(request),
         },
@@ -624,9 +491,7 @@ def _download(content: bytes, filename: str) -> HttpResponse:
 def report_cases_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_board(request)
     year = _year(request, timezone.localdate())
-    content = reports.cases_workbook(year, selectors.cases_by_month(year))
-    record(_actor(request), Action.EXPORT, f"rapport stödärenden {year} (xlsx)", None)
-    return _download(content, f"stodarenden-{year}.xlsx")
+    return _download(services.export_cases(_actor(request), year), f"stodarenden-{year}.xlsx")
 
 
 @login_required
@@ -634,6 +499,4 @@ def report_cases_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
 def report_overdue_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_board(request)
     today = timezone.localdate()
-    content = reports.overdue_workbook(selectors.board(today), today.isoformat())
-    record(_actor(request), Action.EXPORT, "rapport lönebidrag försenade steg (xlsx)", None)
-    return _download(content, f"lonebidrag-forsenade-steg-{today.isoformat()}.xlsx")
+    return _download(services.export_overdue(_actor(request), today), f"lonebidrag-forsenade-steg-{today.isoformat()}.xlsx")

@@ -465,7 +465,7 @@ class QualificationRuleFactory(factory.django.DjangoModelFactory):
     """A rule version with one path (age 20+); pass `parameters` for others."""
 
     class Meta:
-        model = "subsidies.QualificationRule"
+        model = "eligibility.QualificationRule"
 
     subsidy_type = "nystartsjobb"
     version = factory.Sequence(lambda n: 100 + n)
@@ -478,7 +478,7 @@ class EligibilityFactsFactory(factory.django.DjangoModelFactory):
     """Eligibility facts; state: job_guarantee."""
 
     class Meta:
-        model = "subsidies.EligibilityFacts"
+        model = "eligibility.EligibilityFacts"
 
     person = factory.SubFactory(PersonFactory)
     registered_at_af = True
@@ -492,7 +492,7 @@ class EligibilityFactsFactory(factory.django.DjangoModelFactory):
 
 class LabourMarketMonthFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "subsidies.LabourMarketMonth"
+        model = "eligibility.LabourMarketMonth"
         django_get_or_create = ("person", "month")
 
     person = factory.SubFactory(PersonFactory)

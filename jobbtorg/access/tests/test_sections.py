@@ -136,13 +136,14 @@ def test_issue_8_item_7_inactive_user_sees_no_section():
 
 def test_issue_8_item_7_table_agrees_with_the_apps_own_role_lists():
     """The plan, assessment and timeline apps keep their own role lists; they must not drift from the table."""
+
     def holders(section: Section) -> set[str]:
         return {role for role, shown in sections.TABLE.items() if section in shown}
 
     assert holders(S.PLAN) == set(plan_rules.READ_ROLES)
     assert holders(S.ASSESSMENT) == set(assessment_rules.READ_ROLES)
     assert holders(S.TIMELINE) == set(timeline_selectors.TIMELINE_ROLES)
-    assert set(subsidy_rules.CASE_ROLES) <= holders(S.SUBSIDIES)
+    assert subsidy_rules.roles_with("edit_case") <= holders(S.SUBSIDIES)
     for kinds in sections.SUBSIDY_TYPES.values():
         assert kinds <= set(SubsidyType.values)
 
@@ -264,7 +265,7 @@ def test_issue_8_item_7_person_page_sections_by_role(file, role):
     response = _web(user).get(f"/personer/{file.person.pk}/")
     assert response.status_code == 200
     html = response.content.decode()
-    html = html[html.index("<main"):]  # the menu may name sections too
+    html = html[html.index("<main") :]  # the menu may name sections too
     assert response.context["sections"] == sections.visible_sections(user)
     for section, marker in PAGE_MARKERS.items():
         assert (marker in html) is bool(EXPECTED[section][role]), (section, marker)

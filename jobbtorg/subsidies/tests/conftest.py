@@ -19,7 +19,7 @@ def _fast_hasher(settings):
 def _no_disability_module(monkeypatch):
     """The disability registration is another helper's module; these tests run without it
     (`test_disability_hook_*` plug in a stand-in to prove the integration)."""
-    monkeypatch.setattr("jobbtorg.subsidies.services.documentation_hook", lambda: None)
+    monkeypatch.setattr("jobbtorg.eligibility.services.documentation_hook", lambda: None)
 
 
 def actor_for(user) -> Actor:

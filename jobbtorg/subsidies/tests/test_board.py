@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from jobbtorg.audit.models import Action, AuditEntry
 from jobbtorg.subsidies import selectors
 from jobbtorg.subsidies.models import StepStatus, SubsidyStep
-from jobbtorg.subsidies.rules import StepKind
+from jobbtorg.subsidies.steps import StepKind
 from jobbtorg.testing import factories as f
 
 from .conftest import login

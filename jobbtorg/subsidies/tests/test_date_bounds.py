@@ -11,6 +11,8 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
+from jobbtorg.eligibility import rules as eligibility_rules
+from jobbtorg.eligibility.models import QualificationRule
 from jobbtorg.subsidies import rules
 from jobbtorg.subsidies.models import CaseStatus, SubsidyCase
 from jobbtorg.testing import factories as f
@@ -47,13 +49,15 @@ def decision(case, period_from: str, period_to: str) -> dict:
 
 def test_nystartsjobb_decision_at_most_12_months_api(coach, case):
     """issue 8 item 11: a nystartsjobb decision of 10 years is a 400 naming the last allowed day."""
-    response = api(coach).post(f"/api/v1/subsidy-cases/{case.pk}/decision/", decision(case, "2026-03-05", "2036-03-04"),
-                               format="json")
+    response = api(coach).post(
+        f"/api/v1/subsidy-cases/{case.pk}/decision/", decision(case, "2026-03-05", "2036-03-04"), format="json"
+    )
     assert response.status_code == 400
     assert response.json() == {"period_to": [TEN_YEARS]}
     assert SubsidyCase.objects.get().status == CaseStatus.NOTIFIED
-    response = api(coach).post(f"/api/v1/subsidy-cases/{case.pk}/decision/", decision(case, "2026-03-05", "2027-03-04"),
-                               format="json")
+    response = api(coach).post(
+        f"/api/v1/subsidy-cases/{case.pk}/decision/", decision(case, "2026-03-05", "2027-03-04"), format="json"
+    )
     assert response.status_code == 200, response.json()
     assert SubsidyCase.objects.get().status == CaseStatus.GRANTED
 
@@ -61,8 +65,12 @@ def test_nystartsjobb_decision_at_most_12_months_api(coach, case):
 def test_nystartsjobb_decision_at_most_12_months_web(client, coach, case):
     """issue 8 item 11: the same on the case page, next to the field; 12 months exactly is saved."""
     login(client, coach)
-    body = {"decision-version": case.version, "decision-decision_on": "2026-03-04",
-            "decision-period_from": "2026-03-05", "decision-period_to": "2036-03-04"}
+    body = {
+        "decision-version": case.version,
+        "decision-decision_on": "2026-03-04",
+        "decision-period_from": "2026-03-05",
+        "decision-period_to": "2036-03-04",
+    }
     response = client.post(f"/stod/{case.pk}/beslut/", body)
     assert response.status_code == 400
     assert TEN_YEARS in response.content.decode()
@@ -75,14 +83,16 @@ def test_nystartsjobb_decision_at_most_12_months_web(client, coach, case):
 def test_decision_period_not_before_the_notification_api(coach, case):
     """issue 8 item 11: the support is applied for before the employment: the period starts on or
     after the interest notification."""
-    response = api(coach).post(f"/api/v1/subsidy-cases/{case.pk}/decision/", decision(case, "2025-01-01", "2025-06-30"),
-                               format="json")
+    response = api(coach).post(
+        f"/api/v1/subsidy-cases/{case.pk}/decision/", decision(case, "2025-01-01", "2025-06-30"), format="json"
+    )
     assert response.status_code == 400
     assert response.json() == {"period_from": [BEFORE_NOTIFICATION]}
 
 
 def test_max_months_per_decision_from_rule_data():
     """issue 8 item 11: the maximum comes from the rule rows' limits; lönebidrag states none."""
-    by_type = {row["subsidy_type"]: rules.max_months_per_decision(row["parameters"]) for row in rules.DEFAULT_RULES}
+    rows = QualificationRule.objects.filter(version=1)
+    by_type = {row.subsidy_type: eligibility_rules.max_months_per_decision(row.parameters) for row in rows}
     assert by_type == {"nystartsjobb": 12, "introduktionsjobb": 12, "yrkesintroduktion": 12, "lonebidrag": None}
     assert rules.decision_period_latest(D(2026, 1, 31), 12) == D(2027, 1, 30)

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from jobbtorg.subsidies.models import CaseStatus, Route, StepStatus
-from jobbtorg.subsidies.rules import StepKind
+from jobbtorg.subsidies.steps import StepKind
 from jobbtorg.testing import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,12 @@ import datetime
 import pytest
 
 from jobbtorg.core.errors import DomainError
-from jobbtorg.subsidies import rules, services
+from jobbtorg.eligibility import rules as eligibility_rules
+from jobbtorg.eligibility import services as eligibility_services
+from jobbtorg.subsidies import services
+from jobbtorg.subsidies import steps as step_rules
 from jobbtorg.subsidies.models import CaseStatus, Route, StepStatus
-from jobbtorg.subsidies.rules import StepKind
+from jobbtorg.subsidies.steps import StepKind
 from jobbtorg.testing import factories as f
 
 from .conftest import actor_for
@@ -25,8 +28,9 @@ TODAY = D(2027, 12, 31)
 @pytest.fixture
 def case(coach, participation, employer):
     return services.create_case(
-        coach, actor_for(coach), participation_id=participation.pk, subsidy_type="lonebidrag", employer_id=employer.pk,
-        notified_on=NOTIFIED, today=NOTIFIED,
+        coach, actor_for(coach), services.NewCase(
+            participation_id=participation.pk, subsidy_type="lonebidrag", employer_id=employer.pk, notified_on=NOTIFIED,
+        ), today=NOTIFIED,
     )  # fmt: skip
 
 
@@ -62,7 +66,7 @@ def run_to(coach, case, last: StepKind):
 
 
 def test_lonebidrag_case_starts_with_seven_steps(case):
-    numbers = {rules.STEP_RULES[StepKind(s.kind)].number for s in case.steps.all()}
+    numbers = {step_rules.STEP_RULES[StepKind(s.kind)].number for s in case.steps.all()}
     assert numbers == {1, 2, 3, 4, 5, 6, 7}
     assert step(case, StepKind.LB_1_NOTIFICATION).status == StepStatus.DONE
     assert step(case, StepKind.LB_2_CALLBACK).status == StepStatus.OPEN
@@ -274,10 +278,9 @@ def test_lonebidrag_local_office_labels_for_protected_identity(coach, employer):
     case = services.create_case(
         coach,
         actor_for(coach),
-        participation_id=participation.pk,
-        subsidy_type="lonebidrag",
-        employer_id=employer.pk,
-        notified_on=NOTIFIED,
+        services.NewCase(
+            participation_id=participation.pk, subsidy_type="lonebidrag", employer_id=employer.pk, notified_on=NOTIFIED
+        ),
         today=NOTIFIED,
     )
     assert case.route == Route.LOCAL_OFFICE
@@ -286,15 +289,15 @@ def test_lonebidrag_local_office_labels_for_protected_identity(coach, employer):
 
 
 def test_every_step_rule_has_a_source():
-    for rule in rules.STEP_RULES.values():
+    for rule in step_rules.STEP_RULES.values():
         assert rule.source and rule.label
 
 
 def test_documentation_status_interpretation():
-    assert services.interpret_documentation(None) is None
-    assert services.interpret_documentation([]) == "missing"
-    assert services.interpret_documentation([{"code": "43", "status": "expired"}]) == "expired"
-    assert services.interpret_documentation({"43": "expired", "91": "valid"}) == "valid"
+    assert eligibility_services.interpret_documentation(None) is None
+    assert eligibility_services.interpret_documentation([]) == "missing"
+    assert eligibility_services.interpret_documentation([{"code": "43", "status": "expired"}]) == "expired"
+    assert eligibility_services.interpret_documentation({"43": "expired", "91": "valid"}) == "valid"
 
 
 def _hook(statuses, allowed=True):
@@ -306,7 +309,9 @@ def test_disability_hook_expired_documentation_shown_on_case(client, monkeypatch
 
     from .conftest import login
 
-    monkeypatch.setattr(services, "documentation_hook", _hook([SimpleNamespace(code="43", valid=False, status="expired")]))
+    monkeypatch.setattr(
+        eligibility_services, "documentation_hook", _hook([SimpleNamespace(code="43", valid=False, status="expired")])
+    )
     case = f.SubsidyCaseFactory(participation=participation, lonebidrag=True)
     login(client, coach)
     assert "Underlaget om funktionsnedsättning är inaktuellt" in client.get(f"/stod/{case.pk}/").content.decode()
@@ -315,13 +320,17 @@ def test_disability_hook_expired_documentation_shown_on_case(client, monkeypatch
 def test_disability_hook_feeds_lonebidrag_eligibility(monkeypatch, coach, participation):
     from types import SimpleNamespace
 
-    monkeypatch.setattr(services, "documentation_hook", _hook([SimpleNamespace(code="91", valid=True, status="valid")]))
+    monkeypatch.setattr(
+        eligibility_services, "documentation_hook", _hook([SimpleNamespace(code="91", valid=True, status="valid")])
+    )
     participation.af_registered = True
     participation.save()
-    result = services.evaluate_for(coach, actor_for(coach), participation.person_id, "lonebidrag", D(2026, 3, 10))
-    assert result.outcome == rules.Outcome.ELIGIBLE
+    result = eligibility_services.evaluate_for(coach, actor_for(coach), participation.person_id, "lonebidrag", D(2026, 3, 10))
+    assert result.outcome == eligibility_rules.Outcome.ELIGIBLE
 
 
 def test_disability_hook_hidden_without_health_relation(monkeypatch, coach, participation):
-    monkeypatch.setattr(services, "documentation_hook", _hook([], allowed=False))
-    assert services.disability_documentation(participation.person, D(2026, 3, 10), coach) == services.HIDDEN
+    monkeypatch.setattr(eligibility_services, "documentation_hook", _hook([], allowed=False))
+    assert (
+        eligibility_services.disability_documentation(participation.person, D(2026, 3, 10), coach) == eligibility_services.HIDDEN
+    )

@@ -63,10 +63,12 @@ class Command(BaseCommand):
                     services.create_case(
                         participation.coach,  # type: ignore[arg-type]
                         actor,
-                        participation_id=participation.pk,
-                        subsidy_type="lonebidrag",
-                        employer_id=employer.pk,
-                        notified_on=notified,
+                        services.NewCase(
+                            participation_id=participation.pk,
+                            subsidy_type="lonebidrag",
+                            employer_id=employer.pk,
+                            notified_on=notified,
+                        ),
                         today=today,
                     )
                 except (AccessDenied, DomainError):

@@ -1,7 +1,7 @@
 """Admin for the qualification rules (DOMAIN §18): the system administrator adds a new rule
 version without a deploy. A saved version is not edited afterwards (only its end date), so an
 evaluation can always be traced to the rule it used; a new version ends the open-ended one
-before it (subsidies.services.add_rule_version). Cases and steps are not here: they belong to
+before it (eligibility.services.add_rule_version). Cases and steps are not here: they belong to
 a person and are reached only through the access rules.
 """
 
@@ -14,8 +14,8 @@ from django.http import HttpRequest
 
 from jobbtorg.accounts.admin import SysadminOnlyAdmin
 from jobbtorg.audit.services import Actor
-from jobbtorg.subsidies import services
-from jobbtorg.subsidies.models import QualificationRule
+from jobbtorg.eligibility import services as eligibility_services
+from jobbtorg.eligibility.models import QualificationRule
 
 
 class QualificationRuleForm(forms.ModelForm):
@@ -32,7 +32,7 @@ class QualificationRuleForm(forms.ModelForm):
             if valid_to and valid_to < self.instance.valid_from:
                 raise ValidationError({"valid_to": "Ange ett slutdatum som är samma dag som eller efter startdatum."})
             return data
-        errors = services.rule_version_errors(
+        errors = eligibility_services.rule_version_errors(
             data.get("subsidy_type", ""),
             data.get("valid_from"),
             data.get("valid_to"),
@@ -64,7 +64,7 @@ class QualificationRuleAdmin(SysadminOnlyAdmin, admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         d = form.cleaned_data
-        saved = services.add_rule_version(
+        saved = eligibility_services.add_rule_version(
             Actor.from_request(request),
             subsidy_type=d["subsidy_type"],
             valid_from=d["valid_from"],

@@ -1,4 +1,7 @@
-"""Qualification rules as data (issue 4 part 2, DOMAIN §18): versioned rows, evaluated with reasons."""
+"""Qualification rules as data (issue 4 part 2, DOMAIN §18): versioned rows, evaluated with reasons.
+
+The §18 defaults are read from the rows the data migration loaded (the one source), so every
+test here uses the database."""
 
 import datetime
 
@@ -6,9 +9,10 @@ import pytest
 
 from jobbtorg.audit.models import Action, AuditEntry
 from jobbtorg.core.errors import AccessDenied, DomainError
-from jobbtorg.subsidies import rules, services
-from jobbtorg.subsidies.models import QualificationRule
-from jobbtorg.subsidies.rules import Facts, Outcome
+from jobbtorg.eligibility import rules as eligibility_rules
+from jobbtorg.eligibility import services as eligibility_services
+from jobbtorg.eligibility.models import QualificationRule
+from jobbtorg.eligibility.rules import Facts, Outcome
 from jobbtorg.testing import factories as f
 
 from .conftest import actor_for
@@ -17,14 +21,18 @@ D = datetime.date
 ON = D(2026, 3, 10)  # the window of "the last N months" ends with February 2026
 
 
-def seeded(subsidy_type: str) -> rules.RuleVersion:
-    row = next(r for r in rules.DEFAULT_RULES if r["subsidy_type"] == subsidy_type)
-    return rules.RuleVersion(row["subsidy_type"], 1, D.fromisoformat(row["valid_from"]), None, row["source"], row["parameters"])
+pytestmark = pytest.mark.django_db
+
+
+def seeded(subsidy_type: str) -> eligibility_rules.RuleVersion:
+    """Version 1 of the type's rule, as the data migration loaded it."""
+    rule = next(r for r in eligibility_services.rule_versions(subsidy_type) if r.version == 1)
+    return rule
 
 
 def months_back(kinds: list[str], on: datetime.date = ON) -> dict[datetime.date, str]:
     """kinds[0] is the month before `on`'s month, kinds[1] the one before, ..."""
-    return {m: k for m, k in zip(rules.month_choices(on, len(kinds)), kinds, strict=True)}
+    return {m: k for m, k in zip(eligibility_rules.month_choices(on, len(kinds)), kinds, strict=True)}
 
 
 def facts(age: int, kinds: list[str], **flags) -> Facts:
@@ -33,8 +41,8 @@ def facts(age: int, kinds: list[str], **flags) -> Facts:
     return Facts(birth_date=D(ON.year - age, 1, 1), months=months_back(kinds), **values)
 
 
-def nystart(fx: Facts) -> rules.Evaluation:
-    return rules.evaluate(seeded("nystartsjobb"), "nystartsjobb", fx, ON)
+def nystart(fx: Facts) -> eligibility_rules.Evaluation:
+    return eligibility_rules.evaluate(seeded("nystartsjobb"), "nystartsjobb", fx, ON)
 
 
 def test_nystartsjobb_age_20_24_needs_6_of_9_months():
@@ -109,39 +117,42 @@ def test_job_guarantee_20_plus_is_eligible_for_nystartsjobb():
 def test_introduktionsjobb_youth_guarantee_200_days():
     rule = seeded("introduktionsjobb")
     fx = facts(22, [], youth_guarantee_days=200)
-    assert rules.evaluate(rule, "introduktionsjobb", fx, ON).outcome == Outcome.ELIGIBLE
+    assert eligibility_rules.evaluate(rule, "introduktionsjobb", fx, ON).outcome == Outcome.ELIGIBLE
     fx = facts(22, [], youth_guarantee_days=199)
-    assert rules.evaluate(rule, "introduktionsjobb", fx, ON).outcome == Outcome.NOT_ELIGIBLE
+    assert eligibility_rules.evaluate(rule, "introduktionsjobb", fx, ON).outcome == Outcome.NOT_ELIGIBLE
 
 
 def test_yrkesintroduktion_age_15_24():
     rule = seeded("yrkesintroduktion")
-    assert rules.evaluate(rule, "yrkesintroduktion", facts(24, []), ON).outcome == Outcome.ELIGIBLE
-    assert rules.evaluate(rule, "yrkesintroduktion", facts(25, []), ON).outcome == Outcome.NOT_ELIGIBLE
+    assert eligibility_rules.evaluate(rule, "yrkesintroduktion", facts(24, []), ON).outcome == Outcome.ELIGIBLE
+    assert eligibility_rules.evaluate(rule, "yrkesintroduktion", facts(25, []), ON).outcome == Outcome.NOT_ELIGIBLE
 
 
 def test_lonebidrag_needs_documented_disability():
     rule = seeded("lonebidrag")
-    assert rules.evaluate(rule, "lonebidrag", facts(40, [], disability_documentation="valid"), ON).outcome == Outcome.ELIGIBLE
-    unknown = rules.evaluate(rule, "lonebidrag", facts(40, []), ON)
+    assert (
+        eligibility_rules.evaluate(rule, "lonebidrag", facts(40, [], disability_documentation="valid"), ON).outcome
+        == Outcome.ELIGIBLE
+    )
+    unknown = eligibility_rules.evaluate(rule, "lonebidrag", facts(40, []), ON)
     assert unknown.outcome == Outcome.UNKNOWN and unknown.missing
-    expired = rules.evaluate(rule, "lonebidrag", facts(40, [], disability_documentation="expired"), ON)
+    expired = eligibility_rules.evaluate(rule, "lonebidrag", facts(40, [], disability_documentation="expired"), ON)
     assert expired.outcome == Outcome.UNKNOWN and any("inaktuellt" in m for m in expired.missing)
 
 
 def test_no_rule_gives_unknown():
-    result = rules.evaluate(None, "nystartsjobb", facts(30, []), ON)
+    result = eligibility_rules.evaluate(None, "nystartsjobb", facts(30, []), ON)
     assert result.outcome == Outcome.UNKNOWN and result.reasons
 
 
 def test_parameter_errors_are_swedish():
-    assert rules.parameter_errors({"paths": []})
-    assert rules.parameter_errors({"paths": [{"label": "x", "conditions": {"age_min": "tjugo"}}]})
-    assert rules.parameter_errors({"paths": [{"label": "x", "conditions": {"months_required": 12}}]})
-    assert rules.parameter_errors({"paths": [{"label": "x", "conditions": {"okänt": True}}]})
-    assert rules.parameter_errors([]) == ["Parametrarna ska vara ett JSON-objekt."]
-    for row in rules.DEFAULT_RULES:
-        assert rules.parameter_errors(row["parameters"]) == [], row["subsidy_type"]
+    assert eligibility_rules.parameter_errors({"paths": []})
+    assert eligibility_rules.parameter_errors({"paths": [{"label": "x", "conditions": {"age_min": "tjugo"}}]})
+    assert eligibility_rules.parameter_errors({"paths": [{"label": "x", "conditions": {"months_required": 12}}]})
+    assert eligibility_rules.parameter_errors({"paths": [{"label": "x", "conditions": {"okänt": True}}]})
+    assert eligibility_rules.parameter_errors([]) == ["Parametrarna ska vara ett JSON-objekt."]
+    for row in QualificationRule.objects.filter(version=1):
+        assert eligibility_rules.parameter_errors(row.parameters) == [], row.subsidy_type
 
 
 @pytest.mark.django_db
@@ -156,30 +167,34 @@ def test_default_rules_are_seeded_by_migration():
 
 @pytest.mark.django_db
 def test_new_rule_version_applies_from_its_valid_from():
-    new = services.add_rule_version(
+    new = eligibility_services.add_rule_version(
         None, subsidy_type="nystartsjobb", valid_from=D(2027, 1, 1), source="Förordning (2018:43), ändrad",
         parameters={"paths": [{"label": "18 år eller äldre", "conditions": {"age_min": 18}}]},
     )  # fmt: skip
     assert new.version == 2
     old = QualificationRule.objects.get(subsidy_type="nystartsjobb", version=1)
     assert old.valid_to == D(2026, 12, 31)
-    assert services.rule_for("nystartsjobb", D(2026, 12, 31)).version == 1
-    assert services.rule_for("nystartsjobb", D(2027, 1, 1)).version == 2
+    assert eligibility_services.rule_for("nystartsjobb", D(2026, 12, 31)).version == 1
+    assert eligibility_services.rule_for("nystartsjobb", D(2027, 1, 1)).version == 2
     # A 19-year-old: not eligible under version 1, eligible under version 2.
     fx = Facts(birth_date=D(2007, 6, 1))
     assert (
-        rules.evaluate(services.rule_for("nystartsjobb", D(2026, 12, 31)), "nystartsjobb", fx, D(2026, 12, 31)).outcome
+        eligibility_rules.evaluate(
+            eligibility_services.rule_for("nystartsjobb", D(2026, 12, 31)), "nystartsjobb", fx, D(2026, 12, 31)
+        ).outcome
         == Outcome.NOT_ELIGIBLE
     )
     assert (
-        rules.evaluate(services.rule_for("nystartsjobb", D(2027, 1, 1)), "nystartsjobb", fx, D(2027, 1, 1)).outcome
+        eligibility_rules.evaluate(
+            eligibility_services.rule_for("nystartsjobb", D(2027, 1, 1)), "nystartsjobb", fx, D(2027, 1, 1)
+        ).outcome
         == Outcome.ELIGIBLE
     )
 
 
 @pytest.mark.django_db
 def test_overlapping_rule_version_refused():
-    services.add_rule_version(
+    eligibility_services.add_rule_version(
         None,
         subsidy_type="lonebidrag",
         valid_from=D(2027, 1, 1),
@@ -188,7 +203,7 @@ def test_overlapping_rule_version_refused():
         parameters={"paths": [{"label": "a", "conditions": {"age_min": 18}}]},
     )
     with pytest.raises(DomainError) as exc:
-        services.add_rule_version(
+        eligibility_services.add_rule_version(
             None,
             subsidy_type="lonebidrag",
             valid_from=D(2027, 6, 1),
@@ -202,7 +217,7 @@ def test_overlapping_rule_version_refused():
 @pytest.mark.django_db
 def test_bad_parameters_refused_nothing_saved():
     with pytest.raises(DomainError) as exc:
-        services.add_rule_version(
+        eligibility_services.add_rule_version(
             None, subsidy_type="nystartsjobb", valid_from=D(2027, 1, 1), source="x", parameters={"paths": 3}
         )
     assert "parameters" in exc.value.message_dict
@@ -212,7 +227,7 @@ def test_bad_parameters_refused_nothing_saved():
 @pytest.mark.django_db
 def test_evaluation_from_recorded_history_is_audited(coach, person):
     actor = actor_for(coach)
-    services.save_facts(
+    eligibility_services.save_facts(
         coach,
         actor,
         person.pk,
@@ -225,8 +240,8 @@ def test_evaluation_from_recorded_history_is_audited(coach, person):
         youth_guarantee_days=None,
     )
     today = D(2026, 3, 10)
-    services.save_history(coach, actor, person.pk, months_back(["unemployed"] * 15, today), today=today)
-    result = services.evaluate_for(coach, actor, person.pk, "nystartsjobb", today)
+    eligibility_services.save_history(coach, actor, person.pk, months_back(["unemployed"] * 15, today), today=today)
+    result = eligibility_services.evaluate_for(coach, actor, person.pk, "nystartsjobb", today)
     assert result.outcome == Outcome.ELIGIBLE
     assert AuditEntry.objects.filter(action=Action.READ, person_id=person.pk, what__startswith="kvalificering").exists()
 
@@ -234,19 +249,19 @@ def test_evaluation_from_recorded_history_is_audited(coach, person):
 @pytest.mark.django_db
 def test_history_with_unknown_kind_refused(coach, person):
     with pytest.raises(DomainError):
-        services.save_history(coach, actor_for(coach), person.pk, {D(2026, 1, 1): "semester"}, today=D(2026, 3, 10))
+        eligibility_services.save_history(coach, actor_for(coach), person.pk, {D(2026, 1, 1): "semester"}, today=D(2026, 3, 10))
     assert not person.labour_market_months.exists()
 
 
 @pytest.mark.django_db
 def test_evaluation_without_relation_refused(other_unit_coach, person):
     with pytest.raises(AccessDenied):
-        services.evaluate_for(other_unit_coach, actor_for(other_unit_coach), person.pk, "nystartsjobb", ON)
+        eligibility_services.evaluate_for(other_unit_coach, actor_for(other_unit_coach), person.pk, "nystartsjobb", ON)
     assert AuditEntry.objects.filter(outcome="refused", person_id=person.pk).exists()
 
 
 @pytest.mark.django_db
 def test_participation_af_registration_used_when_facts_missing(coach):
     participation = f.ParticipationFactory(enrolled=True, coach=coach, af_registered=True)
-    fx = services.facts_for(participation.person, ON)
+    fx = eligibility_services.facts_for(participation.person, ON)
     assert fx.registered_at_af is True
