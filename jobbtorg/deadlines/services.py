@@ -1,10 +1,11 @@
 """The one write path for deadlines. Domain services call these inside their transactions."""
 
 import datetime
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from jobbtorg.core.workdays import add_working_days
 from jobbtorg.deadlines import rules
 from jobbtorg.deadlines.models import Deadline
 from jobbtorg.deadlines.rules import Kind
@@ -107,14 +108,52 @@ def _open(participation: Participation, kind: Kind, subject_id: int | None) -> Q
     return qs
 
 
-def state(deadline: Deadline, today: datetime.date) -> str:
-    """overdue | due (today or within the coming 3 working days) | upcoming | paused | done."""
-    if deadline.status != Deadline.Status.OPEN:
-        return "done"
-    if deadline.paused_on:
-        return "paused"
-    if deadline.due_date < today:
-        return "overdue"
-    if deadline.due_date <= add_working_days(today, 3):
-        return "due"
-    return "upcoming"
+def state(deadline: Deadline, today: datetime.date) -> rules.State:
+    """overdue | due | upcoming | paused | done: rules.state_of over a stored row."""
+    return rules.state_of(is_open=deadline.status == Deadline.Status.OPEN, due=deadline.due_date,
+                          paused_on=deadline.paused_on, today=today)
+
+
+# --- deadlines of other subjects (subsidy steps, OSA follow-ups, the coming modules) ---------------
+
+
+@dataclass(frozen=True)
+class Clock:
+    """One wanted deadline of a subject, as the subject's own rules compute it."""
+
+    kind: Kind
+    subject_id: int
+    due: datetime.date
+    done_on: datetime.date | None = None
+    paused_on: datetime.date | None = None
+    cancelled: bool = False
+
+
+def set_subject_deadlines(
+    kinds: Collection[Kind],
+    subject_ids: Collection[int],
+    clocks: Iterable[Clock],
+    *,
+    participation_id: int | None = None,
+    district_id: int | None = None,
+) -> None:
+    """Replace the stored deadlines of `kinds` for these subjects with `clocks`.
+
+    For subjects whose own rules compute their due dates from all their facts (a subsidy case's
+    steps, an OSA case's follow-ups): the service that changed a fact recomputes them whole and
+    stores them here, inside its transaction, so nothing else ever computes them again.
+    """
+    Deadline.objects.filter(kind__in=[str(k) for k in kinds], subject_id__in=list(subject_ids)).delete()
+    rows = []
+    for clock in clocks:
+        status = Deadline.Status.OPEN
+        if clock.cancelled:
+            status = Deadline.Status.CANCELLED
+        elif clock.done_on is not None:
+            status = Deadline.Status.DONE
+        rows.append(Deadline(
+            participation_id=participation_id, kind=clock.kind, subject_id=clock.subject_id, due_date=clock.due,
+            status=status, responsible=rules.RULES[clock.kind].responsible, district_id=district_id,
+            paused_on=clock.paused_on if status == Deadline.Status.OPEN else None, done_on=clock.done_on,
+        ))  # fmt: skip
+    Deadline.objects.bulk_create(rows)

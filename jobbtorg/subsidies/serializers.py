@@ -6,10 +6,12 @@ range reaches the database); every rule is subsidies.services', which answer in 
 import datetime
 from typing import Any
 
+from django.utils import timezone
 from rest_framework import serializers
 
+from jobbtorg.deadlines.rules import State, state_of
 from jobbtorg.subsidies import rules
-from jobbtorg.subsidies.models import CaseStatus, MonthKind, QualificationRule, SubsidyCase, SubsidyStep, SubsidyType
+from jobbtorg.subsidies.models import CaseStatus, MonthKind, QualificationRule, StepStatus, SubsidyCase, SubsidyStep, SubsidyType
 
 MAX_ID = 2**63 - 1
 MAX_VERSION = 2**31 - 1
@@ -100,8 +102,9 @@ class SubsidyStepSerializer(serializers.ModelSerializer):
         return self._rule(obj).limit_text
 
     def get_overdue(self, obj: SubsidyStep) -> bool:
-        today = self.context.get("today") or datetime.date.min
-        return bool(obj.status == "open" and not obj.paused_on and obj.due_on and obj.due_on < today)
+        today = self.context.get("today") or timezone.localdate()
+        is_open = obj.status == StepStatus.OPEN
+        return state_of(is_open=is_open, due=obj.due_on, paused_on=obj.paused_on, today=today) == State.OVERDUE
 
 
 class SubsidyCaseSerializer(serializers.ModelSerializer):

@@ -29,6 +29,8 @@ from jobbtorg.audit.services import Actor, record
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.core.locking import save_versioned
 from jobbtorg.core.types import StrOrPromise
+from jobbtorg.deadlines import services as deadlines
+from jobbtorg.deadlines.rules import Kind
 from jobbtorg.organisation.models import Employer, EmployerContact
 from jobbtorg.participations.models import OPEN_STATUSES, Participation
 from jobbtorg.people.models import Person
@@ -236,6 +238,7 @@ def create_case(
             occurred_on=notified_on,
             data={"subsidy_case": case.pk, "subsidy_type": subsidy_type, "route": case.route},
         )
+        store_deadlines(case)
         _audit(actor, case, "skapat", Action.CREATE)
     return case
 
@@ -334,6 +337,7 @@ def update_case(
             participation=case.participation,
             data={"subsidy_case": case.pk},
         )
+        store_deadlines(case)
         _audit(actor, case, "ändrat")
     return case
 
@@ -378,6 +382,7 @@ def record_decision(
             occurred_on=decision_on,
             data={"subsidy_case": case.pk, "warnings": warnings},
         )
+        store_deadlines(case)
         _audit(actor, case, "beslut registrerat")
     return case, warnings
 
@@ -451,6 +456,7 @@ def close_without_grant(
             occurred_on=on,
             data={"subsidy_case": case.pk},
         )
+        store_deadlines(case)
         _audit(actor, case, CaseStatus(target).label)
     return case
 
@@ -516,6 +522,7 @@ def terminate_early(
             occurred_on=terminated_on,
             data={"subsidy_case": case.pk},
         )
+        store_deadlines(case)
         _audit(actor, case, "avbrott i förtid")
     return case
 
@@ -559,11 +566,24 @@ def end_case(
             occurred_on=ended_on,
             data={"subsidy_case": case.pk},
         )
+        store_deadlines(case)
         _audit(actor, case, "avslutat")
     return case
 
 
 # --- steps -------------------------------------------------------------------------------------------
+
+
+def store_deadlines(case: SubsidyCase) -> None:
+    """Store the case's step clocks in the one deadline store (deadlines.services), where the
+    coach's worklist, badge and digest read them. Called at the end of every service that
+    changes steps, inside its transaction; a waiting step has no running clock."""
+    steps = list(SubsidyStep.objects.filter(case=case))
+    deadlines.set_subject_deadlines([Kind.SUBSIDY_STEP], [s.pk for s in steps], [
+        deadlines.Clock(Kind.SUBSIDY_STEP, s.pk, s.due_on, done_on=s.done_on if s.status == StepStatus.DONE else None,
+                        paused_on=s.paused_on, cancelled=s.status == StepStatus.CANCELLED)
+        for s in steps if s.due_on is not None and s.status != StepStatus.WAITING
+    ], participation_id=case.participation_id)  # fmt: skip
 
 
 def _state(step: SubsidyStep | None) -> rules.StepState | None:
@@ -646,6 +666,7 @@ def complete_step(
             occurred_on=done_on,
             data={"subsidy_case": case.pk, "step": step_kind.value, "outcome": step.outcome},
         )
+        store_deadlines(case)
         _audit(actor, case, f"steg {step_kind.value}")
     return case, warnings
 

@@ -30,6 +30,7 @@ from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
+from jobbtorg.deadlines.rules import State, state_of
 from jobbtorg.organisation.models import JobbtorgUnit
 from jobbtorg.participations.models import Participation
 from jobbtorg.subsidies import forms, reports, rules, selectors, services
@@ -184,10 +185,9 @@ def _step_rows(case: SubsidyCase, today: datetime.date, bound: dict[str, Any]) -
     for step in steps:
         rule = rules.STEP_RULES[rules.StepKind(step.kind)]
         state = step.status
-        if step.status == StepStatus.OPEN and step.paused_on:
-            state = "paused"
-        elif step.status == StepStatus.OPEN and step.due_on and step.due_on < today:
-            state = "overdue"
+        if step.status == StepStatus.OPEN:  # paused and overdue as every deadline list says them
+            clock = state_of(is_open=True, due=step.due_on, paused_on=step.paused_on, today=today)
+            state = clock if clock in (State.PAUSED, State.OVERDUE) else state
         form = bound.get(f"step-{step.kind}")
         if form is None and step.status == StepStatus.OPEN and step.kind != rules.StepKind.INTRO_DECISION:
             form = forms.StepForm(kind=step.kind, initial={"version": case.version})

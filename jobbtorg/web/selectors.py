@@ -19,9 +19,9 @@ from jobbtorg.accounts.models import Role, User
 from jobbtorg.activities.models import Activity
 from jobbtorg.core import personnummer
 from jobbtorg.deadlines import selectors as deadline_selectors
-from jobbtorg.deadlines import services as deadline_services
 from jobbtorg.deadlines.models import Deadline
 from jobbtorg.deadlines.rules import RULES, Kind
+from jobbtorg.deadlines.selectors import DeadlineRow
 from jobbtorg.organisation.models import District, JobbtorgUnit
 from jobbtorg.participations.models import OPEN_STATUSES, Participation, Status
 from jobbtorg.people.models import Person
@@ -251,21 +251,6 @@ def search_persons(user: User, query: SearchQuery) -> QuerySet[Person]:
 # How many deadline rows the coach's "today" list shows; the rest are counted.
 DEADLINE_ROWS = 50
 
-STATE_ORDER = {"overdue": 0, "due": 1, "upcoming": 2, "paused": 3, "done": 4}
-
-
-@dataclass(frozen=True)
-class DeadlineRow:
-    """One row of a worklist: the deadline, its person, and its state as a word (overdue/due/upcoming)."""
-
-    deadline: Deadline
-    state: str
-
-    @property
-    def person(self) -> Person:
-        return self.deadline.participation.person
-
-
 def deadline_rows(
     user: User, today: datetime.date, kind: str = "", limit: int = DEADLINE_ROWS
 ) -> tuple[list[DeadlineRow], int]:
@@ -274,7 +259,7 @@ def deadline_rows(
     qs = deadline_selectors.worklist(user, today)
     if kind:
         qs = qs.filter(kind=kind)
-    rows = [DeadlineRow(d, deadline_services.state(d, today)) for d in qs[:limit]]
+    rows = deadline_selectors.rows(list(qs[:limit]), today)
     total = qs.count()  # always counted: the page costs the same with 3 rows as with 300
     return rows, total
 
@@ -324,4 +309,4 @@ def next_deadline(participation: Participation | None, today: datetime.date) -> 
     if deadline is None:
         return None
     deadline.participation = participation
-    return DeadlineRow(deadline, deadline_services.state(deadline, today))
+    return DeadlineRow.of(deadline, today)
