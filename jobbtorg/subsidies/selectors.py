@@ -75,7 +75,7 @@ def case_ids_for_person(person: Person, user: User) -> list[int]:
     return list(SubsidyCase.objects.filter(kinds, participation__person=person).values_list("pk", flat=True))
 
 
-def overdue_step_ids(today: datetime.date) -> "QuerySet[Deadline, dict[str, Any]]":
+def overdue_step_ids(today: datetime.date) -> "QuerySet[Deadline, Any]":
     """Ids of overdue steps, as a subquery over the one deadline store (deadlines.selectors.overdue_q)."""
     return Deadline.objects.filter(deadline_selectors.overdue_q(today), kind=Kind.SUBSIDY_STEP).values("subject_id")
 
