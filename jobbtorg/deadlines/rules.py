@@ -136,6 +136,11 @@ LIMIT_MONTHS = 18
 
 OSA_KINDS = (Kind.OSA_FIRST_PERIOD_MEETING, Kind.OSA_YEARLY_MEETING, Kind.OSA_FINAL_MEETING)
 
+# Clocks their subject's own rules keep (unit SUBJECT): an interruption or a closure of the
+# participation does not pause or cancel them here; the subject's service decides (a subsidy
+# step pauses for a completion, not for an interruption).
+SUBJECT_KINDS = frozenset(rule.kind for rule in RULES.values() if rule.unit == Unit.SUBJECT)
+
 
 def state_of(*, is_open: bool, due: datetime.date | None, paused_on: datetime.date | None,
              today: datetime.date) -> State:

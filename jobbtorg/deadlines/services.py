@@ -56,7 +56,7 @@ def participation_paused_on(participation: Participation) -> datetime.date | Non
     )
     if running is not None:
         return running
-    paused = Deadline.objects.filter(participation=participation, paused_on__isnull=False).values_list(
+    paused = _participation_clocks(participation).filter(paused_on__isnull=False).values_list(
         "paused_on", flat=True
     ).first()
     return paused
@@ -74,7 +74,7 @@ def cancel(participation: Participation, kind: Kind, on: datetime.date, subject_
 def cancel_at_closure(participation: Participation, on: datetime.date) -> int:
     """At closure every running clock stops, except the post-closure follow-ups."""
     return (
-        Deadline.objects.filter(participation=participation, status=Deadline.Status.OPEN)
+        _participation_clocks(participation).filter(status=Deadline.Status.OPEN)
         .exclude(kind__in=[k.value for k in rules.POST_CLOSURE])
         .update(status=Deadline.Status.CANCELLED, done_on=on)
     )
@@ -87,18 +87,22 @@ def pause(participation: Participation, on: datetime.date) -> None:
     interruption registered after the fact leaves a passed deadline (the 18 months, a plan never
     drawn up) as overdue as it was on the day the interruption began.
     """
-    Deadline.objects.filter(
-        participation=participation, status=Deadline.Status.OPEN, paused_on__isnull=True, due_date__gte=on
+    _participation_clocks(participation).filter(
+        status=Deadline.Status.OPEN, paused_on__isnull=True, due_date__gte=on
     ).update(paused_on=on)
 
 
 def resume(participation: Participation, on: datetime.date) -> None:
     """Restart: each paused clock's due date moves by the length of the pause."""
-    for deadline in Deadline.objects.filter(participation=participation, status=Deadline.Status.OPEN,
-                                            paused_on__isnull=False):
+    for deadline in _participation_clocks(participation).filter(status=Deadline.Status.OPEN, paused_on__isnull=False):
         deadline.due_date = rules.shift_for_pause(deadline.due_date, deadline.paused_on, on)  # type: ignore[arg-type]
         deadline.paused_on = None
         deadline.save(update_fields=["due_date", "paused_on"])
+
+
+def _participation_clocks(participation: Participation) -> QuerySet[Deadline]:
+    """The participation's own clocks: not those its subjects' services keep (rules.SUBJECT_KINDS)."""
+    return Deadline.objects.filter(participation=participation).exclude(kind__in=[str(k) for k in rules.SUBJECT_KINDS])
 
 
 def _open(participation: Participation, kind: Kind, subject_id: int | None) -> QuerySet[Deadline]:

@@ -131,7 +131,7 @@ def board(today: datetime.date | None = None) -> list[BoardRow]:
     a group), and the unit names. No person is read.
     """
     today = today or timezone.localdate()
-    overdue_q = Q(paused_on__isnull=True, due_on__lt=today)
+    overdue_q = Q(pk__in=overdue_step_ids(today))  # overdue as the deadline store says it
     base = SubsidyStep.objects.filter(kind__in=[k.value for k in rules.LONEBIDRAG_STEPS], status=StepStatus.OPEN)
     unit_key = "case__participation__unit_id"
     groups = list(

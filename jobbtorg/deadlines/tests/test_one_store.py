@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from jobbtorg.audit.services import Actor
 from jobbtorg.deadlines import selectors
+from jobbtorg.deadlines import services as deadline_services
 from jobbtorg.deadlines.models import Deadline
 from jobbtorg.deadlines.rules import RULES, Kind, State, state_of
 from jobbtorg.notifications.selectors import badge_count, notices
@@ -143,3 +144,20 @@ def test_worklist_rows_share_one_deadline_row():
     case = f.OsaCaseFactory(started_long_ago=True)
     rows = selectors.rows(list(Deadline.objects.filter(subject_id=case.pk, kind__startswith="first")), today)
     assert [(r.state, r.person) for r in rows] == [(State.OVERDUE, None)]
+
+
+def test_interruption_and_closure_leave_subject_clocks_to_their_service():
+    """DOMAIN §4.4: an interruption pauses the participation's clocks; a subsidy step's clock is
+    the subsidy service's (seed 000 §2 pauses it only for a completion), so it runs on."""
+    today = timezone.localdate()
+    case, callback = _overdue_lonebidrag()
+    participation = case.participation
+    plan = deadline_services.open_deadline(participation, Kind.PLAN_DRAWN_UP, due=today + 2 * DAY)
+    deadline_services.pause(participation, today)
+    step = Deadline.objects.get(kind=Kind.SUBSIDY_STEP, subject_id=callback.pk)
+    plan.refresh_from_db()
+    assert plan.paused_on == today and step.paused_on is None
+    deadline_services.resume(participation, today + 3 * DAY)
+    deadline_services.cancel_at_closure(participation, today + 3 * DAY)
+    step.refresh_from_db()
+    assert (step.status, step.due_date) == (Deadline.Status.OPEN, callback.due_on)

@@ -9,8 +9,8 @@ from django.utils import timezone
 from jobbtorg.audit.models import AuditEntry
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.core.workdays import add_months
-from jobbtorg.osa import selectors, services
 from jobbtorg.deadlines.models import Deadline
+from jobbtorg.osa import selectors, services
 from jobbtorg.osa.models import IndividualReview, OsaCase, OsaPeriod, PlanVersion
 from jobbtorg.osa.tests.conftest import actor_of
 from jobbtorg.testing import factories as f
