@@ -1,34 +1,20 @@
-"""A deadline as a row of a worklist or of the person page: the deadline, its person and its
-state as a word. One type for the start pages and the person page (moved out of web, issue 9
-item 6, so that people's pages need not import web).
+"""Deadlines as rows of a worklist or of the person page (the row type is
+deadlines.selectors.DeadlineRow). One place for the start pages and the person page (moved
+out of web, issue 9 item 6, so that people's pages need not import web).
 """
 
 import datetime
-from dataclasses import dataclass
 
 from django.db.models import F
 
 from jobbtorg.accounts.models import User
 from jobbtorg.deadlines import selectors as deadline_selectors
-from jobbtorg.deadlines import services as deadline_services
 from jobbtorg.deadlines.models import Deadline
+from jobbtorg.deadlines.selectors import DeadlineRow
 from jobbtorg.participations.models import Participation
-from jobbtorg.people.models import Person
 
 # How many deadline rows the coach's "today" list shows; the rest are counted.
 DEADLINE_ROWS = 50
-
-
-@dataclass(frozen=True)
-class DeadlineRow:
-    """One row of a worklist: the deadline, its person, and its state as a word (overdue/due/upcoming)."""
-
-    deadline: Deadline
-    state: str
-
-    @property
-    def person(self) -> Person:
-        return self.deadline.participation.person
 
 
 def deadline_rows(
@@ -39,7 +25,7 @@ def deadline_rows(
     qs = deadline_selectors.worklist(user, today)
     if kind:
         qs = qs.filter(kind=kind)
-    rows = [DeadlineRow(d, deadline_services.state(d, today)) for d in qs[:limit]]
+    rows = deadline_selectors.rows(list(qs[:limit]), today)
     total = qs.count()  # always counted: the page costs the same with 3 rows as with 300
     return rows, total
 
@@ -56,4 +42,4 @@ def next_deadline(participation: Participation | None, today: datetime.date) -> 
     if deadline is None:
         return None
     deadline.participation = participation
-    return DeadlineRow(deadline, deadline_services.state(deadline, today))
+    return DeadlineRow.of(deadline, today)

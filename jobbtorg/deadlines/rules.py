@@ -21,6 +21,24 @@ class Unit(StrEnum):
     WORKING_DAYS = "working_days"
     CALENDAR_DAYS = "calendar_days"
     MONTHS = "months"
+    SUBJECT = "subject"  # the subject's own rules compute the due date; the service passes it
+
+
+class Subject(StrEnum):
+    """What a deadline's `subject_id` refers to (None: the participation itself)."""
+
+    PARTICIPATION = "participation"
+    PLAN = "plans.Plan"
+    ACTIVITY = "activities.Activity"
+    DEVIATION = "activities.Deviation"
+    SUBSIDY_STEP = "subsidies.SubsidyStep"
+    OSA_CASE = "osa.OsaCase"
+
+
+class Responsible(StrEnum):
+    COACH = "coach"
+    DISTRICT = "district"
+    OSA = "osa"  # the OSA officer of the district responsible for the case
 
 
 class Kind(StrEnum):
@@ -35,6 +53,24 @@ class Kind(StrEnum):
     DEVIATION_ACKNOWLEDGEMENT = "deviation_acknowledgement"
     FOLLOWUP_2_MONTHS = "followup_2_months"
     FOLLOWUP_8_MONTHS = "followup_8_months"
+    SUBSIDY_STEP = "subsidy_step"
+    # The values are osa.rules.FollowUpKind's, so an OSA case's rows keep their names.
+    OSA_FIRST_PERIOD_MEETING = "first_period_meeting"
+    OSA_YEARLY_MEETING = "yearly_meeting"
+    OSA_FINAL_MEETING = "final_meeting"
+
+
+class State(StrEnum):
+    """The one vocabulary of a deadline's state, for every list, badge, page and API."""
+
+    OVERDUE = "overdue"
+    DUE = "due"  # today or within DUE_SOON_WORKING_DAYS
+    UPCOMING = "upcoming"
+    PAUSED = "paused"
+    DONE = "done"
+
+
+DUE_SOON_WORKING_DAYS = 3
 
 
 @dataclass(frozen=True)
@@ -43,10 +79,13 @@ class Rule:
     label: str  # Swedish, shown in worklists
     amount: int
     unit: Unit
-    responsible: str  # "coach" or "district"
+    responsible: str  # Responsible: who acts
     source: str
+    subject: Subject = Subject.PARTICIPATION
 
     def due(self, start: datetime.date) -> datetime.date:
+        if self.unit == Unit.SUBJECT:
+            raise ValueError(f"{self.kind}: the due date comes from the subject's own rules")
         if self.unit == Unit.WORKING_DAYS:
             return add_working_days(start, self.amount)
         if self.unit == Unit.MONTHS:
@@ -63,21 +102,30 @@ RULES: dict[Kind, Rule] = {
         Rule(Kind.PLAN_DRAWN_UP, "Aktivitetsplan upprättas", 5, Unit.WORKING_DAYS, "coach",
              "DOMAIN §4.4, seed 002: inom 5 dagar från ankomst"),
         Rule(Kind.PLAN_APPROVAL, "Stadsdelen godkänner aktivitetsplan", 5, Unit.WORKING_DAYS, "district",
-             "DOMAIN §4.4: planen godkänns av stadsdelen (servicenivå, konfigurerbar)"),
+             "DOMAIN §4.4: planen godkänns av stadsdelen (servicenivå, konfigurerbar)", Subject.PLAN),
         Rule(Kind.PLAN_REVIEW, "Omprövning av aktivitetsplan", 6, Unit.MONTHS, "coach",
-             "DOMAIN §4.4, seed 002: högst sex månader, därefter omprövning"),
+             "DOMAIN §4.4, seed 002: högst sex månader, därefter omprövning", Subject.PLAN),
         Rule(Kind.PARTICIPATION_LIMIT_WARNING, "18 månader närmar sig (en månad kvar)", 17, Unit.MONTHS, "coach",
              "DOMAIN §4.4: högst 18 månader, varning en månad före"),
         Rule(Kind.PARTICIPATION_LIMIT, "18 månaders deltagande nås", 18, Unit.MONTHS, "coach",
              "DOMAIN §4.4, seed 002: som längst 18 månader"),
         Rule(Kind.ACTIVITY_FOLLOWUP, "Uppföljning av insats", 0, Unit.CALENDAR_DAYS, "coach",
-             "DOMAIN §4.5: efter avslutad insats ska en uppföljning ske"),
+             "DOMAIN §4.5: efter avslutad insats ska en uppföljning ske", Subject.ACTIVITY),
         Rule(Kind.DEVIATION_ACKNOWLEDGEMENT, "Stadsdelen kvitterar avvikelse", 2, Unit.WORKING_DAYS, "district",
-             "DOMAIN §6: avvikelserapport till stadsdelen (servicenivå, konfigurerbar)"),
+             "DOMAIN §6: avvikelserapport till stadsdelen (servicenivå, konfigurerbar)", Subject.DEVIATION),
         Rule(Kind.FOLLOWUP_2_MONTHS, "Uppföljning 2 månader efter avslut", 2, Unit.MONTHS, "coach",
              "DOMAIN §7: uppföljning 2 och 8 månader efter avslut"),
         Rule(Kind.FOLLOWUP_8_MONTHS, "Uppföljning 8 månader efter avslut", 8, Unit.MONTHS, "coach",
              "DOMAIN §7: uppföljning 2 och 8 månader efter avslut"),
+        # The coach follows every step of the participant's subsidy case, Arbetsförmedlingen's too.
+        Rule(Kind.SUBSIDY_STEP, "Stödanställning: steg att göra", 0, Unit.SUBJECT, "coach",
+             "DOMAIN §18, seed 000: stegen i subsidies.rules.STEP_RULES", Subject.SUBSIDY_STEP),
+        Rule(Kind.OSA_FIRST_PERIOD_MEETING, "OSA: gemensamt möte under första perioden", 0, Unit.SUBJECT, "osa",
+             "seed 000 (OSA): osa.rules.follow_ups", Subject.OSA_CASE),
+        Rule(Kind.OSA_YEARLY_MEETING, "OSA: gemensam uppföljning minst en gång per år", 0, Unit.SUBJECT, "osa",
+             "seed 000 (OSA): osa.rules.follow_ups", Subject.OSA_CASE),
+        Rule(Kind.OSA_FINAL_MEETING, "OSA: gemensam uppföljning inför anställningens slut", 0, Unit.SUBJECT, "osa",
+             "seed 000 (OSA): osa.rules.follow_ups", Subject.OSA_CASE),
     ]
 }
 
@@ -85,6 +133,33 @@ RULES: dict[Kind, Rule] = {
 POST_CLOSURE = {Kind.FOLLOWUP_2_MONTHS, Kind.FOLLOWUP_8_MONTHS}
 
 LIMIT_MONTHS = 18
+
+OSA_KINDS = (Kind.OSA_FIRST_PERIOD_MEETING, Kind.OSA_YEARLY_MEETING, Kind.OSA_FINAL_MEETING)
+
+# Clocks their subject's own rules keep (unit SUBJECT): an interruption or a closure of the
+# participation does not pause or cancel them here; the subject's service decides (a subsidy
+# step pauses for a completion, not for an interruption).
+SUBJECT_KINDS = frozenset(rule.kind for rule in RULES.values() if rule.unit == Unit.SUBJECT)
+
+
+def state_of(*, is_open: bool, due: datetime.date | None, paused_on: datetime.date | None,
+             today: datetime.date) -> State:
+    """The one place that says what is overdue: a running clock whose due date has passed.
+
+    `due` soon is today or within DUE_SOON_WORKING_DAYS working days; a paused clock is never
+    overdue (its due date moves when it resumes); a clock without a due date has not started.
+    """
+    if not is_open:
+        return State.DONE
+    if paused_on is not None:
+        return State.PAUSED
+    if due is None:
+        return State.UPCOMING
+    if due < today:
+        return State.OVERDUE
+    if due <= add_working_days(today, DUE_SOON_WORKING_DAYS):
+        return State.DUE
+    return State.UPCOMING
 
 
 def due_date(kind: Kind, start: datetime.date) -> datetime.date:

@@ -6,14 +6,60 @@ person the user may not see.
 """
 
 import datetime
-from typing import TypedDict, cast
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypedDict, cast
 
 from django.db.models import Count, Q, QuerySet
 
 from jobbtorg.access.policy import visible_persons
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.core.workdays import add_working_days
+from jobbtorg.deadlines import rules
 from jobbtorg.deadlines.models import Deadline
+from jobbtorg.deadlines.services import state
+
+# The subject ids a user of a role reaches today, as a subquery (None: none). Registered by the
+# app that owns the subject (osa.apps), so this module never imports the apps above it.
+SubjectScope = Callable[[User, datetime.date], "QuerySet[Any] | None"]
+_SUBJECT_SCOPES: dict[str, tuple[str, SubjectScope]] = {}
+
+
+def register_subject_scope(role: str, responsible: str, scope: SubjectScope) -> None:
+    """Let `role` see the open deadlines with `responsible` whose subject is in `scope(user, today)`."""
+    _SUBJECT_SCOPES[role] = (responsible, scope)
+
+
+def overdue_q(today: datetime.date) -> Q:
+    """rules.state_of's OVERDUE in SQL: open, running, due before today."""
+    return Q(status=Deadline.Status.OPEN, paused_on__isnull=True, due_date__lt=today)
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    """One deadline as every list shows it: the row and its state in the one vocabulary."""
+
+    deadline: Deadline
+    state: rules.State
+
+    @classmethod
+    def of(cls, deadline: Deadline, today: datetime.date) -> "DeadlineRow":
+        return cls(deadline, state(deadline, today))
+
+    @property
+    def person(self) -> Any:
+        """The participant (None for a subject outside a participation, such as an OSA case)."""
+        participation = self.deadline.participation
+        return participation.person if participation is not None else None
+
+    @property
+    def done_late(self) -> bool:
+        done_on = self.deadline.done_on
+        return self.state == rules.State.DONE and done_on is not None and done_on > self.deadline.due_date
+
+
+def rows(deadlines: list[Deadline], today: datetime.date) -> list[DeadlineRow]:
+    return [DeadlineRow.of(d, today) for d in deadlines]
 
 
 def worklist(user: User, today: datetime.date, horizon_working_days: int = 5) -> QuerySet[Deadline]:
@@ -31,6 +77,13 @@ def worklist(user: User, today: datetime.date, horizon_working_days: int = 5) ->
         qs = qs.filter(district_id=user.district_id, responsible="district")
     elif user.role == Role.UNIT_MANAGER and user.jobbtorg_unit_id:
         qs = qs.filter(participation__unit_id=user.jobbtorg_unit_id)
+    elif user.role in _SUBJECT_SCOPES:
+        responsible, scope = _SUBJECT_SCOPES[user.role]
+        subjects = scope(user, today)
+        if subjects is None:
+            return Deadline.objects.none()
+        # deadline_subject_idx: the subjects the scope reaches, whatever the city's size.
+        return qs.filter(responsible=responsible, subject_id__in=subjects).order_by("due_date", "id")
     else:
         return Deadline.objects.none()
     return (

@@ -43,6 +43,8 @@ def _deadline_url(user: User, kind: str) -> str:
         if kind == Kind.DEVIATION_ACKNOWLEDGEMENT:
             return reverse("activities:deviations")
         return start
+    if user.role == Role.OSA_OFFICER:
+        return reverse("osa:index")
     return f"{start}#caseload-heading"
 
 

@@ -20,7 +20,8 @@ from jobbtorg.deadlines.rules import RULES, Kind
 from jobbtorg.deadlines.selectors import counts_by_kind
 from jobbtorg.notifications.models import DigestSent, Message
 
-DIGEST_ROLES = (Role.COACH, Role.SOCIAL_WORKER, Role.UNIT_MANAGER)
+# Who has a deadline worklist (deadlines.selectors.worklist): OSA officers for their cases' follow-ups.
+DIGEST_ROLES = (Role.COACH, Role.SOCIAL_WORKER, Role.UNIT_MANAGER, Role.OSA_OFFICER)
 
 logger = logging.getLogger(__name__)
 

@@ -46,7 +46,7 @@ class OsaCaseViewSet(viewsets.ViewSet):
         return services.open_case(request.user, Actor.from_request(request), int(pk), _where(request))
 
     def _represent(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
-        case = OsaCase.objects.prefetch_related("periods", "reviews", "meetings", "deadlines", "transfers").get(pk=pk)
+        case = OsaCase.objects.prefetch_related("periods", "reviews", "meetings", "transfers").get(pk=pk)
         return Response(s.CaseSerializer(case).data, status=code)
 
     @extend_schema(summary="Dina OSA-anställningar, försenade uppföljningar först", tags=TAGS,

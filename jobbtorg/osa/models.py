@@ -17,10 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from jobbtorg.core.models import TimeStampedModel, VersionedModel
 from jobbtorg.osa.vocabulary import (
     ACTIVITY_CHOICES,
-    FOLLOW_UP_LABELS,
     GROUND_LABELS,
     RESPONSIBLE_CHOICES,
-    FollowUpKind,
     Ground,
 )
 
@@ -241,32 +239,6 @@ class FollowUpMeeting(TimeStampedModel):
     @property
     def parties(self) -> frozenset[str]:
         return frozenset(p for p in ("employee", "af", "district", "jobbtorg", "workplace") if getattr(self, p))
-
-
-class FollowUpDeadline(models.Model):
-    """A follow-up the seed requires, with its stored due date (refreshed by osa.services)."""
-
-    case = models.ForeignKey(OsaCase, on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("OSA-anställning"))
-    kind = models.CharField(_("typ"), max_length=30, choices=[(k.value, FOLLOW_UP_LABELS[k]) for k in FollowUpKind])
-    sequence = models.PositiveSmallIntegerField(default=0)
-    due_date = models.DateField(_("senast"))
-    done_on = models.DateField(_("klar"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("uppföljningsfrist")
-        verbose_name_plural = _("uppföljningsfrister")
-        ordering = ["due_date", "id"]
-        indexes = [
-            # "Next follow-up" and "overdue" per case: open deadlines by due date.
-            models.Index(fields=["case", "done_on", "due_date"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.case_id} {self.kind} {self.due_date}"
-
-    @property
-    def label(self) -> str:
-        return str(FOLLOW_UP_LABELS[FollowUpKind(self.kind)])
 
 
 class Transfer(TimeStampedModel):

@@ -15,12 +15,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jobbtorg.accounts.models import Role, User
+from jobbtorg.deadlines import selectors as deadline_selectors
+from jobbtorg.deadlines.models import Deadline
+from jobbtorg.deadlines.rules import OSA_KINDS
 from jobbtorg.disabilities import selectors as disability_selectors
 from jobbtorg.disabilities.access import health_relation
 from jobbtorg.organisation.models import District
 from jobbtorg.osa import rules
 from jobbtorg.osa.access import officer_scope
-from jobbtorg.osa.models import AnnualPlaces, FollowUpDeadline, OsaCase, OsaPeriod, Transfer
+from jobbtorg.osa.models import AnnualPlaces, OsaCase, OsaPeriod, Transfer
 from jobbtorg.people.models import Person
 
 if TYPE_CHECKING:
@@ -44,16 +47,18 @@ def officer_cases(user: User, today: datetime.date | None = None) -> "QuerySet[W
     scope = officer_scope(user, today)
     if scope is None:
         return cast("QuerySet[WithAnnotations[OsaCase, CaseFigures]]", OsaCase.objects.none())  # no rows to annotate
-    open_deadlines = FollowUpDeadline.objects.filter(case=OuterRef("pk"), done_on__isnull=True)
+    open_deadlines = Deadline.objects.filter(
+        kind__in=OSA_KINDS, subject_id=OuterRef("pk"), status=Deadline.Status.OPEN
+    )
     months = OsaPeriod.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(s=Sum("months")).values("s")
-    # One query: the aggregates are subqueries on indexed (case, done_on, due_date) and (case, number).
+    # One query: the aggregates are subqueries on indexed (subject_id, kind, status, due_date) and (case, number).
     return (
         OsaCase.objects.filter(pk__in=OsaCase.objects.filter(scope).values("pk"))
         .select_related("person", "employer", "district", "next_district")
         .annotate(
             next_due=Subquery(open_deadlines.order_by("due_date").values("due_date")[:1]),
             next_kind=Subquery(open_deadlines.order_by("due_date").values("kind")[:1]),
-            overdue=Exists(open_deadlines.filter(due_date__lt=today)),
+            overdue=Exists(open_deadlines.filter(deadline_selectors.overdue_q(today))),
             total_months=Coalesce(Subquery(months, output_field=IntegerField()), 0),
             ends_on=Max("periods__end_date"),
             starts_on=Min("periods__start_date"),
@@ -98,7 +103,6 @@ def case_detail(user: User, case: OsaCase, today: datetime.date | None = None) -
         rows.append(PeriodRow(p, running))
     plan = getattr(case, "plan", None)
     versions = list(plan.versions.select_related("saved_by").prefetch_related("items").order_by("-number")) if plan else []
-    deadlines = list(case.deadlines.order_by("due_date", "id"))
     documentation = None
     if health_relation(user, case.person, today) is not None:
         documentation = disability_selectors.documentation_status(case.person, today)
@@ -113,7 +117,7 @@ def case_detail(user: User, case: OsaCase, today: datetime.date | None = None) -
         "plan_versions": versions,
         "current_plan": versions[0] if versions else None,
         "meetings": list(case.meetings.order_by("-held_on", "-id")),
-        "deadlines": [(d, _state(d, today)) for d in deadlines],
+        "deadlines": deadline_selectors.rows(list(case_deadlines(case)), today),
         "transfers": list(case.transfers.select_related("from_district", "to_district", "decided_by")),
         "responsible_district_id": case.responsible_district_id(today),
         "documentation": documentation,
@@ -121,10 +125,9 @@ def case_detail(user: User, case: OsaCase, today: datetime.date | None = None) -
     }
 
 
-def _state(deadline: FollowUpDeadline, today: datetime.date) -> str:
-    if deadline.done_on:
-        return "late" if deadline.done_on > deadline.due_date else "done"
-    return "overdue" if deadline.due_date < today else "open"
+def case_deadlines(case: OsaCase) -> QuerySet[Deadline]:
+    """The case's follow-ups, done and open, from the one deadline store."""
+    return Deadline.objects.filter(kind__in=OSA_KINDS, subject_id=case.pk).order_by("due_date", "id")
 
 
 # --- annual places --------------------------------------------------------------------------------

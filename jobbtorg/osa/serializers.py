@@ -2,10 +2,13 @@
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from jobbtorg.core import api_fields
-from jobbtorg.osa.models import FollowUpDeadline, FollowUpMeeting, IndividualReview, OsaCase, OsaPeriod, PlanItem, Transfer
+from jobbtorg.deadlines.models import Deadline
+from jobbtorg.deadlines.rules import OSA_KINDS
+from jobbtorg.osa.models import FollowUpMeeting, IndividualReview, OsaCase, OsaPeriod, PlanItem, Transfer
 
 MAX_ID = 2**63 - 1
 MAX_VERSION = 2**31 - 1
@@ -52,9 +55,11 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 
 class DeadlineSerializer(serializers.ModelSerializer):
+    """A follow-up of the case, from the one deadline store (deadlines.Deadline)."""
+
     class Meta:
-        model = FollowUpDeadline
-        fields = ["kind", "label", "sequence", "due_date", "done_on"]
+        model = Deadline
+        fields = ["kind", "label", "due_date", "status", "paused_on", "done_on"]
 
 
 class TransferSerializer(serializers.ModelSerializer):
@@ -85,7 +90,7 @@ class CaseSerializer(serializers.ModelSerializer):
     periods = PeriodSerializer(many=True, read_only=True)
     reviews = ReviewSerializer(many=True, read_only=True)
     meetings = MeetingSerializer(many=True, read_only=True)
-    deadlines = DeadlineSerializer(many=True, read_only=True)
+    deadlines = serializers.SerializerMethodField()
     transfers = TransferSerializer(many=True, read_only=True)
     total_months = serializers.SerializerMethodField()
 
@@ -98,6 +103,11 @@ class CaseSerializer(serializers.ModelSerializer):
             "transition_planned", "transition_planned_on", "total_months", "periods", "reviews", "meetings", "deadlines",
             "transfers", "version",
         ]  # fmt: skip
+
+    @extend_schema_field(DeadlineSerializer(many=True))
+    def get_deadlines(self, obj: OsaCase) -> Any:
+        rows = Deadline.objects.filter(kind__in=OSA_KINDS, subject_id=obj.pk).order_by("due_date", "id")
+        return DeadlineSerializer(rows, many=True).data
 
     def get_total_months(self, obj: OsaCase) -> int:
         return sum(p.months for p in obj.periods.all())

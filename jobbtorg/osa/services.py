@@ -22,6 +22,8 @@ from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.core.locking import save_versioned
+from jobbtorg.deadlines import services as deadlines
+from jobbtorg.deadlines.rules import OSA_KINDS, Kind
 from jobbtorg.organisation.models import AFUnit, District, Employer
 from jobbtorg.osa import rules
 from jobbtorg.osa.access import may_open
@@ -29,7 +31,6 @@ from jobbtorg.osa.models import (
     DATA_GROUP,
     AnnualPlaces,
     AssessmentOutcome,
-    FollowUpDeadline,
     FollowUpMeeting,
     ImplementationPlan,
     IndividualReview,
@@ -317,13 +318,13 @@ def set_transition(user: User, actor: Actor, case_id: int, *, version: int | Non
 
 
 def refresh_deadlines(case: OsaCase) -> None:
-    """Recompute the stored follow-up deadlines from periods and meetings (osa.rules.follow_ups)."""
+    """Recompute the follow-up deadlines from periods and meetings (osa.rules.follow_ups) and store
+    them in the one deadline store, where the officer's list, badge and digest read them."""
     periods = [(p.start_date, p.end_date) for p in case.periods.order_by("number")]
     meetings = [rules.Meeting(m.held_on, m.parties) for m in case.meetings.all()]
     wanted = rules.follow_ups(periods, meetings, case.transition_planned)
-    FollowUpDeadline.objects.filter(case=case).delete()
-    FollowUpDeadline.objects.bulk_create([
-        FollowUpDeadline(case=case, kind=f.kind, sequence=f.sequence, due_date=f.due, done_on=f.done_on) for f in wanted
+    deadlines.set_subject_deadlines(OSA_KINDS, [case.pk], [
+        deadlines.Clock(Kind(f.kind), case.pk, f.due, done_on=f.done_on) for f in wanted
     ])  # fmt: skip
 
 

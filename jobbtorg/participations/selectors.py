@@ -7,7 +7,6 @@ The lead includes the partials `participations/_person_section.html` and
 """
 
 import datetime
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
@@ -16,7 +15,6 @@ from django.utils import timezone
 
 from jobbtorg.access.policy import visible_persons
 from jobbtorg.accounts.models import Role, User
-from jobbtorg.deadlines import services as deadline_services
 from jobbtorg.deadlines.models import Deadline
 from jobbtorg.organisation.models import JobbtorgUnit
 from jobbtorg.participations import rules
@@ -107,17 +105,6 @@ def for_person(person: Person) -> list[Participation]:
         )
         .order_by("-referred_on", "-id")
     )
-
-
-@dataclass(frozen=True)
-class DeadlineRow:
-    deadline: Deadline
-    state: str  # overdue | due | upcoming | paused
-
-
-def deadline_rows(deadlines: list[Deadline], today: datetime.date | None = None) -> list[DeadlineRow]:
-    today = today or timezone.localdate()
-    return [DeadlineRow(d, deadline_services.state(d, today)) for d in deadlines]
 
 
 def limit_status(participation: Participation, today: datetime.date | None = None) -> rules.LimitDates | None:

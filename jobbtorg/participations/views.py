@@ -29,6 +29,7 @@ from jobbtorg.accounts.models import Role
 from jobbtorg.activities.services import end_activities_at_closure
 from jobbtorg.audit.services import Actor
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
+from jobbtorg.deadlines import selectors as deadline_selectors
 from jobbtorg.participations import forms, selectors, services
 from jobbtorg.participations.forms import yes_no
 from jobbtorg.participations.models import Participation, PostClosureFollowUp, Status
@@ -105,7 +106,7 @@ def _detail(
         "interruptions": p.interruptions.order_by("start_date") if enrolment else [],
         "running_interruption": p.interruptions.filter(end_date__isnull=True).first() if enrolment else None,
         "followups": p.followups.order_by("due_on") if shown[Section.CLOSURE] else [],
-        "deadline_rows": selectors.deadline_rows(open_deadlines, today),
+        "deadline_rows": deadline_selectors.rows(open_deadlines, today),
         "job_guarantee": any(d.kind == "job_guarantee_offer" for d in open_deadlines),
         "limit": selectors.limit_status(p, today) if p.arrived_on and enrolment else None,
         "can": selectors.capabilities(request.user, p),

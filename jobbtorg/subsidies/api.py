@@ -254,7 +254,7 @@ class LonebidragStepViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         qs = selectors.visible_lonebidrag_steps(self.request.user, today)
         params = self.request.query_params
         if params.get("overdue") in ("true", "1"):
-            qs = qs.filter(paused_on__isnull=True, due_on__lt=today)
+            qs = qs.filter(pk__in=selectors.overdue_step_ids(today))
         kind = params.get("kind", "")
         if kind in [k.value for k in step_rules.LONEBIDRAG_STEPS]:
             qs = qs.filter(kind=kind)

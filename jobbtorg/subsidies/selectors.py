@@ -15,6 +15,7 @@ For the lead to integrate:
 import datetime
 import statistics
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import ExtractMonth, RowNumber
@@ -23,6 +24,9 @@ from django.utils import timezone
 from jobbtorg.access.policy import visible_persons
 from jobbtorg.access.sections import subsidy_case_q
 from jobbtorg.accounts.models import User
+from jobbtorg.deadlines import selectors as deadline_selectors
+from jobbtorg.deadlines.models import Deadline
+from jobbtorg.deadlines.rules import Kind
 from jobbtorg.organisation.models import JobbtorgUnit
 from jobbtorg.people.models import Person, ProtectionLevel
 from jobbtorg.subsidies import rules
@@ -72,16 +76,22 @@ def case_ids_for_person(person: Person, user: User) -> list[int]:
     return list(SubsidyCase.objects.filter(kinds, participation__person=person).values_list("pk", flat=True))
 
 
-def _open_running() -> Q:
-    return Q(status=StepStatus.OPEN, paused_on__isnull=True, due_on__isnull=False)
+def overdue_step_ids(today: datetime.date) -> "QuerySet[Deadline, Any]":
+    """Ids of overdue steps, as a subquery over the one deadline store (deadlines.selectors.overdue_q)."""
+    return Deadline.objects.filter(deadline_selectors.overdue_q(today), kind=Kind.SUBSIDY_STEP).values("subject_id")
 
 
 def coach_steps(user: User, today: datetime.date | None = None) -> QuerySet[SubsidyStep]:
     """Open steps of the coach's own cases due today or earlier (overdue first): the coach's list,
-    including the task to report an early termination to Arbetsförmedlingen."""
+    including the task to report an early termination to Arbetsförmedlingen. Read from the
+    deadline store, like the coach's badge and digest."""
     today = today or timezone.localdate()
+    due = Deadline.objects.filter(
+        kind=Kind.SUBSIDY_STEP, status=Deadline.Status.OPEN, paused_on__isnull=True, due_date__lte=today,
+        participation__coach=user,
+    ).values("subject_id")  # fmt: skip
     return _step_related(
-        SubsidyStep.objects.filter(_open_running(), due_on__lte=today, case__participation__coach=user)
+        SubsidyStep.objects.filter(pk__in=due)
         .filter(case__participation__person__in=visible_persons(user, today))
         .order_by("due_on", "id")
     )
@@ -90,7 +100,7 @@ def coach_steps(user: User, today: datetime.date | None = None) -> QuerySet[Subs
 def overdue_steps_for_coach(user: User, today: datetime.date | None = None) -> QuerySet[SubsidyStep]:
     """Steps of the coach's own cases whose due date has passed."""
     today = today or timezone.localdate()
-    return coach_steps(user, today).filter(due_on__lt=today)
+    return coach_steps(user, today).filter(pk__in=overdue_step_ids(today))
 
 
 def may_see_board(user: User) -> bool:
@@ -122,7 +132,7 @@ def board(today: datetime.date | None = None) -> list[BoardRow]:
     a group), and the unit names. No person is read.
     """
     today = today or timezone.localdate()
-    overdue_q = Q(paused_on__isnull=True, due_on__lt=today)
+    overdue_q = Q(pk__in=overdue_step_ids(today))  # overdue as the deadline store says it
     base = SubsidyStep.objects.filter(kind__in=[k.value for k in step_rules.LONEBIDRAG_STEPS], status=StepStatus.OPEN)
     unit_key = "case__participation__unit_id"
     groups = list(
@@ -198,7 +208,7 @@ def board_list(
     if kind:
         qs = qs.filter(kind=kind)
     if overdue_only:
-        qs = qs.filter(paused_on__isnull=True, due_on__lt=today)
+        qs = qs.filter(pk__in=overdue_step_ids(today))
     kinds = subsidy_case_q(user, prefix="case__")
     if kinds is None:
         return SubsidyStep.objects.none()

@@ -6,11 +6,13 @@ range reaches the database); every rule is subsidies.services', which answer in 
 import datetime
 from typing import Any
 
+from django.utils import timezone
 from rest_framework import serializers
 
+from jobbtorg.deadlines.rules import State, state_of
 from jobbtorg.eligibility.serializers import BoundedDateField, StrictSerializer, id_field, version_field
 from jobbtorg.subsidies import steps as step_rules
-from jobbtorg.subsidies.models import CaseStatus, SubsidyCase, SubsidyStep, SubsidyType
+from jobbtorg.subsidies.models import CaseStatus, StepStatus, SubsidyCase, SubsidyStep, SubsidyType
 
 # --- representations ---------------------------------------------------------------------------------
 
@@ -57,8 +59,9 @@ class SubsidyStepSerializer(serializers.ModelSerializer):
         return self._rule(obj).limit_text
 
     def get_overdue(self, obj: SubsidyStep) -> bool:
-        today = self.context.get("today") or datetime.date.min
-        return bool(obj.status == "open" and not obj.paused_on and obj.due_on and obj.due_on < today)
+        today = self.context.get("today") or timezone.localdate()
+        is_open = obj.status == StepStatus.OPEN
+        return state_of(is_open=is_open, due=obj.due_on, paused_on=obj.paused_on, today=today) == State.OVERDUE
 
 
 class SubsidyCaseSerializer(serializers.ModelSerializer):

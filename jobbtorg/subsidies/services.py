@@ -31,6 +31,8 @@ from jobbtorg.audit.services import Actor, record
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.core.locking import save_versioned
 from jobbtorg.core.types import StrOrPromise
+from jobbtorg.deadlines import services as deadlines
+from jobbtorg.deadlines.rules import Kind
 from jobbtorg.eligibility import services as eligibility_services
 from jobbtorg.organisation.models import Employer, EmployerContact
 from jobbtorg.participations.models import OPEN_STATUSES, Participation
@@ -326,6 +328,7 @@ def create_case(user: User, actor: Actor, data: NewCase, *, today: datetime.date
             occurred_on=notified_on,
             data={"subsidy_case": case.pk, "subsidy_type": subsidy_type, "route": case.route},
         )
+        store_deadlines(case)
         _audit(actor, case, "skapat", Action.CREATE)
     return case
 
@@ -438,6 +441,7 @@ def update_case(
             participation=case.participation,
             data={"subsidy_case": case.pk},
         )
+        store_deadlines(case)
         _audit(actor, case, "ändrat")
     return case
 
@@ -482,6 +486,7 @@ def record_decision(
             occurred_on=decision_on,
             data={"subsidy_case": case.pk, "warnings": warnings},
         )
+        store_deadlines(case)
         _audit(actor, case, "beslut registrerat")
     return case, warnings
 
@@ -553,6 +558,7 @@ def close_without_grant(
             occurred_on=on,
             data={"subsidy_case": case.pk},
         )
+        store_deadlines(case)
         _audit(actor, case, CaseStatus(target).label)
     return case
 
@@ -615,6 +621,7 @@ def terminate_early(
             occurred_on=terminated_on,
             data={"subsidy_case": case.pk},
         )
+        store_deadlines(case)
         _audit(actor, case, "avbrott i förtid")
     return case
 
@@ -658,11 +665,24 @@ def end_case(
             occurred_on=ended_on,
             data={"subsidy_case": case.pk},
         )
+        store_deadlines(case)
         _audit(actor, case, "avslutat")
     return case
 
 
 # --- steps -------------------------------------------------------------------------------------------
+
+
+def store_deadlines(case: SubsidyCase) -> None:
+    """Store the case's step clocks in the one deadline store (deadlines.services), where the
+    coach's worklist, badge and digest read them. Called at the end of every service that
+    changes steps, inside its transaction; a waiting step has no running clock."""
+    steps = list(SubsidyStep.objects.filter(case=case))
+    deadlines.set_subject_deadlines([Kind.SUBSIDY_STEP], [s.pk for s in steps], [
+        deadlines.Clock(Kind.SUBSIDY_STEP, s.pk, s.due_on, done_on=s.done_on if s.status == StepStatus.DONE else None,
+                        paused_on=s.paused_on, cancelled=s.status == StepStatus.CANCELLED)
+        for s in steps if s.due_on is not None and s.status != StepStatus.WAITING
+    ], participation_id=case.participation_id)  # fmt: skip
 
 
 def _state(step: SubsidyStep | None) -> rules.StepState | None:
@@ -745,6 +765,7 @@ def complete_step(
             occurred_on=done_on,
             data={"subsidy_case": case.pk, "step": step_kind.value, "outcome": step.outcome},
         )
+        store_deadlines(case)
         _audit(actor, case, f"steg {step_kind.value}")
     return case, warnings
 

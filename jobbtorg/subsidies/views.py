@@ -29,6 +29,7 @@ from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.accounts.models import User
 from jobbtorg.audit.services import Actor
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
+from jobbtorg.deadlines.rules import State, state_of
 from jobbtorg.eligibility import services as eligibility_services
 from jobbtorg.organisation.models import JobbtorgUnit
 from jobbtorg.subsidies import forms, reports, rules, selectors, services
@@ -139,10 +140,9 @@ def _step_rows(case: SubsidyCase, today: datetime.date, bound: dict[str, Any]) -
     for step in steps:
         rule = step_rules.STEP_RULES[step_rules.StepKind(step.kind)]
         state = step.status
-        if step.status == StepStatus.OPEN and step.paused_on:
-            state = "paused"
-        elif step.status == StepStatus.OPEN and step.due_on and step.due_on < today:
-            state = "overdue"
+        if step.status == StepStatus.OPEN:  # paused and overdue as every deadline list says them
+            clock = state_of(is_open=True, due=step.due_on, paused_on=step.paused_on, today=today)
+            state = clock if clock in (State.PAUSED, State.OVERDUE) else state
         form = bound.get(f"step-{step.kind}")
         if form is None and step.status == StepStatus.OPEN and step.kind != step_rules.StepKind.INTRO_DECISION:
             form = forms.StepForm(kind=step.kind, initial={"version": case.version})

@@ -456,9 +456,10 @@ class SubsidyCaseFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def steps(self, create, extracted, **kwargs):
         if create:
-            from jobbtorg.subsidies.services import _create_steps
+            from jobbtorg.subsidies.services import _create_steps, store_deadlines
 
             _create_steps(self, self.created_by)
+            store_deadlines(self)
 
 
 class QualificationRuleFactory(factory.django.DjangoModelFactory):

@@ -22,7 +22,7 @@ DEMO_CACHE_SECONDS = 300
 DEMO_CACHE_ALIAS = "local"
 
 # Roles with a worklist of deadlines (the same as get the daily digest e-mail).
-NOTIFICATION_ROLES = {Role.COACH, Role.SOCIAL_WORKER, Role.UNIT_MANAGER}
+NOTIFICATION_ROLES = {Role.COACH, Role.SOCIAL_WORKER, Role.UNIT_MANAGER, Role.OSA_OFFICER}
 
 
 @dataclass(frozen=True)

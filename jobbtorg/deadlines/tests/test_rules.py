@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from jobbtorg.deadlines.rules import RULES, Kind, active_days, due_date, limit_date, shift_for_pause
+from jobbtorg.deadlines.rules import RULES, Kind, Responsible, active_days, due_date, limit_date, shift_for_pause
 
 
 def test_plan_due_within_5_working_days_of_arrival():
@@ -35,7 +35,7 @@ def test_activity_followup_due_at_activity_end():
 
 def test_every_kind_has_a_rule_with_source():
     for kind in Kind:
-        assert RULES[kind].source and RULES[kind].responsible in {"coach", "district"}
+        assert RULES[kind].source and RULES[kind].responsible in set(Responsible)
 
 
 def test_interruption_pauses_the_clock():

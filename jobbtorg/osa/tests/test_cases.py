@@ -9,8 +9,9 @@ from django.utils import timezone
 from jobbtorg.audit.models import AuditEntry
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.core.workdays import add_months
+from jobbtorg.deadlines.models import Deadline
 from jobbtorg.osa import selectors, services
-from jobbtorg.osa.models import FollowUpDeadline, IndividualReview, OsaCase, OsaPeriod, PlanVersion
+from jobbtorg.osa.models import IndividualReview, OsaCase, OsaPeriod, PlanVersion
 from jobbtorg.osa.tests.conftest import actor_of
 from jobbtorg.testing import factories as f
 
@@ -120,13 +121,13 @@ def test_osa_extension_with_stale_version_conflicts(officer, person, city_employ
 
 def test_osa_first_period_needs_joint_meeting(officer, person, city_employer):
     case = create(officer, person, city_employer)
-    first = case.deadlines.get(kind="first_period_meeting")
+    first = selectors.case_deadlines(case).get(kind="first_period_meeting")
     assert first.due_date == case.periods.get().end_date and first.done_on is None
     # AF missing: not a joint meeting.
     services.record_meeting(officer, actor_of(officer), case.pk, held_on=TODAY(), parties=["employee", "district"])
-    assert case.deadlines.get(kind="first_period_meeting").done_on is None
+    assert selectors.case_deadlines(case).get(kind="first_period_meeting").done_on is None
     services.record_meeting(officer, actor_of(officer), case.pk, held_on=TODAY(), parties=["employee", "district", "af"])
-    assert case.deadlines.get(kind="first_period_meeting").done_on == TODAY()
+    assert selectors.case_deadlines(case).get(kind="first_period_meeting").done_on == TODAY()
     with pytest.raises(DomainError):
         services.record_meeting(officer, actor_of(officer), case.pk, held_on=TODAY() + datetime.timedelta(days=1),
                                 parties=["employee", "district", "af"])  # fmt: skip
@@ -143,11 +144,11 @@ def test_osa_first_period_meeting_overdue_shown_to_officer(officer, person, city
 def test_osa_yearly_joint_meeting(officer, person):
     case = f.OsaCaseFactory(person=person, started_long_ago=True, periods=[12, 12])
     first_end = case.periods.get(number=1).end_date
-    yearly = case.deadlines.get(kind="yearly_meeting")
+    yearly = selectors.case_deadlines(case).get(kind="yearly_meeting")
     assert yearly.due_date == add_months(first_end, 12)  # no first-period meeting: a year from the first period's end
     held = first_end - datetime.timedelta(days=30)
     services.record_meeting(officer, actor_of(officer), case.pk, held_on=held, parties=["employee", "af", "district"])
-    rows = list(case.deadlines.order_by("due_date"))
+    rows = list(selectors.case_deadlines(case).order_by("due_date"))
     assert [(d.kind, d.done_on) for d in rows][:1] == [("first_period_meeting", held)]
     assert rows[1].kind == "yearly_meeting" and rows[1].due_date == add_months(held, 12) and rows[1].done_on is None
 
@@ -155,11 +156,11 @@ def test_osa_yearly_joint_meeting(officer, person):
 def test_osa_final_meeting_with_all_parties_when_transition_planned(officer, person):
     case = f.OsaCaseFactory(person=person)
     services.set_transition(officer, actor_of(officer), case.pk, version=case.version, planned=True)
-    final = case.deadlines.get(kind="final_meeting")
+    final = selectors.case_deadlines(case).get(kind="final_meeting")
     assert final.due_date == case.periods.get().end_date and final.done_on is None
     services.record_meeting(officer, actor_of(officer), case.pk, held_on=TODAY(),
                             parties=["employee", "af", "district", "jobbtorg", "workplace"])  # fmt: skip
-    assert case.deadlines.get(kind="final_meeting").done_on == TODAY()
+    assert selectors.case_deadlines(case).get(kind="final_meeting").done_on == TODAY()
 
 
 def test_osa_transfer_handover_date_decided_by_old_district(officer, person):
@@ -270,5 +271,7 @@ def test_annual_places_only_own_district(officer):
 
 
 def test_osa_deadlines_stored(officer, person):
-    f.OsaCaseFactory(person=person)
-    assert FollowUpDeadline.objects.filter(kind="first_period_meeting", done_on__isnull=True).count() == 1
+    case = f.OsaCaseFactory(person=person)
+    # ADR 0016: the follow-ups live in the one deadline store, with the case as subject.
+    stored = Deadline.objects.filter(kind="first_period_meeting", status="open", subject_id=case.pk)
+    assert stored.count() == 1 and stored.get().responsible == "osa" and stored.get().participation is None

@@ -2,6 +2,7 @@
 
 import pytest
 
+from jobbtorg.osa.selectors import case_deadlines
 from jobbtorg.testing import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -9,8 +10,8 @@ pytestmark = pytest.mark.django_db
 
 def test_osa_factories_build():
     case = f.OsaCaseFactory(periods=[12])
-    assert case.periods.count() == 2 and case.deadlines.exists()
-    assert f.OsaCaseFactory(started_long_ago=True).deadlines.filter(done_on__isnull=True).exists()
+    assert case.periods.count() == 2 and case_deadlines(case).exists()
+    assert case_deadlines(f.OsaCaseFactory(started_long_ago=True)).filter(done_on__isnull=True).exists()
     assert f.AnnualPlacesFactory().planned == 10
 
 
