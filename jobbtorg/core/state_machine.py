@@ -31,9 +31,10 @@ def capability(table: Table, action: str) -> str:
     return next(step.capability for (_source, name), step in table.items() if name == action)
 
 
-def next_status(table: Table, status: str, action: str, refused: str) -> str:
-    """The status after `action`, or a DomainError with the Swedish `refused` message."""
+def next_status(table: Table, status: str, action: str, refused: str, field: str | None = "non_field_errors") -> str:
+    """The status after `action`, or a DomainError with the Swedish `refused` message (on `field`,
+    or as a plain message when None)."""
     step = table.get((status, action))
     if step is None:
-        raise DomainError({"non_field_errors": [refused]})
+        raise DomainError({field: [refused]} if field else refused)
     return step.target
