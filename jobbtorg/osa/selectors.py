@@ -44,7 +44,9 @@ def officer_cases(user: User, today: datetime.date | None = None) -> "QuerySet[W
     scope = officer_scope(user, today)
     if scope is None:
         return cast("QuerySet[WithAnnotations[OsaCase, CaseFigures]]", OsaCase.objects.none())  # no rows to annotate
-    open_deadlines = FollowUpDeadline.objects.filter(case=OuterRef("pk"), done_on__isnull=True)
+    # An ended employment has no follow-up left to do (ADR 0014), whatever it missed.
+    open_deadlines = FollowUpDeadline.objects.filter(case=OuterRef("pk"), case__status=rules.CaseStatus.ACTIVE,
+                                                     done_on__isnull=True)  # fmt: skip
     months = OsaPeriod.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(s=Sum("months")).values("s")
     # One query: the aggregates are subqueries on indexed (case, done_on, due_date) and (case, number).
     return (

@@ -107,7 +107,7 @@ def _forms(case: OsaCase) -> dict[str, Any]:
         "transition": forms.TransitionForm(initial={"version": case.version, "planned": case.transition_planned},
                                            prefix="transition"),  # fmt: skip
         "transfer": forms.TransferForm(initial={"version": case.version}, prefix="transfer"),
-        "end": forms.EndForm(initial={"version": case.version}, prefix="end"),
+        "end": forms.EndForm(initial={"version": case.version, "ended_on": timezone.localdate()}, prefix="end"),
     }
 
 

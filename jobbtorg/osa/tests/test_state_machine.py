@@ -216,3 +216,13 @@ def test_the_api_ends_a_case_and_shows_its_status(client, officer, person):
     assert (response.json()["status"], response.json()["end_reason"]) == ("ended", "employee_left")
     again = client.post(url, {**body, "version": case.version + 1}, content_type="application/json")
     assert again.status_code == 400 and "avslutad" in again.content.decode()  # an ended case takes no step
+
+
+@pytest.mark.django_db
+def test_an_ended_case_is_listed_as_ended_and_never_as_overdue(client, officer, person):
+    case = f.OsaCaseFactory(person=person, started_long_ago=True)  # its first-period meeting is long overdue
+    assert [c.overdue for c in selectors.officer_cases(officer)] == [True]
+    _end(officer, case, reason=EndReason.PERIOD_ENDED, ended_on=case.periods.get().end_date)
+    assert [(c.overdue, c.next_due) for c in selectors.officer_cases(officer)] == [(False, None)]
+    client.force_login(officer)
+    assert "Avslutad" in client.get(reverse("osa:index")).content.decode()
