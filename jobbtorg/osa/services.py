@@ -371,7 +371,7 @@ def decide_transfer(
     today = timezone.localdate()
     with transaction.atomic():
         case = _locked(case)
-        if version is not None and _hand_over(case, today):
+        if _hand_over(case, today) and version is not None:
             version += 1  # the earlier handover, due but not yet applied by the daily job, came first
         errors: dict[str, str] = {}
         to_district = District.objects.filter(pk=to_district_id).first() if to_district_id else None
@@ -449,14 +449,14 @@ def end_case(
     """End the employment (osa.rules.TRANSITIONS: active → ended) with a reason and a date within it.
     Follow-ups due after the end are dropped; the case stays readable to the responsible officer."""
     case = open_case(user, actor, case_id, "avslut", Action.CHANGE)
-    target = _step(user, actor, case, rules.CaseAction.END, "avslut")
+    _step(user, actor, case, rules.CaseAction.END, "avslut")
     employment = case.periods.aggregate(first=Min("start_date"), last=Max("end_date"))
     _fail(rules.end_errors(reason=reason, reason_text=reason_text, ended_on=ended_on, employment_start=employment["first"],
                            employment_end=employment["last"], today=timezone.localdate()))  # fmt: skip
     assert ended_on is not None
     with transaction.atomic():
         case = _locked(case)
-        case.status, case.ended_on = target, ended_on
+        case.status, case.ended_on = rules.next_status(case.status, rules.CaseAction.END), ended_on
         case.end_reason, case.end_reason_text = reason, reason_text.strip()[:300]
         save_versioned(case, version, ["status", "ended_on", "end_reason", "end_reason_text"])
         FollowUpDeadline.objects.filter(case=case, done_on__isnull=True, due_date__gt=ended_on).delete()

@@ -226,3 +226,22 @@ def test_an_ended_case_is_listed_as_ended_and_never_as_overdue(client, officer, 
     assert [(c.overdue, c.next_due) for c in selectors.officer_cases(officer)] == [(False, None)]
     client.force_login(officer)
     assert "Avslutad" in client.get(reverse("osa:index")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_due_handover_not_yet_applied_is_applied_before_the_next_transfer(officer, person):
+    """If the daily job has not run yet, the new district's officer still decides the next move."""
+    from jobbtorg.testing.clock import on
+
+    case = f.OsaCaseFactory(person=person)
+    bromma = f.district("bromma")
+    handover = TODAY() + 14 * DAY
+    services.decide_transfer(officer, actor_of(officer), case.pk, version=case.version, to_district_id=bromma.pk,
+                             handover_on=handover)  # fmt: skip
+    new_officer = f.UserFactory(osa_officer=True, district=bromma)
+    case.refresh_from_db()
+    with on(handover):
+        services.decide_transfer(new_officer, actor_of(new_officer), case.pk, version=case.version,
+                                 to_district_id=f.district("skarpnack").pk, handover_on=handover + 30 * DAY)  # fmt: skip
+    case.refresh_from_db()
+    assert (case.district_id, case.next_district_id) == (bromma.pk, f.district("skarpnack").pk)
