@@ -7,9 +7,12 @@ so services can collect them and refuse the whole change at once.
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
+from jobbtorg.accounts.models import Role
+from jobbtorg.core import state_machine
 from jobbtorg.core.workdays import add_months
 
 Errors = dict[str, list[str]]
@@ -257,3 +260,57 @@ def check_followup(
                 % {"date": latest_end(start).isoformat(), "months": MAX_ACTIVITY_MONTHS},
             )
     return errors
+
+
+# --- the activity's state machine (ADR 0014) ---------------------------------------------------
+
+OPEN, ENDED, REPLACED = "open", "ended", "replaced"  # models.ActivityStatus
+
+
+class Step(StrEnum):
+    EDIT = "edit"
+    CONTINUE = "continue"  # follow-up decisions (models.FollowUpDecision)
+    REPLACE = "replace"
+    END = "end"
+    END_AT_CLOSURE = "end_at_closure"  # the participation's closure ends its open activities
+
+
+FOLLOW_UP_STEPS = (Step.CONTINUE, Step.REPLACE, Step.END)
+
+# Who may take the activity's steps. "unit": a coach at the participation's Jobbtorg unit, or its
+# own coach (services.may_manage_activities checks the relation). Ending at closure is taken by the
+# participation's closure (participations "close"), never offered on its own.
+CAPABILITIES: dict[str, dict[str, str]] = {
+    "manage_activities": {Role.COACH: "unit"},
+    "end_activity_at_closure": {},
+}
+
+# (status, step) → next status and capability. An ended or replaced activity is history.
+TRANSITIONS: dict[tuple[str, str], state_machine.Step] = {
+    (OPEN, Step.EDIT): state_machine.Step(OPEN, "manage_activities"),
+    (OPEN, Step.CONTINUE): state_machine.Step(OPEN, "manage_activities"),
+    (OPEN, Step.REPLACE): state_machine.Step(REPLACED, "manage_activities"),
+    (OPEN, Step.END): state_machine.Step(ENDED, "manage_activities"),
+    (OPEN, Step.END_AT_CLOSURE): state_machine.Step(ENDED, "end_activity_at_closure"),
+}
+
+
+def may(capability: str, role: str) -> bool:
+    return bool(CAPABILITIES[capability].get(role))
+
+
+def allowed_steps(status: str, role: str) -> list[str]:
+    """The steps a user with a relation to the participation may take from `status`."""
+    return state_machine.allowed(TRANSITIONS, status, lambda cap: may(cap, role))
+
+
+def next_status(status: str, step: str) -> str:
+    """The status after `step`; a DomainError in Swedish when the table has no such step."""
+    refused = _("Insatsen är avslutad och kan inte ändras.") if step == Step.EDIT else _("Insatsen är redan avslutad.")
+    return state_machine.next_status(TRANSITIONS, status, step, refused)
+
+
+def require_follow_up_step(status: str) -> None:
+    """Refuse a follow-up, before its answers are checked, when no follow-up decision leaves `status`."""
+    if not any((status, step) in TRANSITIONS for step in FOLLOW_UP_STEPS):
+        next_status(status, Step.END)  # raises the Swedish refusal

@@ -98,6 +98,13 @@ def may_manage_activities(user: User, participation: Participation) -> bool:
     return check_person(user, participation.person).allowed
 
 
+def allowed_steps(user: User, activity: Activity) -> list[str]:
+    """The steps the activity page offers this user (rules.TRANSITIONS; the services accept no others)."""
+    if not may_manage_activities(user, activity.participation):
+        return []
+    return rules.allowed_steps(activity.status, user.role)
+
+
 def may_register_for(user: User, activity: Activity, session: ActivitySession | None = None) -> bool:
     """The relation part of the attendance rule; person visibility is checked separately."""
     role = getattr(user, "role", None)
@@ -226,8 +233,7 @@ def update_activity(user: User, actor: Actor, activity: Activity, data: Activity
             and Activity.objects.filter(pk=activity.pk).values_list("version", flat=True).first() != expected_version
         ):
             raise _conflict()
-        if not activity.is_open:
-            raise DomainError(_("Insatsen är avslutad och kan inte ändras."))
+        rules.next_status(activity.status, rules.Step.EDIT)
         data.catalogue_item = activity.catalogue_item
         errors = _check_activity(data, participation, exclude_id=activity.pk)
         assert data.start_date is not None or errors
@@ -306,8 +312,7 @@ def follow_up(user: User, actor: Actor, activity: Activity, data: FollowUpData, 
     if not may_manage_activities(user, participation):
         _refuse(actor, Action.CHANGE, WHAT_FOLLOWUP, participation.person_id, participation.person.is_protected)
     with transaction.atomic():
-        if not activity.is_open:
-            raise DomainError(_("Insatsen är redan avslutad."))
+        rules.require_follow_up_step(activity.status)
         errors = rules.check_followup(
             data.decision,
             data.result,
@@ -338,7 +343,7 @@ def follow_up(user: User, actor: Actor, activity: Activity, data: FollowUpData, 
             save_versioned(activity, expected_version, ["end_date"])
             deadlines.open_deadline(participation, Kind.ACTIVITY_FOLLOWUP, due=activity.end_date, subject_id=activity.pk)
         else:
-            activity.status = ActivityStatus.ENDED if data.decision == FollowUpDecision.END else ActivityStatus.REPLACED
+            activity.status = rules.next_status(activity.status, data.decision)
             activity.closed_on = day
             activity.end_date = max(activity.start_date, min(activity.end_date, day))
             save_versioned(activity, expected_version, ["status", "closed_on", "end_date"])
@@ -382,7 +387,7 @@ def end_activities_at_closure(user: User | None, participation: Participation, d
     for activity in Activity.objects.filter(participation=participation, status=ActivityStatus.OPEN).select_related(
         "catalogue_item"
     ):
-        activity.status = ActivityStatus.ENDED
+        activity.status = rules.next_status(activity.status, rules.Step.END_AT_CLOSURE)
         activity.closed_on = day
         activity.end_date = max(activity.start_date, min(activity.end_date, day))
         save_versioned(activity, None, ["status", "closed_on", "end_date"])

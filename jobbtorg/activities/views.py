@@ -137,6 +137,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "followups": list(activity.followups.select_related("successor__catalogue_item")),
         "successors": list(activity.successors.select_related("catalogue_item")),
         "can_manage": services.may_manage_activities(user, activity.participation),
+        "step": dict.fromkeys(services.allowed_steps(user, activity), True),
         "can_register": bool(services.registrable(user, [activity])) and activity.is_open,
         "day_form": DayRegistrationForm(initial={"date": timezone.localdate()}),
         "plan_form": SessionPlanForm(initial={"date": max(activity.start_date, timezone.localdate())}, auto_id="id_plan_%s"),
@@ -201,6 +202,10 @@ def followup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "successor_start_date": max(today, activity.start_date),
         },
     )
+    # The decisions offered are the follow-up steps the state machine allows (activities.rules.TRANSITIONS).
+    allowed = set(services.allowed_steps(request.user, activity))
+    decision = form.fields["decision"]
+    decision.choices = [(value, label) for value, label in decision.choices if not value or value in allowed]  # type: ignore[attr-defined]
     context = {"form": form, "activity": activity, "person": activity.participation.person}
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data

@@ -8,10 +8,12 @@
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.accounts.models import Role
+from jobbtorg.core import state_machine
 from jobbtorg.core.types import StrOrPromise
 
 # Roles that may read an assessment of a person they have a relation to (access decides the
@@ -79,3 +81,44 @@ def may_edit(*, role: str, user_id: int, user_unit_id: int | None, coach_id: int
 def may_see_health(*, user_id: int, coach_id: int | None) -> bool:
     """Health data: the participation's own coach, nobody else (GDPR art. 9, DOMAIN §11)."""
     return coach_id is not None and user_id == coach_id
+
+
+# --- the assessment's state machine (ADR 0014) ---------------------------------------------------
+
+DRAFT, COMPLETE = "draft", "complete"  # models.Status
+FROZEN = _("Kartläggningen är slutförd och kan inte ändras. Starta en ny version för att ändra den.")
+
+
+class Step(StrEnum):
+    EDIT = "edit"
+    COMPLETE = "complete"  # freezes the version
+    REVISE = "revise"  # a completed version gets a new draft version; it stays complete itself
+
+
+# "unit": the participation's own coach or a coach at its Jobbtorg unit (may_edit).
+CAPABILITIES: dict[str, dict[str, str]] = {"edit_assessment": {Role.COACH: "unit"}}
+
+TRANSITIONS: dict[tuple[str, str], state_machine.Step] = {
+    (DRAFT, Step.EDIT): state_machine.Step(DRAFT, "edit_assessment"),
+    (DRAFT, Step.COMPLETE): state_machine.Step(COMPLETE, "edit_assessment"),
+    (COMPLETE, Step.REVISE): state_machine.Step(COMPLETE, "edit_assessment"),
+}
+
+
+def allowed_steps(
+    status: str, *, role: str, user_id: int, user_unit_id: int | None, coach_id: int | None, unit_id: int
+) -> list[str]:
+    """The steps this user may take on a version with `status` (the page offers exactly these)."""
+
+    def may(capability: str) -> bool:
+        return role in CAPABILITIES[capability] and may_edit(
+            role=role, user_id=user_id, user_unit_id=user_unit_id, coach_id=coach_id, unit_id=unit_id
+        )
+
+    return state_machine.allowed(TRANSITIONS, status, may)
+
+
+def next_status(status: str, step: str) -> str:
+    """The status after `step`; a completed version is frozen, a draft is not revised but edited."""
+    refused = FROZEN if status == COMPLETE else _("Kartläggningen är ett utkast: ändra i utkastet.")
+    return state_machine.next_status(TRANSITIONS, status, step, str(refused), field=None)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from jobbtorg.access.policy import check_person
 from jobbtorg.accounts.models import User
 from jobbtorg.assessments import rules
-from jobbtorg.assessments.models import FROZEN_MESSAGE, Assessment, HealthInformation, Status, WorkExperience
+from jobbtorg.assessments.models import Assessment, HealthInformation, Status, WorkExperience
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
@@ -89,11 +89,11 @@ def _load(assessment_id: int, actor: Actor, audit_what: str, action: str) -> Ass
     return assessment
 
 
-def _lock_draft(assessment_id: int, expected_version: int | None) -> Assessment:
-    """Inside a transaction: the draft row, locked; frozen and stale versions refused."""
+def _lock_draft(assessment_id: int, expected_version: int | None, step: str = rules.Step.EDIT) -> Assessment:
+    """Inside a transaction: the draft row, locked; a step the state machine refuses (a frozen
+    version) and stale versions refused."""
     locked = Assessment.objects.select_for_update().get(pk=assessment_id)
-    if locked.status != Status.DRAFT:
-        raise DomainError(str(FROZEN_MESSAGE))
+    rules.next_status(locked.status, step)
     if expected_version is None or locked.version != expected_version:
         raise ConflictError(STALE_MESSAGE)
     return locked
@@ -127,6 +127,8 @@ def start_draft(user: User, actor: Actor, participation_id: int, *, via: str = "
         if existing:
             return existing, False
         last = Assessment.objects.filter(participation=participation).order_by("-number").first()
+        if last:
+            rules.next_status(last.status, rules.Step.REVISE)  # only a completed version is revised
         draft = _copy(last, user) if last else Assessment.objects.create(participation=participation, number=1, created_by=user)
         if last:
             append(kind="assessment_revision_started", author=user, participation=participation,
@@ -307,11 +309,11 @@ def complete_assessment(
               message=EDIT_REFUSED)
     _check_open(participation)
     with transaction.atomic():
-        locked = _lock_draft(assessment_id, expected_version)
+        locked = _lock_draft(assessment_id, expected_version, rules.Step.COMPLETE)
         errors = rules.completion_errors({name: getattr(locked, name) for name in rules.ASSESSMENT_FIELDS})
         if errors:
             raise DomainError(errors)
-        locked.status = Status.COMPLETE
+        locked.status = rules.next_status(locked.status, rules.Step.COMPLETE)
         locked.completed_on = today
         locked.completed_by = user
         _bump(locked, expected_version, ["status", "completed_on", "completed_by"])

@@ -48,12 +48,20 @@ def _status_for(error: ValidationError) -> int:
     return getattr(error, "http_status", 400)
 
 
-def _can_edit(user: Any, assessment: Assessment) -> bool:
+def _steps(user: Any, assessment: Assessment) -> set[str]:
+    """The state machine's steps (assessments.rules.TRANSITIONS) this user may take on the version;
+    none once the participation is closed."""
     participation = assessment.participation
-    return assessment.is_draft and participation.is_open and rules.may_edit(
-        role=getattr(user, "role", ""), user_id=user.pk, user_unit_id=getattr(user, "jobbtorg_unit_id", None),
-        coach_id=participation.coach_id, unit_id=participation.unit_id,
-    )
+    if not participation.is_open:
+        return set()
+    return set(rules.allowed_steps(
+        assessment.status, role=getattr(user, "role", ""), user_id=user.pk,
+        user_unit_id=getattr(user, "jobbtorg_unit_id", None), coach_id=participation.coach_id, unit_id=participation.unit_id,
+    ))  # fmt: skip
+
+
+def _can_edit(user: Any, assessment: Assessment) -> bool:
+    return rules.Step.EDIT in _steps(user, assessment)
 
 
 @dataclass
@@ -118,10 +126,8 @@ def _page_context(request: AuthenticatedHttpRequest, assessment: Assessment, **o
         ),
         "health_visible": health_visible,
         "versions": versions,
-        "can_revise": (not assessment.is_draft and newest.pk == assessment.pk and participation.is_open
-                       and rules.may_edit(role=getattr(request.user, "role", ""), user_id=request.user.pk,
-                                          user_unit_id=getattr(request.user, "jobbtorg_unit_id", None),
-                                          coach_id=participation.coach_id, unit_id=participation.unit_id)),
+        # The newest version only: a draft already under way is edited, not revised.
+        "can_revise": newest.pk == assessment.pk and rules.Step.REVISE in _steps(request.user, assessment),
         "action_errors": overrides.get("action_errors", []),
         "occupation_queries": {key: request.GET.get(f"yrke_{key}", "") for key in ("mal", "arbete")},
     }

@@ -27,7 +27,13 @@ def _digest() -> object:
     return send_daily_digests.enqueue()
 
 
-JOBS = [DailyJob("daily_digest", 6, _digest)]
+def _osa_handovers() -> object:
+    from jobbtorg.osa.tasks import apply_handovers
+
+    return apply_handovers.enqueue()
+
+
+JOBS = [DailyJob("daily_digest", 6, _digest), DailyJob("osa_handovers", 0, _osa_handovers)]
 
 
 def run_due_jobs(now: datetime.datetime, jobs: list[DailyJob] | None = None) -> list[str]:

@@ -121,6 +121,15 @@ class OsaCaseViewSet(viewsets.ViewSet):
                                  to_district_id=v["to_district"], handover_on=v["handover_on"], note=v["note"])  # fmt: skip
         return self._represent(int(pk), status.HTTP_201_CREATED)
 
+    @extend_schema(summary="Avsluta OSA-anställningen (datum inom anställningen och orsak)", tags=TAGS,
+                   request=s.EndInput, responses={200: s.CaseSerializer, **ERRORS})  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk: str) -> Response:
+        v = self._input(s.EndInput, request)
+        services.end_case(request.user, Actor.from_request(request), int(pk), version=v["version"],
+                          ended_on=v["ended_on"], reason=v["reason"], reason_text=v["reason_text"])  # fmt: skip
+        return self._represent(int(pk))
+
     @extend_schema(summary="Genomförandeplanen: aktuell version och historik (GET) eller spara en ny version (PUT)",
                    tags=TAGS, request=s.PlanInput, responses={200: OpenApiResponse(description="Planen"), **ERRORS})  # fmt: skip
     @action(detail=True, methods=["get", "put"])

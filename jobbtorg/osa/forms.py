@@ -101,6 +101,16 @@ class TransferForm(VersionedForm):
     note = forms.CharField(label=_("Kommentar (valfri)"), max_length=300, required=False)
 
 
+class EndForm(VersionedForm):
+    ended_on = date_field(_("Sista anställningsdag"), required=False)
+    reason = forms.ChoiceField(
+        label=_("Varför avslutas anställningen"),
+        required=False,
+        choices=[("", _("Välj orsak")), *((r.value, label) for r, label in rules.END_REASON_LABELS.items())],
+    )
+    reason_text = forms.CharField(label=_("Kommentar (krävs vid Annat skäl)"), max_length=300, required=False)
+
+
 class PlacesForm(VersionedForm):
     year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
     planned = forms.IntegerField(label=_("Planerade årsplatser"), min_value=0, max_value=10000)

@@ -17,8 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from jobbtorg.core.models import TimeStampedModel, VersionedModel
 from jobbtorg.osa.vocabulary import (
     ACTIVITY_CHOICES,
+    CASE_STATUS_LABELS,
+    END_REASON_LABELS,
     GROUND_LABELS,
     RESPONSIBLE_CHOICES,
+    CaseStatus,
     Ground,
 )
 
@@ -71,7 +74,18 @@ class OsaCase(VersionedModel):
 
     transition_planned = models.BooleanField(_("övergång till annat arbete planeras"), default=False)
     transition_planned_on = models.DateField(_("övergång planerad sedan"), null=True, blank=True)
+    # The state machine is osa.rules.TRANSITIONS; only osa.services.end_case ends a case.
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=[(s.value, label) for s, label in CASE_STATUS_LABELS.items()],
+        default=CaseStatus.ACTIVE.value,
+    )
     ended_on = models.DateField(_("avslutad"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("avslutsorsak"), max_length=20, blank=True, choices=[(r.value, label) for r, label in END_REASON_LABELS.items()]
+    )
+    end_reason_text = models.CharField(_("kommentar till avslutet"), max_length=300, blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("skapad av")
@@ -97,6 +111,11 @@ class OsaCase(VersionedModel):
                 | Q(next_district__isnull=False, handover_on__isnull=False),
                 name="osa_case_transfer_complete",
             ),
+            models.CheckConstraint(
+                condition=Q(status="active", ended_on__isnull=True, end_reason="")
+                | (Q(status="ended", ended_on__isnull=False) & ~Q(end_reason="")),
+                name="osa_case_ended_with_date_and_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -110,6 +129,10 @@ class OsaCase(VersionedModel):
             Ground.NO_CONTACT_OR_MENTAL_ILLNESS: self.ground_no_contact_or_mental_illness,
         }
         return [str(GROUND_LABELS[g]) for g, on in flags.items() if on]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == CaseStatus.ACTIVE
 
     def responsible_district_id(self, on) -> int:
         if self.next_district_id and self.handover_on and self.handover_on <= on:

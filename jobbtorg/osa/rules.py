@@ -30,20 +30,28 @@ day S ends the day before S + n months.
 
 import datetime
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
+from jobbtorg.accounts.models import Role
+from jobbtorg.core import state_machine
+from jobbtorg.core.state_machine import Step
 from jobbtorg.core.workdays import add_months
 from jobbtorg.osa.vocabulary import (
     ACTIVITY_ACTOR,
     ACTIVITY_CHOICES,
     ACTIVITY_LABELS,
     ACTOR_LABELS,
+    CASE_STATUS_LABELS,
+    END_REASON_LABELS,
     FOLLOW_UP_LABELS,
     GROUND_LABELS,
     MENU,
     RESPONSIBLE_CHOICES,
     Actor,
+    CaseStatus,
+    EndReason,
     FollowUpKind,
     Ground,
 )
@@ -56,7 +64,8 @@ SMALL_CELL = 5  # counts below this are shown as "<5" where a report may leave t
 
 __all__ = [
     "ACTIVITY_ACTOR", "ACTIVITY_CHOICES", "ACTIVITY_LABELS", "ACTOR_LABELS", "FOLLOW_UP_LABELS", "GROUND_LABELS", "MENU",
-    "RESPONSIBLE_CHOICES", "Actor", "FollowUpKind", "Ground",
+    "RESPONSIBLE_CHOICES", "Actor", "FollowUpKind", "Ground", "CASE_STATUS_LABELS", "END_REASON_LABELS", "CaseStatus",
+    "EndReason",
 ]
 
 
@@ -266,3 +275,82 @@ def responsibility_segments(
         owner, cursor = to, handover_on
     pieces.append((cursor, end, owner))
     return pieces
+
+
+# --- the case's state machine (ADR 0014) ---------------------------------------------------------
+
+
+class CaseAction(StrEnum):
+    EXTEND = "extend"
+    REVIEW = "review"
+    PLAN = "plan"
+    MEETING = "meeting"
+    TRANSITION = "transition"
+    TRANSFER = "transfer"
+    END = "end"
+
+
+# Who may take the case's steps. "responsible": the officer of the district responsible for the
+# case today (osa.access decides the relation; the role is checked here).
+CAPABILITIES: dict[str, dict[str, str]] = {
+    "manage_osa_case": {Role.OSA_OFFICER: "responsible"},
+    "transfer_osa_case": {Role.OSA_OFFICER: "responsible"},
+    "end_osa_case": {Role.OSA_OFFICER: "responsible"},
+}
+
+# (status, action) → next status and capability. An ended employment takes no further step.
+TRANSITIONS: dict[tuple[str, str], Step] = {
+    (CaseStatus.ACTIVE, CaseAction.EXTEND): Step(CaseStatus.ACTIVE, "manage_osa_case"),
+    (CaseStatus.ACTIVE, CaseAction.REVIEW): Step(CaseStatus.ACTIVE, "manage_osa_case"),
+    (CaseStatus.ACTIVE, CaseAction.PLAN): Step(CaseStatus.ACTIVE, "manage_osa_case"),
+    (CaseStatus.ACTIVE, CaseAction.MEETING): Step(CaseStatus.ACTIVE, "manage_osa_case"),
+    (CaseStatus.ACTIVE, CaseAction.TRANSITION): Step(CaseStatus.ACTIVE, "manage_osa_case"),
+    (CaseStatus.ACTIVE, CaseAction.TRANSFER): Step(CaseStatus.ACTIVE, "transfer_osa_case"),
+    (CaseStatus.ACTIVE, CaseAction.END): Step(CaseStatus.ENDED, "end_osa_case"),
+}
+
+
+def may(capability: str, role: str) -> bool:
+    return bool(CAPABILITIES[capability].get(role))
+
+
+def allowed_actions(status: str, role: str) -> list[str]:
+    """The steps a user (already reaching the case through osa.access) may take from `status`."""
+    return state_machine.allowed(TRANSITIONS, status, lambda cap: may(cap, role))
+
+
+def next_status(status: str, action: str) -> str:
+    """The status after `action`; a DomainError when the table has no such step."""
+    return state_machine.next_status(TRANSITIONS, status, action, _("OSA-anställningen är avslutad och kan inte ändras."))
+
+
+def end_errors(
+    *,
+    reason: str,
+    reason_text: str,
+    ended_on: datetime.date | None,
+    employment_start: datetime.date,
+    employment_end: datetime.date,
+    today: datetime.date,
+) -> dict[str, str]:
+    """An employment ends within its decided periods (first day to the last period's last day), not
+    in the future; when the time ran out it ends on the last period's last day."""
+    errors: dict[str, str] = {}
+    if reason not in {r.value for r in EndReason}:
+        errors["reason"] = _("Välj varför anställningen avslutas.")
+    elif reason == EndReason.OTHER and not reason_text.strip():
+        errors["reason_text"] = _("Beskriv skälet när du väljer Annat skäl.")
+    if ended_on is None:
+        errors["ended_on"] = _("Ange avslutsdatum.")
+    elif ended_on > today:
+        errors["ended_on"] = _("Avslutsdatum kan inte vara i framtiden. Registrera avslutet när anställningen har upphört.")
+    elif not employment_start <= ended_on <= employment_end:
+        errors["ended_on"] = _("Ange ett avslutsdatum inom anställningen (%(first)s – %(last)s).") % {
+            "first": employment_start.isoformat(),
+            "last": employment_end.isoformat(),
+        }
+    elif reason == EndReason.PERIOD_ENDED and ended_on != employment_end:
+        errors["ended_on"] = _("När anställningstiden löpt ut är avslutsdatum periodens sista dag, %(date)s.") % {
+            "date": employment_end.isoformat()
+        }
+    return errors

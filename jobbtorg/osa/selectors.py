@@ -47,6 +47,7 @@ def officer_cases(user: User, today: datetime.date | None = None) -> "QuerySet[W
     scope = officer_scope(user, today)
     if scope is None:
         return cast("QuerySet[WithAnnotations[OsaCase, CaseFigures]]", OsaCase.objects.none())  # no rows to annotate
+    # An ended employment has no follow-up left to do (ADR 0014): end_case cancels its open ones.
     open_deadlines = Deadline.objects.filter(
         kind__in=OSA_KINDS, subject_id=OuterRef("pk"), status=Deadline.Status.OPEN
     )
@@ -83,7 +84,8 @@ def person_section(user: User, person: Person, today: datetime.date | None = Non
     if scope is None:
         return None
     cases = list(officer_cases(user, today).filter(person=person))
-    can_create = user.district_id == person.home_district_id and not any(c.ends_on and c.ends_on >= today for c in cases)
+    running = any(c.is_open and c.ends_on and c.ends_on >= today for c in cases)
+    can_create = user.district_id == person.home_district_id and not running
     return {"osa_cases": cases, "osa_person": person, "osa_can_create": can_create}
 
 
@@ -158,7 +160,7 @@ def annual_places(year: int) -> list[PlacesRow]:
     # a period at each handover date.
     periods = list(
         OsaPeriod.objects.filter(start_date__lte=last, end_date__gte=first).values_list(
-            "start_date", "end_date", "case_id", "case__person_id", "case__district_id"
+            "start_date", "end_date", "case_id", "case__person_id", "case__district_id", "case__ended_on"
         )
     )
     transfers: dict[int, list[tuple[datetime.date, int, int]]] = {}
@@ -166,7 +168,10 @@ def annual_places(year: int) -> list[PlacesRow]:
         case_id__in={p[2] for p in periods}
     ).values_list("case_id", "handover_on", "from_district_id", "to_district_id"):
         transfers.setdefault(case_id, []).append((handover_on, from_id, to_id))
-    for start, end, case_id, person_id, district_id in periods:
+    for start, end, case_id, person_id, district_id, ended_on in periods:
+        end = min(end, ended_on) if ended_on else end  # an employment ended early uses no place after its end
+        if end < start:
+            continue
         moves = sorted(transfers.get(case_id, []))
         initial = moves[0][1] if moves else district_id
         for seg_start, seg_end, owner in rules.responsibility_segments(start, end, initial, moves):

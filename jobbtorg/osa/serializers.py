@@ -101,7 +101,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "ground_cognitive_or_addiction", "ground_lss", "ground_no_contact_or_mental_illness",
             "assessed_on", "assessed_by_district", "assessed_by_af", "af_unit", "assessment_outcome", "assessment_note",
             "transition_planned", "transition_planned_on", "total_months", "periods", "reviews", "meetings", "deadlines",
-            "transfers", "version",
+            "transfers", "version", "status", "ended_on", "end_reason", "end_reason_text",
         ]  # fmt: skip
 
     @extend_schema_field(DeadlineSerializer(many=True))
@@ -182,6 +182,13 @@ class TransferInput(serializers.Serializer):
     to_district = id_field(required=False, allow_null=True, default=None)
     handover_on = date_field(required=False, allow_null=True, default=None)
     note = text(300)
+
+
+class EndInput(serializers.Serializer):
+    version = version_field()
+    ended_on = date_field(required=False, allow_null=True, default=None)
+    reason = text(20)
+    reason_text = text(300)
 
 
 class PlacesInput(serializers.Serializer):

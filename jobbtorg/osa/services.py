@@ -20,6 +20,7 @@ from jobbtorg.access.services import open_person
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
+from jobbtorg.core import state_machine
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.core.locking import save_versioned
 from jobbtorg.deadlines import services as deadlines
@@ -75,6 +76,22 @@ def open_case(user: User, actor: Actor, case_id: int, where: str, action: str = 
 
 def _locked(case: OsaCase) -> OsaCase:
     return OsaCase.objects.select_for_update().get(pk=case.pk)
+
+
+def _step(user: User, actor: Actor, case: OsaCase, action: rules.CaseAction, where: str) -> str:
+    """The status after `action` (osa.rules.TRANSITIONS): refused for a role without the step's
+    capability (logged) or from a status the table has no such step from (in Swedish)."""
+    capability = state_machine.capability(rules.TRANSITIONS, action)
+    if not rules.may(capability, user.role):
+        record(actor, Action.CHANGE, _what(f"OSA {case.pk}: {where}"), case.person_id, allowed=False,
+               protected=case.person.is_protected)  # fmt: skip
+        raise PermissionDenied(_("Du har inte behörighet att göra det här för OSA-anställningen."))
+    return rules.next_status(case.status, action)
+
+
+def allowed_actions(user: User, case: OsaCase) -> list[str]:
+    """The steps the case page offers this user (the services accept no others)."""
+    return rules.allowed_actions(case.status, user.role)
 
 
 def total_months(case: OsaCase) -> int:
@@ -184,6 +201,7 @@ def create_case(
 def extend(user: User, actor: Actor, case_id: int, *, version: int | None, months: int | None) -> OsaPeriod:
     """Extend by exactly 6 or 12 months; past 24 months in total only with an unused individual review."""
     case = open_case(user, actor, case_id, "förlängning", Action.CHANGE)
+    _step(user, actor, case, rules.CaseAction.EXTEND, "förlängning")
     with transaction.atomic():
         case = _locked(case)
         periods = list(case.periods.order_by("number"))
@@ -213,6 +231,7 @@ def record_review(
     user: User, actor: Actor, case_id: int, *, reviewed_on: datetime.date | None, reviewed_by: str, reasoning: str
 ) -> IndividualReview:
     case = open_case(user, actor, case_id, "individuell prövning", Action.CREATE)
+    _step(user, actor, case, rules.CaseAction.REVIEW, "individuell prövning")
     errors: dict[str, str] = {}
     if reviewed_on is None:
         errors["reviewed_on"] = _("Ange datum för den individuella prövningen.")
@@ -241,6 +260,7 @@ def save_plan(
 ) -> PlanVersion:
     """Save the implementation plan as a new version. `version` is the plan version the user read."""
     case = open_case(user, actor, case_id, "genomförandeplan", Action.CHANGE)
+    _step(user, actor, case, rules.CaseAction.PLAN, "genomförandeplan")
     errors: dict[str, str] = {}
     clean: list[dict[str, Any]] = []
     employment = case.periods.aggregate(first=Min("start_date"), last=Max("end_date"))
@@ -286,6 +306,7 @@ def record_meeting(
     user: User, actor: Actor, case_id: int, *, held_on: datetime.date | None, parties: Iterable[str], notes: str = ""
 ) -> FollowUpMeeting:
     case = open_case(user, actor, case_id, "uppföljningsmöte", Action.CREATE)
+    _step(user, actor, case, rules.CaseAction.MEETING, "uppföljningsmöte")
     parties = set(parties) & set(PARTIES)
     errors: dict[str, str] = {}
     if held_on is None:
@@ -309,6 +330,7 @@ def record_meeting(
 def set_transition(user: User, actor: Actor, case_id: int, *, version: int | None, planned: bool) -> OsaCase:
     """Mark that transition to other work is planned: opens the all-parties follow-up before the end."""
     case = open_case(user, actor, case_id, "övergång till annat arbete", Action.CHANGE)
+    _step(user, actor, case, rules.CaseAction.TRANSITION, "övergång till annat arbete")
     with transaction.atomic():
         case.transition_planned = planned
         case.transition_planned_on = timezone.localdate() if planned else None
@@ -323,8 +345,10 @@ def refresh_deadlines(case: OsaCase) -> None:
     periods = [(p.start_date, p.end_date) for p in case.periods.order_by("number")]
     meetings = [rules.Meeting(m.held_on, m.parties) for m in case.meetings.all()]
     wanted = rules.follow_ups(periods, meetings, case.transition_planned)
+    ended = not case.is_active  # an ended employment has no follow-up left to do (ADR 0014)
     deadlines.set_subject_deadlines(OSA_KINDS, [case.pk], [
-        deadlines.Clock(Kind(f.kind), case.pk, f.due, done_on=f.done_on) for f in wanted
+        deadlines.Clock(Kind(f.kind), case.pk, f.due, done_on=f.done_on, cancelled=ended and f.done_on is None)
+        for f in wanted
     ])  # fmt: skip
 
 
@@ -346,12 +370,12 @@ def decide_transfer(
     Only the officer responsible today reaches the case, so the new district can not decide.
     """
     case = open_case(user, actor, case_id, "överflyttning", Action.CHANGE)
+    _step(user, actor, case, rules.CaseAction.TRANSFER, "överflyttning")
     today = timezone.localdate()
     with transaction.atomic():
         case = _locked(case)
-        if case.next_district_id and case.handover_on and case.handover_on <= today:
-            # The earlier handover has happened: the new district is now simply the district.
-            case.district_id, case.next_district_id, case.handover_on = case.next_district_id, None, None
+        if _hand_over(case, today) and version is not None:
+            version += 1  # the earlier handover, due but not yet applied by the daily job, came first
         errors: dict[str, str] = {}
         to_district = District.objects.filter(pk=to_district_id).first() if to_district_id else None
         if case.next_district_id:
@@ -372,6 +396,7 @@ def decide_transfer(
         case.next_district_id = to_district.pk
         case.handover_on = handover_on
         save_versioned(case, version, ["district_id", "next_district_id", "handover_on"])
+        case.version = (version if version is not None else case.version) + 1
         transfer = Transfer.objects.create(
             case=case, from_district_id=from_district_id, to_district=to_district, decided_on=today,
             handover_on=handover_on, decided_by=user, note=note.strip()[:300],
@@ -379,7 +404,69 @@ def decide_transfer(
         timeline.append(kind="osa_transfer_decided", person=case.person, author=user,
                         text=_("OSA-anställningen förs över till %(to)s från %(date)s.")
                         % {"to": to_district, "date": handover_on.isoformat()})  # fmt: skip
+        _hand_over(case, today)  # a handover decided for today takes effect at once
     return transfer
+
+
+def _hand_over(case: OsaCase, today: datetime.date) -> bool:
+    """Apply a decided handover whose day has come: the new district becomes the district.
+    For a locked case; True when it changed. Timeline and audit say who took over."""
+    if not (case.next_district_id and case.handover_on and case.handover_on <= today):
+        return False
+    new_district = case.next_district_id
+    case.district_id, case.next_district_id, case.handover_on = new_district, None, None
+    save_versioned(case, None, ["district_id", "next_district_id", "handover_on"])
+    case.version += 1
+    district = District.objects.get(pk=new_district)
+    timeline.append(kind="osa_handed_over", person=case.person, author=None, occurred_on=today,
+                    text=_("%(district)s har tagit över OSA-anställningen.") % {"district": district})  # fmt: skip
+    record(Actor.system("osa-overlamning"), Action.CHANGE, _what(f"OSA {case.pk}: överlämning"), case.person_id,
+           protected=case.person.is_protected, details={"district": new_district})  # fmt: skip
+    return True
+
+
+def apply_due_handovers(today: datetime.date) -> int:
+    """The daily job: every handover whose day has come is applied to the stored case (seed 000:
+    the old district decided the day). Returns how many; a second run the same day finds none."""
+    applied = 0
+    for case_id in OsaCase.objects.filter(handover_on__lte=today).values_list("pk", flat=True):
+        with transaction.atomic():
+            case = OsaCase.objects.select_for_update().select_related("person").get(pk=case_id)
+            applied += _hand_over(case, today)
+    return applied
+
+
+# --- ending ---------------------------------------------------------------------------------------
+
+
+def end_case(
+    user: User,
+    actor: Actor,
+    case_id: int,
+    *,
+    version: int | None,
+    ended_on: datetime.date | None,
+    reason: str,
+    reason_text: str = "",
+) -> OsaCase:
+    """End the employment (osa.rules.TRANSITIONS: active → ended) with a reason and a date within it.
+    Its open follow-ups are cancelled; the case stays readable to the responsible officer."""
+    case = open_case(user, actor, case_id, "avslut", Action.CHANGE)
+    _step(user, actor, case, rules.CaseAction.END, "avslut")
+    employment = case.periods.aggregate(first=Min("start_date"), last=Max("end_date"))
+    _fail(rules.end_errors(reason=reason, reason_text=reason_text, ended_on=ended_on, employment_start=employment["first"],
+                           employment_end=employment["last"], today=timezone.localdate()))  # fmt: skip
+    assert ended_on is not None
+    with transaction.atomic():
+        case = _locked(case)
+        case.status, case.ended_on = rules.next_status(case.status, rules.CaseAction.END), ended_on
+        case.end_reason, case.end_reason_text = reason, reason_text.strip()[:300]
+        save_versioned(case, version, ["status", "ended_on", "end_reason", "end_reason_text"])
+        refresh_deadlines(case)  # its open follow-ups are cancelled
+        timeline.append(kind="osa_case_ended", person=case.person, author=user, occurred_on=ended_on,
+                        text=_("OSA-anställningen avslutad %(date)s: %(reason)s.")
+                        % {"date": ended_on.isoformat(), "reason": rules.END_REASON_LABELS[rules.EndReason(reason)]})  # fmt: skip
+    return case
 
 
 # --- annual places --------------------------------------------------------------------------------

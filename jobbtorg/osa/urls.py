@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:case_id>/mote/", views.meeting, name="meeting"),
     path("<int:case_id>/overgang/", views.transition, name="transition"),
     path("<int:case_id>/overflyttning/", views.transfer, name="transfer"),
+    path("<int:case_id>/avsluta/", views.end, name="end"),
 ]

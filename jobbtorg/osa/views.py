@@ -107,6 +107,7 @@ def _forms(case: OsaCase) -> dict[str, Any]:
         "transition": forms.TransitionForm(initial={"version": case.version, "planned": case.transition_planned},
                                            prefix="transition"),  # fmt: skip
         "transfer": forms.TransferForm(initial={"version": case.version}, prefix="transfer"),
+        "end": forms.EndForm(initial={"version": case.version, "ended_on": timezone.localdate()}, prefix="end"),
     }
 
 
@@ -115,7 +116,8 @@ def _detail(request: AuthenticatedHttpRequest, case: OsaCase, bound: dict[str, A
     page_forms = _forms(case)
     page_forms.update(bound or {})
     context = {"case": case, "person": case.person, "forms": page_forms, "conflict": conflict,
-               "today": timezone.localdate(), **selectors.case_detail(request.user, case)}  # fmt: skip
+               "today": timezone.localdate(), **selectors.case_detail(request.user, case),
+               "step": dict.fromkeys(services.allowed_actions(request.user, case), True)}  # fmt: skip
     return render(request, "osa/detail.html", context, status=status)
 
 
@@ -242,6 +244,17 @@ def transfer(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
                                            version=d["version"], to_district_id=d["to_district"].pk if d["to_district"] else None,
                                            handover_on=d["handover_on"], note=d["note"]),
         _("Överflyttningen är beslutad."),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def end(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    return _action(
+        request, case_id, "end", lambda: forms.EndForm(request.POST, prefix="end"),
+        lambda d: services.end_case(request.user, Actor.from_request(request), case_id, version=d["version"],
+                                    ended_on=d["ended_on"], reason=d["reason"], reason_text=d["reason_text"]),
+        _("OSA-anställningen är avslutad."),
     )  # fmt: skip
 
 

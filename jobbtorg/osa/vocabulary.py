@@ -81,3 +81,33 @@ FOLLOW_UP_LABELS = {
     FollowUpKind.YEARLY_MEETING: gettext_lazy("Gemensam uppföljning minst en gång per år"),
     FollowUpKind.FINAL_MEETING: gettext_lazy("Gemensam uppföljning med alla parter inför anställningens slut"),
 }
+
+
+class CaseStatus(StrEnum):
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+CASE_STATUS_LABELS = {CaseStatus.ACTIVE: gettext_lazy("Pågår"), CaseStatus.ENDED: gettext_lazy("Avslutad")}
+
+
+class EndReason(StrEnum):
+    """Why an OSA employment ends. The seed's aim is a move to work on the open market (seed 000
+    "Bakgrund och syfte": the parties work for the employee's move to another employment, e.g.
+    through matching and study and vocational guidance); otherwise the decided time runs out or
+    the employment ends early."""
+
+    OTHER_EMPLOYMENT = "other_employment"
+    STUDIES = "studies"
+    PERIOD_ENDED = "period_ended"
+    EMPLOYEE_LEFT = "employee_left"
+    OTHER = "other"
+
+
+END_REASON_LABELS = {
+    EndReason.OTHER_EMPLOYMENT: gettext_lazy("Övergång till annan anställning"),
+    EndReason.STUDIES: gettext_lazy("Övergång till studier"),
+    EndReason.PERIOD_ENDED: gettext_lazy("Anställningstiden löpte ut utan förlängning"),
+    EndReason.EMPLOYEE_LEFT: gettext_lazy("Den anställde avslutade anställningen"),
+    EndReason.OTHER: gettext_lazy("Annat skäl"),
+}

@@ -7,10 +7,13 @@ back, so every rule is tested on its own.
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
 from jobbtorg.accounts.models import Role
+from jobbtorg.core import state_machine
+from jobbtorg.core.state_machine import Step
 from jobbtorg.deadlines import rules as deadline_rules
 from jobbtorg.participations.models import (
     ClosureReason,
@@ -19,14 +22,6 @@ from jobbtorg.participations.models import (
     StudyLevel,
     WageSubsidy,
 )
-
-# The state machine as data: from-status → statuses it may move to.
-TRANSITIONS: dict[str, set[str]] = {
-    Status.REFERRED: {Status.ACTIVE, Status.CLOSED},
-    Status.ACTIVE: {Status.INTERRUPTED, Status.CLOSED},
-    Status.INTERRUPTED: {Status.ACTIVE, Status.CLOSED},
-    Status.CLOSED: set(),
-}
 
 # Who may do what to a participation, beyond seeing the person (access.policy).
 # Unit roles act only on participations at their own Jobbtorg unit.
@@ -53,20 +48,57 @@ def may(
     return False
 
 
-def transition_error(current: str, target: str) -> str | None:
-    """None when the move is allowed, else a Swedish message saying why not."""
-    if target in TRANSITIONS[current]:
+class Action(StrEnum):
+    ARRIVE = "arrive"
+    INTERRUPT = "interrupt"
+    RESTART = "restart"
+    CLOSE = "close"
+    RETURN_REFERRAL = "return_referral"  # the referral goes back; the participation stays referred
+
+
+# The state machine as data (ADR 0014): (status, action) → next status and the capability it needs.
+TRANSITIONS: dict[tuple[str, str], Step] = {
+    (Status.REFERRED, Action.ARRIVE): Step(Status.ACTIVE, "enrol"),
+    (Status.REFERRED, Action.RETURN_REFERRAL): Step(Status.REFERRED, "return_referral"),
+    (Status.REFERRED, Action.CLOSE): Step(Status.CLOSED, "close"),
+    (Status.ACTIVE, Action.INTERRUPT): Step(Status.INTERRUPTED, "interrupt"),
+    (Status.ACTIVE, Action.CLOSE): Step(Status.CLOSED, "close"),
+    (Status.INTERRUPTED, Action.RESTART): Step(Status.ACTIVE, "interrupt"),
+    (Status.INTERRUPTED, Action.CLOSE): Step(Status.CLOSED, "close"),
+}
+
+
+def step_error(status: str, action: str) -> str | None:
+    """None when the table allows `action` from `status`, else a Swedish message saying why not."""
+    if (status, action) in TRANSITIONS:
         return None
-    if current == Status.CLOSED:
+    if status == Status.CLOSED:
         return _("Deltagandet är avslutat och kan inte ändras.")
-    if target == Status.INTERRUPTED:
+    if action == Action.INTERRUPT:
         return _("Deltagandet kan bara avbrytas när deltagaren är inskriven.")
-    if target == Status.ACTIVE and current == Status.ACTIVE:
+    if action == Action.RESTART:
+        return _("Deltagandet har inget pågående avbrott.")
+    if action == Action.ARRIVE:
         return _("Deltagaren är redan inskriven.")
-    return _("Det går inte att ändra status från %(current)s till %(target)s.") % {
-        "current": Status(current).label,
-        "target": Status(target).label,
-    }
+    return _("Bara en anvisning där personen ännu inte kommit kan återsändas.")
+
+
+def next_status(status: str, action: str) -> str:
+    """The status after `action`, or a DomainError saying why the step is not possible now."""
+    return state_machine.next_status(TRANSITIONS, status, action, step_error(status, action) or "")
+
+
+def capability(action: str) -> str:
+    return state_machine.capability(TRANSITIONS, action)
+
+
+def allowed_actions(
+    status: str, role: str, user_unit_id: int | None, user_district_id: int | None, unit_id: int, district_id: int
+) -> list[str]:
+    """The steps this user may take from `status`: offered by the page, the only ones the services accept."""
+    return state_machine.allowed(
+        TRANSITIONS, status, lambda cap: may(cap, role, user_unit_id, user_district_id, unit_id, district_id)
+    )
 
 
 Errors = dict[str, list[str]]

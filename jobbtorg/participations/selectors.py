@@ -153,3 +153,16 @@ def capabilities(user: User, participation: Participation) -> dict[str, Any]:
         )
         for name in rules.CAPABILITIES
     }
+
+
+def steps(user: User, participation: Participation) -> dict[str, bool]:
+    """The state machine's steps this user may take now (rules.TRANSITIONS): the page offers exactly these."""
+    actions = rules.allowed_actions(
+        participation.status,
+        user.role,
+        user.jobbtorg_unit_id,
+        user.district_id,
+        participation.unit_id,
+        participation.home_district_id,
+    )
+    return dict.fromkeys(actions, True)

@@ -105,11 +105,9 @@ def _require_open(participation: Participation) -> None:
         raise DomainError({"non_field_errors": [_("Deltagandet är avslutat och kan inte ändras.")]})
 
 
-def _move(participation: Participation, target: str) -> None:
-    message = rules.transition_error(participation.status, target)
-    if message:
-        raise DomainError({"non_field_errors": [message]})
-    participation.status = target
+def _move(participation: Participation, action: rules.Action) -> None:
+    """Take one step of the state machine (rules.TRANSITIONS); any other step is refused."""
+    participation.status = rules.next_status(participation.status, action)
 
 
 def _save(participation: Participation, version: int | None, fields: list[str]) -> None:
@@ -333,12 +331,12 @@ def record_arrival(
 ) -> Participation:
     """Arrival (ankomst): active; the plan clock (5 working days) and the 18-month clock start."""
     what = _("ankomst")
-    p = authorise(user, actor, load(participation_id), "enrol", _what(participation_id, what))
+    p = authorise(user, actor, load(participation_id), rules.capability(rules.Action.ARRIVE), _what(participation_id, what))
     today = timezone.localdate()
-    _require_open(p)
+    rules.next_status(p.status, rules.Action.ARRIVE)
     _raise(rules.validate_arrival(arrived_on, p.referred_on, today))
     with transaction.atomic():
-        _move(p, Status.ACTIVE)
+        _move(p, rules.Action.ARRIVE)
         p.arrived_on = arrived_on
         _save(p, version, ["status", "arrived_on"])
         deadlines.complete(p, Kind.FIRST_APPOINTMENT, arrived_on)
@@ -516,10 +514,8 @@ def interrupt(
 ) -> Interruption:
     """Avbrott: every clock stops on `start` (deadlines.pause) until the restart."""
     what = _("avbrott")
-    p = authorise(user, actor, load(participation_id), "interrupt", _what(participation_id, what))
-    message = rules.transition_error(p.status, Status.INTERRUPTED)
-    if message:
-        raise DomainError({"non_field_errors": [message]})
+    p = authorise(user, actor, load(participation_id), rules.capability(rules.Action.INTERRUPT), _what(participation_id, what))
+    rules.next_status(p.status, rules.Action.INTERRUPT)  # refused before the dates are checked
     last_end = p.interruptions.filter(end_date__isnull=False).order_by("-end_date").values_list("end_date", flat=True).first()
     _raise(
         rules.validate_interruption(
@@ -532,7 +528,7 @@ def interrupt(
         )
     )
     with transaction.atomic():
-        _move(p, Status.INTERRUPTED)
+        _move(p, rules.Action.INTERRUPT)
         _save(p, version, ["status"])
         interruption = Interruption.objects.create(
             participation=p, reason=reason, reason_text=reason_text.strip(), start_date=start, started_by=user
@@ -554,15 +550,15 @@ def interrupt(
 def restart(user: User, actor: Actor, participation_id: int, *, version: int | None, on: datetime.date) -> Interruption:
     """Nystart: the clocks resume where they stopped, the 18-month dates are recomputed."""
     what = _("nystart")
-    p = authorise(user, actor, load(participation_id), "interrupt", _what(participation_id, what))
-    _require_open(p)
+    p = authorise(user, actor, load(participation_id), rules.capability(rules.Action.RESTART), _what(participation_id, what))
+    rules.next_status(p.status, rules.Action.RESTART)
     interruption = p.interruptions.filter(end_date__isnull=True).first()
-    if p.status != Status.INTERRUPTED or interruption is None:
+    if interruption is None:
         raise DomainError({"non_field_errors": [_("Deltagandet har inget pågående avbrott.")]})
     today = timezone.localdate()
     _raise(rules.validate_restart(start=interruption.start_date, end=on, today=today))
     with transaction.atomic():
-        _move(p, Status.ACTIVE)
+        _move(p, rules.Action.RESTART)
         _save(p, version, ["status"])
         interruption.end_date = on
         interruption.ended_by = user
@@ -604,8 +600,8 @@ def close(
     Every open activity ends in the same transaction (DOMAIN §4.5: every activity is limited in
     time), by an explicit call of `end_activities`, not a signal: a reader sees what closure does."""
     what = _("avslut")
-    p = authorise(user, actor, load(participation_id), "close", _what(participation_id, what))
-    _require_open(p)
+    p = authorise(user, actor, load(participation_id), rules.capability(rules.Action.CLOSE), _what(participation_id, what))
+    rules.next_status(p.status, rules.Action.CLOSE)
     outcome = outcome.normalised()
     errors = rules.validate_closure(outcome, closed_on, p.referred_on, p.arrived_on, timezone.localdate())
     running = p.interruptions.filter(end_date__isnull=True).first()
@@ -622,7 +618,7 @@ def close(
             running.ended_by = user
             running.save(update_fields=["end_date", "ended_by", "updated_at"])
             deadlines.resume(p, running.end_date)
-        _move(p, Status.CLOSED)
+        _move(p, rules.Action.CLOSE)
         p.closed_on = closed_on
         p.closed_by = user
         p.closure_reason = outcome.reason

@@ -32,8 +32,8 @@ from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.deadlines import selectors as deadline_selectors
 from jobbtorg.participations import forms, selectors, services
 from jobbtorg.participations.forms import yes_no
-from jobbtorg.participations.models import Participation, PostClosureFollowUp, Status
-from jobbtorg.participations.rules import Outcome
+from jobbtorg.participations.models import Participation, PostClosureFollowUp
+from jobbtorg.participations.rules import Action, Outcome
 
 
 def _status(request: HttpRequest, status: int) -> int:
@@ -110,9 +110,9 @@ def _detail(
         "job_guarantee": any(d.kind == "job_guarantee_offer" for d in open_deadlines),
         "limit": selectors.limit_status(p, today) if p.arrived_on and enrolment else None,
         "can": selectors.capabilities(request.user, p),
+        "step": selectors.steps(request.user, p),
         "forms": page_forms,
         "conflict": conflict,
-        "Status": Status,
     }
     return render(request, "participations/detail.html", context, status=status)
 
@@ -331,7 +331,7 @@ def close(request: AuthenticatedHttpRequest, participation_id: int) -> HttpRespo
     sent along with the reason are shown again, unvalidated: errors only after a POST.
     """
     p = _open(request, participation_id, "avslut")
-    if not selectors.capabilities(request.user, p)["close"]:
+    if not selectors.steps(request.user, p).get(Action.CLOSE):
         raise PermissionDenied
     status, conflict = 200, None
     if request.method == "POST":

@@ -49,3 +49,12 @@ def test_osa_extension_refused_beyond_24_months_until_individual_review(e2e_serv
     expect(page.locator("#total-months")).to_contain_text("36 månader")
     expect(page).to_have_url(re.compile(rf"/osa/{case_id}/$"))
     assert _periods(e2e_server, case_id) == "4"
+
+
+    # The state machine (ADR 0014): once the employment is ended, the page offers no step at all.
+    end = page.locator("form[action$='/avsluta/']")
+    end.get_by_label("Varför avslutas anställningen").select_option("other_employment")
+    end.get_by_role("button", name="Avsluta OSA-anställningen").click()
+    expect(page.get_by_role("status").filter(has_text="OSA-anställningen är avslutad.")).to_be_visible()
+    expect(page.locator(f"form[action^='/osa/{case_id}/']")).to_have_count(0)
+    expect(page.get_by_text("Övergång till annan anställning")).to_be_visible()
