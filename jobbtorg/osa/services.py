@@ -345,7 +345,7 @@ def refresh_deadlines(case: OsaCase) -> None:
     periods = [(p.start_date, p.end_date) for p in case.periods.order_by("number")]
     meetings = [rules.Meeting(m.held_on, m.parties) for m in case.meetings.all()]
     wanted = rules.follow_ups(periods, meetings, case.transition_planned)
-    ended = not case.is_active  # an ended employment has no follow-up left to do (ADR 0014)
+    ended = not case.is_open  # an ended employment has no follow-up left to do (ADR 0014)
     deadlines.set_subject_deadlines(OSA_KINDS, [case.pk], [
         deadlines.Clock(Kind(f.kind), case.pk, f.due, done_on=f.done_on, cancelled=ended and f.done_on is None)
         for f in wanted

@@ -64,6 +64,8 @@ class EventKind(StrEnum):
     OSA_REVIEW_RECORDED = "osa_review_recorded"
     OSA_EXTENDED = "osa_extended"
     OSA_TRANSFER_DECIDED = "osa_transfer_decided"
+    OSA_HANDED_OVER = "osa_handed_over"
+    OSA_CASE_ENDED = "osa_case_ended"
     # the timeline's own
     ENTRY_CORRECTED = "entry_corrected"
 

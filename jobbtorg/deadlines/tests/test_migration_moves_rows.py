@@ -28,12 +28,14 @@ def _migrate(targets):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_migration_moves_subsidy_steps_and_osa_follow_ups_into_the_store():
     today = timezone.localdate()
+    # Made with today's models first: migrating back keeps the rows (an OSA case then had no status).
+    case = f.SubsidyCaseFactory(lonebidrag_overdue=True)
+    osa_case = f.OsaCaseFactory()
     executor = _migrate(BEFORE)
     try:
         old = executor.loader.project_state(BEFORE).apps
         FollowUpDeadline = old.get_model("osa", "FollowUpDeadline")
-        case = f.SubsidyCaseFactory(lonebidrag_overdue=True)
-        osa_case = f.OsaCaseFactory()
+        FollowUpDeadline.objects.all().delete()  # what migrating back put there from the factory's case
         Deadline.objects.all().delete()  # the factories write the new way; start from the old shape only
         steps = {s.kind: s for s in case.steps.all()}
         callback, order = steps[StepKind.LB_2_CALLBACK], steps[StepKind.LB_2_ORDER]  # open / waiting
