@@ -75,9 +75,7 @@ def insert_objects(objs: Sequence[models.Model]) -> None:
         obj.pk = pk
         obj._state.adding = False
         obj._state.db = connection.alias
-    rows = (
-        [obj.pk, *(_json(getattr(obj, n)) if n in json_names else getattr(obj, n) for n in names)] for obj in objs
-    )
+    rows = ([obj.pk, *(_json(getattr(obj, n)) if n in json_names else getattr(obj, n) for n in names)] for obj in objs)
     _copy(model, fields, rows)
 
 

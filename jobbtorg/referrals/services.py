@@ -659,4 +659,3 @@ def save_referrals_batch(
         bulk.insert(Deadline, deadline_rows, returning=False)
         record_many(actor, Action.CREATE, WHAT_CREATE, list(zip(person_ids, protected, strict=True)))
     return referral_ids
-
