@@ -78,7 +78,7 @@ def targets(today_override: str | None = None) -> dict[str, object]:
     from django.utils import timezone
 
     from jobbtorg.accounts.models import User
-    from jobbtorg.activities.models import Activity
+    from jobbtorg.activities.selectors import visible_activities
     from jobbtorg.demo.users import DEMO_PASSWORD
     from jobbtorg.participations.models import OPEN_STATUSES, Participation
     from jobbtorg.people.models import Person
@@ -106,8 +106,13 @@ def targets(today_override: str | None = None) -> dict[str, object]:
         "coach_persons": coach_persons,
         "district_persons": district_persons,
         "search_terms": surnames or ["Andersson"],
-        "coach_activities": activities(Activity.objects.filter(participation__coach=coach, **running).order_by("pk")),
-        "provider_activities": activities(Activity.objects.filter(provider_id=provider.provider_id, **running).order_by("-pk")),
+        # Through the access policy: only activities the user may open and register.
+        "coach_activities": activities(
+            visible_activities(coach, today).filter(participation__coach=coach, **running).order_by("pk")
+        ),
+        "provider_activities": activities(
+            visible_activities(provider, today).filter(provider_id=provider.provider_id, **running).order_by("-pk")
+        ),
         "plans": list(
             ActivityPlan.objects.filter(status="submitted", district_id=district.district_id)
             .order_by("submitted_at", "id")
