@@ -115,3 +115,9 @@ BENCH_SIZES ?= 10000 1000000
 bench: install messages
 	$(BIN)/python manage.py collectstatic --no-input -v 0  # pages are rendered with the production static storage
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432} $(BIN)/python bench/pages.py --sizes $(BENCH_SIZES)
+
+## make load: 50 simulated staff for 2 minutes against gunicorn on the 1 000 000 database (bench/README.md).
+# Not part of `make test`. Needs jobbtorg_bench_1000000 (make bench, or bench/pages.py --sizes 1000000 --only-prepare).
+.PHONY: load
+load: install messages
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/jobbtorg_bench_1000000} $(BIN)/python bench/load.py $(LOAD_ARGS)

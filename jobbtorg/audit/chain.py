@@ -18,8 +18,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from jobbtorg.audit.models import AuditChainHead, AuditEntry
+from jobbtorg.core import bulk
 
 HEAD_PK = 1
+COPY_FROM = 200  # entries in one append from which COPY beats one INSERT statement
 CONTENT_FIELDS = (
     "at",
     "user_id",
@@ -100,7 +102,10 @@ def append(entries: list[AuditEntry]) -> None:
             entry.at = now
             entry.prev_hash = prev
             entry.entry_hash = prev = digest(_values(entry), prev)
-        AuditEntry.objects.bulk_create(entries)
+        if len(entries) >= COPY_FROM:
+            bulk.insert_objects(entries)  # an import's thousands of entries: COPY (docs/adr/0020)
+        else:
+            AuditEntry.objects.bulk_create(entries)
         AuditChainHead.objects.filter(pk=HEAD_PK).update(
             last_hash=prev, last_id=entries[-1].pk or last_id, entries=count + len(entries)
         )

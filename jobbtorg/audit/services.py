@@ -30,6 +30,7 @@ from jobbtorg.core.transactions import in_callers_transaction
 # Allowed entries of these actions stand whatever becomes of the caller's transaction: the data was shown.
 _HAPPENED_ANYWAY = frozenset({Action.READ, Action.SEARCH, Action.LIST, Action.EXPORT, Action.PRINT, Action.LOGIN})
 _JOURNAL = "_audit_journal"
+_ACTIONS = frozenset(Action.values)  # read once: Action.values builds a new list on every call
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def append_settled(entries: list[AuditEntry]) -> None:
 
 
 def _fields(actor: Actor, action: str, what: str, person_id: int | None, allowed: bool, protected: bool) -> dict[str, Any]:
-    if action not in Action.values:
+    if action not in _ACTIONS:
         raise ValueError(f"unknown audit action {action}")
     return {
         "user_id": actor.user_id,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Upper
 
 from jobbtorg.access.policy import visible_persons
 from jobbtorg.accounts.models import User
@@ -63,4 +64,6 @@ def search_persons(user: User, query: SearchQuery) -> QuerySet[Person]:
             qs = qs.filter(Q(first_name__istartswith=token) | Q(last_name__istartswith=token))
     else:
         return Person.objects.none()
-    return qs.select_related("home_district").order_by("last_name", "first_name", "pk")
+    # By UPPER(name): no index gives that order, so PostgreSQL finds the matches first (the prefix
+    # indexes of people/0002) instead of walking every person in name order (bench/load.py, 1,000,000).
+    return qs.select_related("home_district").order_by(Upper("last_name"), Upper("first_name"), "pk")

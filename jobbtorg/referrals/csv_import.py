@@ -39,6 +39,7 @@ from jobbtorg.audit.services import Actor
 from jobbtorg.core import personnummer
 from jobbtorg.core.errors import DomainError
 from jobbtorg.core.transactions import after_commit
+from jobbtorg.core.validators import validate_person_name
 from jobbtorg.referrals import services
 from jobbtorg.referrals.models import ImportJob, Referral, ReferralImport, TargetGroup
 
@@ -167,6 +168,17 @@ def too_many_rows(count: int, max_rows: int = MAX_ROWS) -> str | None:
     }
 
 
+def _name_errors(cell: dict[str, str]) -> list[str]:
+    """The names as the referral form and API check them (`validate_person_name`, issue 8 item 10)."""
+    out: list[str] = []
+    for column in ("förnamn", "efternamn"):
+        try:
+            validate_person_name(cell[column])
+        except ValidationError as exc:
+            out.append(f"{column}: {_lower(exc.messages[0])}")
+    return out
+
+
 def parse(
     text: str, today: datetime.date, *, max_rows: int = MAX_ROWS
 ) -> tuple[list[tuple[int, services.ReferralInput]], list[str]]:
@@ -192,7 +204,13 @@ def parse(
                 errors.append(_row_error(row, _("raden har %(n)d fält men ska ha %(m)d") % {"n": len(values), "m": len(names)}))
                 continue
             cell = {name: values[i].strip() for name, i in index.items()}
-            row_errors: list[str] = []
+            nul = [c for c, v in cell.items() if "\x00" in v]
+            if nul:
+                # PostgreSQL cannot store NUL and the form refuses it (core.middleware): report, check no further.
+                message = _("%(col)s innehåller ett otillåtet osynligt tecken (NUL)")
+                errors.extend(_row_error(row, message % {"col": c}) for c in nul)
+                continue
+            row_errors = _name_errors(cell)
             number = ""
             try:
                 number = personnummer.normalise(cell["personnummer"], today=today)

@@ -11,14 +11,11 @@ job-guarantee group the offer of work or education within five working days.
 """
 
 import datetime
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +24,7 @@ from jobbtorg.accounts.models import Role, User
 from jobbtorg.audit.events import AuditEvent
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record, record_many
-from jobbtorg.core import personnummer
+from jobbtorg.core import bulk, personnummer
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.deadlines import rules as deadline_rules
 from jobbtorg.deadlines import services as deadlines
@@ -584,7 +581,7 @@ def save_referrals_batch(
     author_name = user.get_full_name() or user.get_username()
     with transaction.atomic():
         new_rows = [row for row in rows if row.person is None]
-        new_ids = _insert(
+        new_ids = bulk.insert(
             Person,
             [{"personnummer": r.person_values["personnummer"], "first_name": r.person_values["first_name"],
               "last_name": r.person_values["last_name"], "home_district_id": district.pk} for r in new_rows],
@@ -595,14 +592,14 @@ def save_referrals_batch(
         person_ids = [row.person.pk if row.person is not None else next(created) for row in rows]
         protected = [row.person is not None and row.person.is_protected for row in rows]
 
-        part_ids = _insert(
+        part_ids = bulk.insert(
             Participation,
             [{"person_id": person_id, "unit_id": row.unit.pk, "home_district_id": district.pk, "referred_on": row.referred_on,
               "previous_id": row.previous_id, "status": Status.REFERRED}
              for row, person_id in zip(rows, person_ids, strict=True)],
         )  # fmt: skip
         batch_id = import_batch.pk if import_batch is not None else None
-        referral_ids = _insert(
+        referral_ids = bulk.insert(
             Referral,
             [
                 {
@@ -625,7 +622,7 @@ def save_referrals_batch(
             ],
         )
         through = Referral.target_groups.through
-        _insert(
+        bulk.insert(
             through,
             [{"referral_id": r, "targetgroup_id": g.pk} for r, row in zip(referral_ids, rows, strict=True) for g in row.groups],
             returning=False,
@@ -658,58 +655,7 @@ def save_referrals_batch(
                     {"participation_id": part_id, "kind": kind.value, "due_date": due_dates[kind, row.referred_on],
                      "responsible": responsible, "district_id": district.pk if responsible == "district" else None}
                 )  # fmt: skip
-        _insert(TimelineEntry, entries, returning=False)
-        _insert(Deadline, deadline_rows, returning=False)
+        bulk.insert(TimelineEntry, entries, returning=False)
+        bulk.insert(Deadline, deadline_rows, returning=False)
         record_many(actor, Action.CREATE, WHAT_CREATE, list(zip(person_ids, protected, strict=True)))
     return referral_ids
-
-
-WRITE_BATCH = 2000
-
-
-def _insert(model: type[models.Model], rows: list[dict[str, Any]], *, returning: bool = True) -> list[int]:
-    """Insert rows given as {attname: value} (the model's defaults fill the other columns) and
-    return their ids in order. PostgreSQL: the ids are drawn from the table's sequence and the
-    rows written with COPY (the ORM's INSERT costs more Python per row than all the rules);
-    elsewhere bulk_create. Only for new rows of plain tables: no save(), no signals (none
-    of these models has either; TimelineEntry's append-only save() refuses updates only).
-    """
-    if not rows:
-        return []
-    if connection.vendor != "postgresql":
-        objs = [model(**row) for row in rows]
-        model.objects.bulk_create(objs, batch_size=WRITE_BATCH)  # type: ignore[attr-defined]
-        return [obj.pk for obj in objs]
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    now = timezone.now()
-    defaults: dict[str, Any] = {}
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            defaults[f.attname] = now
-        else:
-            defaults[f.attname] = f.get_default()  # the default, "" for a text column without one, else None
-    json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
-    names = [f.attname for f in fields]
-    columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
-    table = connection.ops.quote_name(meta.db_table)
-    # wrap_database_errors: a unique index refusing a COPY row raises django.db.IntegrityError, as an INSERT would.
-    with connection.wrap_database_errors, connection.cursor() as cursor:
-        sql = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
-        cursor.execute(sql, [meta.db_table, meta.pk.column or "id", len(rows)])
-        ids = [pk for (pk,) in cursor.fetchall()]
-        pk_column = connection.ops.quote_name(meta.pk.column or "id")
-        # One template row of defaults (the id first), overwritten by each row's own values.
-        template = [None, *(defaults[name] for name in names)]
-        position = {name: i + 1 for i, name in enumerate(names)}
-        json_positions = [position[name] for name in json_fields]
-        with cursor.cursor.copy(f"COPY {table} ({pk_column}, {columns}) FROM STDIN") as copy:
-            for pk, row in zip(ids, rows, strict=True):
-                values = template.copy()
-                values[0] = pk
-                for name, value in row.items():
-                    values[position[name]] = value
-                for i in json_positions:
-                    values[i] = json.dumps(values[i], cls=DjangoJSONEncoder)
-                copy.write_row(values)
-    return ids
