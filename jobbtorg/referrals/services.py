@@ -32,6 +32,7 @@ from jobbtorg.deadlines.models import Deadline
 from jobbtorg.deadlines.rules import Kind
 from jobbtorg.organisation.models import District, JobbtorgUnit
 from jobbtorg.organisation.selectors import unit_for_district
+from jobbtorg.participations import rules as participation_rules
 from jobbtorg.participations import services as participations
 from jobbtorg.participations.models import OPEN_STATUSES, Participation, Status
 from jobbtorg.people import services as people
@@ -316,7 +317,7 @@ def return_referral(user: User, actor: Actor, referral_id: int, *, reason: str) 
     if referral is None:  # unreachable: authorise refused
         raise AccessDenied()
     errors: rules.Errors = {}
-    if p.status != "referred":
+    if participation_rules.step_error(p.status, participation_rules.Action.RETURN_REFERRAL):  # the state table
         _add(errors, "non_field_errors", _("Bara en anvisning där personen ännu inte kommit kan återsändas."))
     if referral.state == Referral.State.RETURNED:
         _add(errors, "non_field_errors", _("Anvisningen är redan återsänd."))
