@@ -45,7 +45,7 @@ Why, row by row:
   OSA officer works with Arbetsförmedlingen on lönebidrag and OSA (DOMAIN §10, §15) and sees
   lönebidrag cases only. The social worker decides on assistance, not on subsidies; a
   provider or matcher has no task in them. Creating and changing a case stays with the coach
-  and unit manager of the participation's unit (`subsidies.rules.may_act`).
+  and unit manager of the participation's unit (capability "subsidies.act").
 - osa, disability: their own, narrower relations (`osa.access`, `disabilities.access`);
   this table is the outer bound.
 - closure: the outcome (incl. wage subsidy) and the social-assistance reduction at 2 and 8
@@ -119,7 +119,7 @@ SECTION_EVENTS: dict[Section, tuple[str, ...]] = {
     S.CLOSURE: ("followup_",),
 }
 # Events of the subsidy section that only the roles seeing every kind see (the eligibility facts
-# and labour-market history are the coach's work, subsidies.rules.CASE_ROLES).
+# and labour-market history are the coach's work, capability "subsidies.check_eligibility").
 SUBSIDY_ALL_KINDS_EVENTS = ("eligibility_", "labour_market_")
 CORRECTION_KIND = "entry_corrected"  # timeline.selectors.CORRECTION_KIND
 

@@ -10,7 +10,11 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from jobbtorg.accounts.models import Role
+from jobbtorg.accounts.rules import EVERY_ROLE, PERSON_ROLES, every
+from jobbtorg.core.capabilities import DISTRICT, OWN, PROVIDER, CapabilityTable
 from jobbtorg.core.workdays import add_months
+from jobbtorg.participations.rules import CASEWORK
 
 Errors = dict[str, list[str]]
 
@@ -257,3 +261,18 @@ def check_followup(
                 % {"date": latest_end(start).isoformat(), "months": MAX_ACTIVITY_MONTHS},
             )
     return errors
+
+
+# Who may do what to activities (core.capabilities, ADR 0013); access decides the relation.
+# Attendance: the participant's own coach (or the session's host, activities.services) for the
+# unit's own activities, provider staff for their provider's. Deviations are the district's:
+# only a social worker of the deviation's district reads and acknowledges them.
+CAPABILITIES: CapabilityTable = {
+    "read": every(PERSON_ROLES),
+    "catalogue": every(EVERY_ROLE),  # the offer catalogue (reference data)
+    "manage": CASEWORK,
+    "register_attendance": {Role.COACH: OWN, Role.PROVIDER_STAFF: PROVIDER},
+    "acknowledge_deviation": {Role.SOCIAL_WORKER: DISTRICT},
+    # The deviations on a participant's attendance page: everyone who reads it but the provider.
+    "read_deviations": every(set(PERSON_ROLES) - {Role.PROVIDER_STAFF}),
+}

@@ -12,11 +12,19 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.accounts.models import Role
+from jobbtorg.accounts.rules import EVERY_ROLE, every
+from jobbtorg.core.capabilities import CapabilityTable
 from jobbtorg.core.types import StrOrPromise
+from jobbtorg.participations.rules import CASEWORK
 
-# Roles that may read an assessment of a person they have a relation to (access decides the
-# relation). Provider staff and matchers work from the plan and activities, not the assessment.
-READ_ROLES = {Role.COACH, Role.UNIT_MANAGER, Role.SOCIAL_WORKER, Role.OSA_OFFICER}
+# Who may do what to an assessment (core.capabilities, ADR 0013); access decides the relation.
+# Provider staff and matchers work from the plan and activities, not the assessment. Editing
+# is casework: the same row as plans and activities (participations.rules.CASEWORK).
+CAPABILITIES: CapabilityTable = {
+    "read": every((Role.COACH, Role.UNIT_MANAGER, Role.SOCIAL_WORKER, Role.OSA_OFFICER)),
+    "edit": CASEWORK,
+    "occupations": every(EVERY_ROLE),  # the occupation list (reference data)
+}
 
 HEALTH_GROUP = "hälsa"
 
@@ -63,17 +71,6 @@ def completion_errors(values: dict[str, object]) -> dict[str, list[str]]:
     if values.get("validation_requested") and not str(values.get("validation_notes") or "").strip():
         errors["validation_notes"] = [str(_("Skriv vad som ska valideras."))]
     return errors
-
-
-def may_read(role: str) -> bool:
-    return role in READ_ROLES
-
-
-def may_edit(*, role: str, user_id: int, user_unit_id: int | None, coach_id: int | None, unit_id: int) -> bool:
-    """The participation's coach, or a coach at the participation's Jobbtorg unit (a colleague covering)."""
-    if role != Role.COACH:
-        return False
-    return user_id == coach_id or (user_unit_id is not None and user_unit_id == unit_id)
 
 
 def may_see_health(*, user_id: int, coach_id: int | None) -> bool:

@@ -28,6 +28,7 @@ from jobbtorg.assessments import rules, selectors, services
 from jobbtorg.assessments.forms import SectionForm, WorkExperienceForm, display_value, posted_version, section_form
 from jobbtorg.assessments.models import Assessment, HealthInformation
 from jobbtorg.audit.services import Actor
+from jobbtorg.core.capabilities import requires
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 
 FIELD_SECTION = {name: s.key for s in rules.SECTIONS for name in s.fields}
@@ -50,10 +51,7 @@ def _status_for(error: ValidationError) -> int:
 
 def _can_edit(user: Any, assessment: Assessment) -> bool:
     participation = assessment.participation
-    return assessment.is_draft and participation.is_open and rules.may_edit(
-        role=getattr(user, "role", ""), user_id=user.pk, user_unit_id=getattr(user, "jobbtorg_unit_id", None),
-        coach_id=participation.coach_id, unit_id=participation.unit_id,
-    )
+    return assessment.is_draft and participation.is_open and services.may_edit(user, participation)
 
 
 @dataclass
@@ -119,9 +117,7 @@ def _page_context(request: AuthenticatedHttpRequest, assessment: Assessment, **o
         "health_visible": health_visible,
         "versions": versions,
         "can_revise": (not assessment.is_draft and newest.pk == assessment.pk and participation.is_open
-                       and rules.may_edit(role=getattr(request.user, "role", ""), user_id=request.user.pk,
-                                          user_unit_id=getattr(request.user, "jobbtorg_unit_id", None),
-                                          coach_id=participation.coach_id, unit_id=participation.unit_id)),
+                       and services.may_edit(request.user, participation)),
         "action_errors": overrides.get("action_errors", []),
         "occupation_queries": {key: request.GET.get(f"yrke_{key}", "") for key in ("mal", "arbete")},
     }
@@ -148,6 +144,7 @@ def _action_errors(error: ValidationError) -> list[tuple[str, str]]:
 
 
 @login_required
+@requires("assessments.read", refused=Http404)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def participation_assessment(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
@@ -171,16 +168,13 @@ def participation_assessment(request: AuthenticatedHttpRequest, participation_id
     versions = selectors.versions(participation)
     if versions:
         return redirect("assessments:detail", pk=versions[0].pk)
-    can_start = participation.is_open and rules.may_edit(
-        role=getattr(request.user, "role", ""), user_id=request.user.pk,
-        user_unit_id=getattr(request.user, "jobbtorg_unit_id", None), coach_id=participation.coach_id,
-        unit_id=participation.unit_id,
-    )
+    can_start = participation.is_open and services.may_edit(request.user, participation)
     return render(request, "assessments/start.html", {"participation": participation, "person": participation.person,
                                                       "can_start": can_start})
 
 
 @login_required
+@requires("assessments.read", refused=Http404)
 @never_cache
 @require_GET
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -220,6 +214,7 @@ def _section_response(request: AuthenticatedHttpRequest, pk: int, key: str, view
 
 
 @login_required
+@requires("assessments.read", refused=Http404)
 @never_cache
 @require_POST
 def section(request: AuthenticatedHttpRequest, pk: int, key: str) -> HttpResponse:
@@ -254,6 +249,7 @@ def section(request: AuthenticatedHttpRequest, pk: int, key: str) -> HttpRespons
 
 
 @login_required
+@requires("assessments.edit")
 @never_cache
 @require_POST
 def work_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -281,6 +277,7 @@ def work_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("assessments.edit")
 @never_cache
 @require_POST
 def work_remove(request: AuthenticatedHttpRequest, pk: int, row_id: int) -> HttpResponse:
@@ -300,6 +297,7 @@ def work_remove(request: AuthenticatedHttpRequest, pk: int, row_id: int) -> Http
 
 
 @login_required
+@requires("assessments.edit")
 @never_cache
 @require_POST
 def complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -320,6 +318,7 @@ def complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("assessments.occupations")
 @require_GET
 def occupation_options(request: AuthenticatedHttpRequest) -> HttpResponse:
     """htmx: the <option>s of an occupation select for a search (no personal data)."""

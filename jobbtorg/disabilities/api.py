@@ -35,6 +35,13 @@ def _where(request: Request) -> str:
 
 
 class DisabilityRegistrationViewSet(viewsets.ViewSet):
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "disabilities.read",
+        "retrieve": "disabilities.read",
+        "create": "disabilities.edit",
+        "update": "disabilities.edit",
+        "partial_update": "disabilities.edit",
+    }
     serializer_class = s.RegistrationSerializer  # for the schema; each action documents its own shapes
     renderer_classes = [JSONRenderer]
     parser_classes = [SafeJSONParser]

@@ -35,6 +35,9 @@ from enum import StrEnum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jobbtorg.accounts.models import Role
+from jobbtorg.accounts.rules import every
+from jobbtorg.core.capabilities import DISTRICT, HOME_DISTRICT
 from jobbtorg.core.workdays import add_months
 
 FIRST_PERIOD_MONTHS = 6
@@ -322,3 +325,14 @@ def responsibility_segments(
         owner, cursor = to, handover_on
     pieces.append((cursor, end, owner))
     return pieces
+
+
+# Who may do what with OSA (core.capabilities, ADR 0013). Cases are the OSA officer's of the
+# responsible district (osa.access: the home district, or the old one until the handover);
+# the yearly places are read by the officers, unit managers, analysts and the administrator.
+CAPABILITIES: dict[str, dict[str, str]] = {
+    "read": {Role.OSA_OFFICER: HOME_DISTRICT},
+    "manage": {Role.OSA_OFFICER: HOME_DISTRICT},
+    "places": every((Role.OSA_OFFICER, Role.UNIT_MANAGER, Role.ANALYST, Role.SYSADMIN)),
+    "manage_places": {Role.OSA_OFFICER: DISTRICT},  # the officer's own district's places
+}

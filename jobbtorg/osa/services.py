@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobbtorg.access.services import open_person
-from jobbtorg.accounts.models import Role, User
+from jobbtorg.accounts.models import User
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
+from jobbtorg.core.capabilities import holds, may
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.core.locking import save_versioned
 from jobbtorg.organisation.models import AFUnit, District, Employer
@@ -104,7 +105,7 @@ def create_case(
     """A new OSA employment with its first period. Refused, with nothing saved, when a ground, the
     joint assessment or a city administration as employer is missing."""
     person, _decision = open_person(user, actor, person_id, _what("ny OSA-anställning"), Action.CREATE)
-    if user.role != Role.OSA_OFFICER or not user.district_id or person.home_district_id != user.district_id:
+    if not may(user, "osa.manage", home_district_id=person.home_district_id):
         raise PermissionDenied(_("Bara OSA-handläggaren i personens hemstadsdel kan registrera en OSA-anställning."))
     today = timezone.localdate()
     grounds = set(grounds)
@@ -394,7 +395,7 @@ def set_annual_places(
     version: int | None = None,
 ) -> AnnualPlaces:
     """The OSA officer enters the places agreed for their own district and a year."""
-    if user.role != Role.OSA_OFFICER or not user.district_id:
+    if not holds(user, "osa.manage_places") or not user.district_id:
         raise PermissionDenied(_("Bara OSA-handläggare kan registrera årsplatser."))
     errors: dict[str, str] = {}
     if district_id != user.district_id:

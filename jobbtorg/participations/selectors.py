@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from jobbtorg.access.policy import visible_persons
 from jobbtorg.accounts.models import Role, User
+from jobbtorg.core.capabilities import may
 from jobbtorg.deadlines import services as deadline_services
 from jobbtorg.deadlines.models import Deadline
 from jobbtorg.organisation.models import JobbtorgUnit
@@ -152,13 +153,5 @@ def coach_appointments(coach: User, day: datetime.date | None = None) -> QuerySe
 def capabilities(user: User, participation: Participation) -> dict[str, Any]:
     """Which actions to offer on the participation page (the services check again)."""
     return {
-        name: rules.may(
-            name,
-            user.role,
-            user.jobbtorg_unit_id,
-            user.district_id,
-            participation.unit_id,
-            participation.home_district_id,
-        )
-        for name in rules.CAPABILITIES
+        name: may(user, f"participations.{name}", **rules.facts(participation)) for name in rules.CAPABILITIES
     }

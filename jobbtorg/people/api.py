@@ -122,6 +122,14 @@ class PersonViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "people.search",
+        "retrieve": "people.read",
+        "create": "people.create",
+        "update": "people.edit",
+        "partial_update": "people.edit",
+        "lower_protection": "people.protection",
+    }
     pagination_class = Pagination
     # JSON only: the browsable renderer would read the person again to build its forms.
     renderer_classes = [JSONRenderer]

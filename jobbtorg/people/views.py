@@ -28,6 +28,7 @@ from jobbtorg.activities import selectors as activity_selectors
 from jobbtorg.assessments import selectors as assessment_selectors
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
+from jobbtorg.core.capabilities import holds, requires
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.disabilities import selectors as disability_selectors
 from jobbtorg.osa import selectors as osa_selectors
@@ -36,7 +37,6 @@ from jobbtorg.participations.models import Participation
 from jobbtorg.people import services as person_services
 from jobbtorg.people.forms import ProtectionLowerForm, ProtectionRaiseForm
 from jobbtorg.people.models import Person
-from jobbtorg.subsidies import rules as subsidy_rules
 from jobbtorg.subsidies import selectors as subsidy_selectors
 from jobbtorg.timeline import selectors as timeline_selectors
 from jobbtorg.web import selectors
@@ -45,7 +45,14 @@ from jobbtorg.web.listing import PAGE_SIZE, CappedPaginator, PersonList, log_sho
 RESULTS_TARGET = "search-results"
 
 
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    """The answer for a person the user does not reach, and for a role that reaches no person:
+    the same page, so a refusal does not tell that the person exists."""
+    return render(request, "people/not_found.html", status=404)
+
 @login_required
+@requires("people.search")
 @never_cache
 def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
@@ -74,6 +81,7 @@ TIMELINE_TARGET = "timeline"
 
 
 @login_required
+@requires("people.read", on_refusal=lambda request: not_found(request))
 @never_cache
 def detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """The person page, top to bottom (UX.md): identity strip with the next deadline, current
@@ -115,6 +123,7 @@ WHAT_PROTECTION_PAGE = "personsida: skyddsnivå"
 
 
 @login_required
+@requires("people.protection")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def protection(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
@@ -225,7 +234,7 @@ def _sections(user: User, person: Any, current: Participation | None, today: Any
         context["subsidy_cases"] = subsidy_selectors.cases_for_person(person, user)
         open_participation = current if current is not None and current.is_open else None
         context["subsidy_participation"] = open_participation if role == Role.COACH else None
-        context["subsidy_eligibility"] = role in subsidy_rules.CASE_ROLES
+        context["subsidy_eligibility"] = holds(user, "subsidies.check_eligibility")
     return context
 
 

@@ -79,6 +79,17 @@ def _steps_prefetch() -> Prefetch:
 
 
 class SubsidyCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "subsidies.read",
+        "retrieve": "subsidies.read",
+        "create": "subsidies.act",
+        "details": "subsidies.act",
+        "decision": "subsidies.act",
+        "close": "subsidies.act",
+        "terminate": "subsidies.act",
+        "end": "subsidies.act",
+        "complete_step": "subsidies.act",
+    }
     pagination_class = Pagination
     renderer_classes = [JSONRenderer]
     parser_classes = [SafeJSONParser]
@@ -293,6 +304,10 @@ class SubsidyCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
 
 class LonebidragStepViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "subsidies.read",
+        "board": "subsidies.board",
+    }
     pagination_class = Pagination
     renderer_classes = [JSONRenderer]
     serializer_class = s.SubsidyStepSerializer
@@ -339,6 +354,11 @@ class LonebidragStepViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class QualificationRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "subsidies.read_rules",
+        "retrieve": "subsidies.read_rules",
+        "create": "subsidies.manage_rules",
+    }
     pagination_class = Pagination
     renderer_classes = [JSONRenderer]
     parser_classes = [SafeJSONParser]
@@ -361,8 +381,6 @@ class QualificationRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         tags=TAG,
     )
     def create(self, request: Request) -> Response:
-        if getattr(request.user, "role", "") != "sysadmin":
-            raise DRFPermissionDenied("Bara systemförvaltaren lägger till regelversioner.")
         v = s.SubsidyRuleInput(data=request.data)
         v.is_valid(raise_exception=True)
         rule = services.add_rule_version(Actor.from_request(request), **v.validated_data)
@@ -370,6 +388,9 @@ class QualificationRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
 
 class EligibilityViewSet(viewsets.GenericViewSet):
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "create": "subsidies.check_eligibility",
+    }
     renderer_classes = [JSONRenderer]
     parser_classes = [SafeJSONParser]
     serializer_class = s.SubsidyEvaluateInput
@@ -393,6 +414,10 @@ class EligibilityViewSet(viewsets.GenericViewSet):
 
 
 class EligibilityFactsViewSet(viewsets.GenericViewSet):
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "retrieve": "subsidies.check_eligibility",
+        "update": "subsidies.check_eligibility",
+    }
     renderer_classes = [JSONRenderer]
     parser_classes = [SafeJSONParser]
     serializer_class = s.SubsidyFactsInput

@@ -56,6 +56,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jobbtorg.accounts.models import Role
+from jobbtorg.accounts.rules import EVERY_ROLE, every
+from jobbtorg.core.capabilities import ALL, UNIT
 from jobbtorg.core.types import StrOrPromise
 from jobbtorg.core.workdays import add_months, add_working_days
 from jobbtorg.subsidies.models import CaseStatus, MonthKind, Route, SubsidyType
@@ -96,16 +99,19 @@ def transition_error(current: str, target: str) -> str | None:
 
 # --- who may do what (beyond seeing the person: access.policy) --------------------------------------
 
-# Coaches and unit managers act on cases of participations at their own Jobbtorg unit.
-CASE_ROLES = {"coach", "unit_manager"}
-# The city-wide lönebidrag board: aggregates only for these roles.
-BOARD_ROLES = {"coach", "unit_manager", "analyst", "sysadmin"}
-# The board's rows link to a list with names for these roles (narrowed by visible_persons).
-BOARD_LIST_ROLES = {"coach", "unit_manager"}
-
-
-def may_act(role: str, user_unit_id: int | None, case_unit_id: int) -> bool:
-    return role in CASE_ROLES and user_unit_id is not None and user_unit_id == case_unit_id
+# core.capabilities (ADR 0013). Coaches and unit managers act on cases of participations at
+# their own Jobbtorg unit. Which kinds of case a role reads is access.sections (SUBSIDIES).
+CAPABILITIES: dict[str, dict[str, str]] = {
+    "read": every((Role.COACH, Role.UNIT_MANAGER, Role.OSA_OFFICER)),
+    "act": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
+    "check_eligibility": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
+    # The city-wide lönebidrag board and reports: aggregates only.
+    "board": every((Role.COACH, Role.UNIT_MANAGER, Role.ANALYST, Role.SYSADMIN)),
+    # The board's rows link to a list with names (narrowed by visible_persons).
+    "board_list": every((Role.COACH, Role.UNIT_MANAGER)),
+    "read_rules": every(EVERY_ROLE),
+    "manage_rules": {Role.SYSADMIN: ALL},
+}
 
 
 # --- timed steps ------------------------------------------------------------------------------------

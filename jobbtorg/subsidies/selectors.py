@@ -23,6 +23,7 @@ from django.utils import timezone
 from jobbtorg.access.policy import visible_persons
 from jobbtorg.access.sections import subsidy_case_q
 from jobbtorg.accounts.models import User
+from jobbtorg.core.capabilities import holds
 from jobbtorg.organisation.models import JobbtorgUnit
 from jobbtorg.people.models import Person, ProtectionLevel
 from jobbtorg.subsidies import rules
@@ -93,11 +94,11 @@ def overdue_steps_for_coach(user: User, today: datetime.date | None = None) -> Q
 
 
 def may_see_board(user: User) -> bool:
-    return user.is_authenticated and getattr(user, "role", "") in rules.BOARD_ROLES
+    return holds(user, "subsidies.board")
 
 
 def may_list_from_board(user: User) -> bool:
-    return user.is_authenticated and getattr(user, "role", "") in rules.BOARD_LIST_ROLES
+    return holds(user, "subsidies.board_list")
 
 
 @dataclass

@@ -4,7 +4,7 @@ command call these functions; nothing else saves a subsidies model.
 
 Each case function:
 1. loads the case and checks the relation to the person (access.policy) and the role
-   and unit (rules.may_act); a refusal is audited outside the transaction and raises
+   and unit (core.capabilities "subsidies.act"); a refusal is audited outside the transaction and raises
    AccessDenied (shown as 404) or PermissionDenied (403);
 2. validates with subsidies.rules (DomainError with Swedish field errors, nothing saved);
 3. in one transaction: bumps the case's version with a conditional UPDATE (the case is
@@ -26,6 +26,7 @@ from jobbtorg.access.policy import check_person
 from jobbtorg.accounts.models import User
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
+from jobbtorg.core.capabilities import holds, may
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.core.locking import save_versioned
 from jobbtorg.core.types import StrOrPromise
@@ -87,7 +88,7 @@ def authorise(
     if not check_person(user, person).allowed:
         record(actor, action, what, person.pk, allowed=False, protected=person.is_protected)
         raise AccessDenied()
-    if not rules.may_act(user.role, user.jobbtorg_unit_id, participation.unit_id):
+    if not may(user, "subsidies.act", unit_id=participation.unit_id):
         record(actor, action, what, person.pk, allowed=False, protected=person.is_protected)
         raise PermissionDenied(_("Du har inte behörighet att hantera stödärenden för deltagandet."))
     return participation
@@ -926,7 +927,7 @@ def _person_for_facts(user: User, actor: Actor, person_id: int, what: str, actio
     if not check_person(user, person).allowed:
         record(actor, action, what, person.pk, allowed=False, protected=person.is_protected)
         raise AccessDenied()
-    if user.role not in rules.CASE_ROLES:
+    if not holds(user, "subsidies.check_eligibility"):
         record(actor, action, what, person.pk, allowed=False, protected=person.is_protected)
         raise PermissionDenied(_("Du har inte behörighet att hantera uppgifter för anställningsstöd."))
     return person

@@ -29,6 +29,7 @@ from jobbtorg.access.services import log_listed, open_person
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
+from jobbtorg.core.capabilities import may, requires
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.organisation.models import JobbtorgUnit
 from jobbtorg.participations.models import Participation
@@ -90,6 +91,7 @@ def _require_subsidy_section(request: AuthenticatedHttpRequest, what: str, actio
 
 
 @login_required
+@requires("subsidies.read")
 @never_cache
 @require_GET
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -127,6 +129,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 @login_required
+@requires("subsidies.act")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def new(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
@@ -139,7 +142,7 @@ def new(request: AuthenticatedHttpRequest, participation_id: int) -> HttpRespons
         )
     except AccessDenied as exc:
         raise Http404 from exc
-    if not rules.may_act(request.user.role, request.user.jobbtorg_unit_id, participation.unit_id):
+    if not may(request.user, "subsidies.act", unit_id=participation.unit_id):
         record(
             _actor(request), Action.CREATE, f"deltagande {participation_id}: nytt stödärende", person.pk,
             allowed=False, protected=person.is_protected,
@@ -247,7 +250,7 @@ def _detail(
         "end": forms.EndForm(initial={**initial, "ended_on": case.period_to}, prefix="end"),
     }
     page_forms.update({k: v for k, v in bound.items() if not k.startswith("step-")})
-    may_act = rules.may_act(request.user.role, request.user.jobbtorg_unit_id, case.participation.unit_id)
+    may_act = may(request.user, "subsidies.act", unit_id=case.participation.unit_id)
     steps = _step_rows(case, today, bound)
     context = {
         "case": case,
@@ -271,6 +274,7 @@ def _detail(
 
 
 @login_required
+@requires("subsidies.read", refused=Http404)
 @never_cache
 @require_GET
 def detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
@@ -307,6 +311,7 @@ def _action(
 
 
 @login_required
+@requires("subsidies.act")
 @require_POST
 def edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     form = forms.EditCaseForm(request.POST, prefix="edit")
@@ -333,6 +338,7 @@ def edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
+@requires("subsidies.act")
 @require_POST
 def decision(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     form = forms.DecisionForm(request.POST, prefix="decision")
@@ -355,6 +361,7 @@ def decision(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
+@requires("subsidies.act")
 @require_POST
 def close(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     form = forms.CloseForm(request.POST, prefix="close")
@@ -371,6 +378,7 @@ def close(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
+@requires("subsidies.act")
 @require_POST
 def terminate(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     form = forms.TerminateForm(request.POST, prefix="terminate")
@@ -388,6 +396,7 @@ def terminate(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
+@requires("subsidies.act")
 @require_POST
 def end(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     form = forms.EndForm(request.POST, prefix="end")
@@ -402,6 +411,7 @@ def end(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
+@requires("subsidies.act")
 @require_POST
 def step(request: AuthenticatedHttpRequest, case_id: int, kind: str) -> HttpResponse:
     if kind not in rules.StepKind.__members__.values():
@@ -431,6 +441,7 @@ def step(request: AuthenticatedHttpRequest, case_id: int, kind: str) -> HttpResp
 
 
 @login_required
+@requires("subsidies.check_eligibility")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def eligibility(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
@@ -526,6 +537,7 @@ def _require_board(request: AuthenticatedHttpRequest) -> None:
 
 
 @login_required
+@requires("subsidies.board")
 @never_cache
 @require_GET
 def board(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -545,6 +557,7 @@ def board(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("subsidies.board_list")
 @never_cache
 @require_GET
 def board_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -593,6 +606,7 @@ def _year(request: HttpRequest, today: datetime.date) -> int:
 
 
 @login_required
+@requires("subsidies.board")
 @never_cache
 @require_GET
 def report(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -620,6 +634,7 @@ def _download(content: bytes, filename: str) -> HttpResponse:
 
 
 @login_required
+@requires("subsidies.board")
 @require_GET
 def report_cases_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_board(request)
@@ -630,6 +645,7 @@ def report_cases_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("subsidies.board")
 @require_GET
 def report_overdue_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_board(request)

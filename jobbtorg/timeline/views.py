@@ -26,8 +26,10 @@ from jobbtorg.access.policy import check_person
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
+from jobbtorg.core.capabilities import requires
 from jobbtorg.core.errors import DomainError
 from jobbtorg.people.models import Person
+from jobbtorg.people.views import not_found
 from jobbtorg.timeline import selectors, services
 from jobbtorg.timeline.forms import CorrectionForm, ObjectionForm
 from jobbtorg.timeline.models import TimelineEntry
@@ -89,7 +91,9 @@ def _annotate(request: AuthenticatedHttpRequest, person_id: int, entry_id: int, 
     return render(request, "timeline/annotate.html", context, status=400 if form.is_bound else 200)
 
 
+
 @login_required
+@requires("timeline.read", on_refusal=not_found)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def correct(request: AuthenticatedHttpRequest, person_id: int, entry_id: int) -> HttpResponse:
@@ -97,6 +101,7 @@ def correct(request: AuthenticatedHttpRequest, person_id: int, entry_id: int) ->
 
 
 @login_required
+@requires("timeline.read", on_refusal=not_found)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def object_to(request: AuthenticatedHttpRequest, person_id: int, entry_id: int) -> HttpResponse:

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.activities import selectors as activity_selectors
+from jobbtorg.core.capabilities import requires
 from jobbtorg.organisation.models import JobbtorgUnit
 from jobbtorg.osa import selectors as osa_selectors
 from jobbtorg.participations import selectors as participation_selectors
@@ -297,6 +298,7 @@ START_PAGES: dict[str, Callable[[HttpRequest, User], HttpResponse]] = {
 
 
 @login_required
+@requires("web.start")
 @never_cache
 def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
