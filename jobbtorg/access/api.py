@@ -71,6 +71,7 @@ class SubstitutionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class EmergencyAccessViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    capability_refused_messages = {"create": EMERGENCY_REFUSED_MESSAGE}
     required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
         "list": "access.read",
         "create": "access.request_emergency_access",

@@ -160,6 +160,7 @@ class OsaCaseViewSet(viewsets.ViewSet):
 
 
 class AnnualPlacesViewSet(viewsets.ViewSet):
+    capability_refused_messages = {"list": "Din roll får inte se årsplatserna."}
     required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
         "list": "osa.places",
         "create": "osa.manage_places",

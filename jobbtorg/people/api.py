@@ -122,6 +122,7 @@ class PersonViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
+    capability_refused_messages = {"create": CREATE_REFUSED_MESSAGE}
     required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
         "list": "people.search",
         "retrieve": "people.read",

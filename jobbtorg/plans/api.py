@@ -58,6 +58,7 @@ def _via(request: Request) -> str:
                                             409: ERROR_409}, tags=TAGS),
 )
 class PlanViewSet(viewsets.GenericViewSet):
+    capability_refused_messages = {"queue": QUEUE_REFUSED}
     required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
         "list": "plans.read",
         "retrieve": "plans.read",

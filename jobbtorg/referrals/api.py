@@ -89,6 +89,7 @@ def _what(request: Request, group: str) -> str:
                          responses={201: s.ReferralSerializer, **ERRORS}, tags=["anvisningar"]),
 )  # fmt: skip
 class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    capability_refused_messages = {"import_csv": "Bara socialsekreterare kan importera anvisningar."}
     required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
         "list": "referrals.read",
         "retrieve": "referrals.read",

@@ -55,11 +55,14 @@ def _what(request: Request, group: str) -> str:
     return f"API {request.method} {request.path} · {group}"
 
 
+SECTION_REFUSED = "Ärenden om anställningsstöd visas för coacher, enhetschefer och OSA-handläggare."
+
+
 def _require_subsidy_section(request: Request, what: str) -> None:
     """A role that sees no subsidy case at all gets a 403 for the lists (audited as refused)."""
     if not sections.may_see_section(request.user, sections.Section.SUBSIDIES):
         sections.refuse(Actor.from_request(request), sections.Section.SUBSIDIES, what, None, action=Action.LIST)
-        raise DRFPermissionDenied("Ärenden om anställningsstöd visas för coacher, enhetschefer och OSA-handläggare.")
+        raise DRFPermissionDenied(SECTION_REFUSED)
 
 
 def _section_for_change(request: Request, pk: int) -> None:
@@ -79,6 +82,7 @@ def _steps_prefetch() -> Prefetch:
 
 
 class SubsidyCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    capability_refused_messages = {"list": SECTION_REFUSED}
     required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
         "list": "subsidies.read",
         "retrieve": "subsidies.read",
@@ -304,6 +308,9 @@ class SubsidyCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
 
 class LonebidragStepViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    capability_refused_messages = {
+        "board": "Tavlan visas för coacher, enhetschefer, analytiker och systemförvaltare.", "list": SECTION_REFUSED,
+    }
     required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
         "list": "subsidies.read",
         "board": "subsidies.board",
@@ -354,6 +361,7 @@ class LonebidragStepViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class QualificationRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    capability_refused_messages = {"create": "Bara systemförvaltaren lägger till regelversioner."}
     required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
         "list": "subsidies.read_rules",
         "retrieve": "subsidies.read_rules",

@@ -80,18 +80,21 @@ def _section_for_change(request: AuthenticatedHttpRequest, case_id: int) -> None
         raise Http404 from exc
 
 
+SECTION_REFUSED = gettext_lazy("Ärenden om anställningsstöd visas för coacher, enhetschefer och OSA-handläggare.")
+
+
 def _require_subsidy_section(request: AuthenticatedHttpRequest, what: str, action: str = Action.LIST) -> None:
     """Roles that see no subsidy case at all get a 403 for the lists (audited as refused)."""
     if not sections.may_see_section(request.user, sections.Section.SUBSIDIES):
         sections.refuse(_actor(request), sections.Section.SUBSIDIES, what, None, action=action)
-        raise PermissionDenied(_("Ärenden om anställningsstöd visas för coacher, enhetschefer och OSA-handläggare."))
+        raise PermissionDenied(SECTION_REFUSED)
 
 
 # --- the case list and a new case ---------------------------------------------------------------------
 
 
 @login_required
-@requires("subsidies.read")
+@requires("subsidies.read", message=SECTION_REFUSED)
 @never_cache
 @require_GET
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
