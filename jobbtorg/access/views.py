@@ -196,7 +196,7 @@ def emergency_review(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@requires("access.sign_emergency_access", message=gettext_lazy("Du kan inte signera den här nödåtkomsten."))
+@requires("access.read")
 @require_POST
 def sign_emergency_access(request: AuthenticatedHttpRequest, access_id: int) -> HttpResponse:
     try:

@@ -32,6 +32,15 @@ def action_of(view: Any, request: Request) -> str | None:
     return action or (request.method or "").lower() or None
 
 
+def _handles(view: Any, request: Request) -> bool:
+    """Whether the view has a handler for the method (else DRF answers 405, which says nothing)."""
+    method = (request.method or "").lower()
+    action_map = getattr(view, "action_map", None)
+    if action_map is not None:
+        return method in action_map
+    return hasattr(view, method)
+
+
 class HasCapability(BasePermission):
     """Signed in, and the role holds the capability declared for this action.
 
@@ -46,8 +55,8 @@ class HasCapability(BasePermission):
         if not (user and user.is_authenticated):
             return False
         action = action_of(view, request)
-        if action in ("metadata", "options"):
-            return True
+        if action in ("metadata", "options") or not _handles(view, request):
+            return True  # OPTIONS describes the endpoint; an unhandled method gets DRF's 405
         name = declared_capability(view, action)
         if name == PUBLIC:
             return True

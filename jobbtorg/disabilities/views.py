@@ -53,7 +53,7 @@ def _page(request: AuthenticatedHttpRequest, person_id: int, form: forms.Registr
 
 
 @login_required
-@requires("disabilities.read", refused=Http404)
+@requires("people.reach")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def person(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
@@ -76,7 +76,7 @@ def person(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-@requires("disabilities.edit", refused=Http404)
+@requires("people.reach")
 @never_cache
 @require_http_methods(["POST"])
 def change(request: AuthenticatedHttpRequest, registration_id: int) -> HttpResponse:

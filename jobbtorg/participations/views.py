@@ -380,7 +380,7 @@ def close(request: AuthenticatedHttpRequest, participation_id: int) -> HttpRespo
 
 
 @login_required
-@requires("participations.follow_up")
+@requires("participations.read", refused=Http404)  # follow_up: asked per participation, audited
 @never_cache
 @require_http_methods(["GET", "POST"])
 def followup(request: AuthenticatedHttpRequest, followup_id: int) -> HttpResponse:

@@ -124,11 +124,11 @@ class PersonViewSet(
 ):
     capability_refused_messages = {"create": CREATE_REFUSED_MESSAGE}
     required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
-        "list": "people.search",
-        "retrieve": "people.read",
-        "create": "people.create",
-        "update": "people.edit",
-        "partial_update": "people.edit",
+        "list": "people.reach",
+        "retrieve": "people.reach",
+        "create": "people.reach",
+        "update": "people.reach",
+        "partial_update": "people.reach",
         "lower_protection": "people.protection",
     }
     pagination_class = Pagination

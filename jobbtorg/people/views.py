@@ -52,7 +52,7 @@ def not_found(request: HttpRequest) -> HttpResponse:
     return render(request, "people/not_found.html", status=404)
 
 @login_required
-@requires("people.search")
+@requires("people.reach")
 @never_cache
 def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
@@ -81,7 +81,7 @@ TIMELINE_TARGET = "timeline"
 
 
 @login_required
-@requires("people.read", on_refusal=lambda request: not_found(request))
+@requires("people.reach")
 @never_cache
 def detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """The person page, top to bottom (UX.md): identity strip with the next deadline, current

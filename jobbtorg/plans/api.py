@@ -65,8 +65,8 @@ class PlanViewSet(viewsets.GenericViewSet):
         "create": "plans.edit",
         "partial_update": "plans.edit",
         "submit": "plans.edit",
-        "approve": "plans.decide",
-        "return_plan": "plans.decide",
+        "approve": "plans.read",  # plans.decide is asked per plan, so the refusal names the person
+        "return_plan": "plans.read",
         "revise": "plans.edit",
         "queue": "plans.decide",
     }

@@ -86,13 +86,13 @@ class SubsidyCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
         "list": "subsidies.read",
         "retrieve": "subsidies.read",
-        "create": "subsidies.act",
-        "details": "subsidies.act",
-        "decision": "subsidies.act",
-        "close": "subsidies.act",
-        "terminate": "subsidies.act",
-        "end": "subsidies.act",
-        "complete_step": "subsidies.act",
+        "create": "subsidies.read",
+        "details": "subsidies.read",
+        "decision": "subsidies.read",
+        "close": "subsidies.read",
+        "terminate": "subsidies.read",
+        "end": "subsidies.read",
+        "complete_step": "subsidies.read",
     }
     pagination_class = Pagination
     renderer_classes = [JSONRenderer]

@@ -57,7 +57,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jobbtorg.accounts.models import Role
-from jobbtorg.accounts.rules import EVERY_ROLE, every
+from jobbtorg.accounts.rules import EVERY_ROLE, PERSON_ROLES, every
 from jobbtorg.core.capabilities import ALL, UNIT
 from jobbtorg.core.types import StrOrPromise
 from jobbtorg.core.workdays import add_months, add_working_days
@@ -102,7 +102,9 @@ def transition_error(current: str, target: str) -> str | None:
 # core.capabilities (ADR 0013). Coaches and unit managers act on cases of participations at
 # their own Jobbtorg unit. Which kinds of case a role reads is access.sections (SUBSIDIES).
 CAPABILITIES: dict[str, dict[str, str]] = {
-    "read": every((Role.COACH, Role.UNIT_MANAGER, Role.OSA_OFFICER)),
+    # The case pages and API: which roles see which kinds of case is access.sections' table
+    # (SUBSIDIES), whose refusals are audited against the person; "act" is asked per case.
+    "read": every(PERSON_ROLES),
     "act": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
     "check_eligibility": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
     # The city-wide lönebidrag board and reports: aggregates only.

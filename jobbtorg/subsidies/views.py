@@ -132,7 +132,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 @login_required
-@requires("subsidies.act")
+@requires("subsidies.read")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def new(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
@@ -314,7 +314,7 @@ def _action(
 
 
 @login_required
-@requires("subsidies.act")
+@requires("subsidies.read")
 @require_POST
 def edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     form = forms.EditCaseForm(request.POST, prefix="edit")
@@ -341,7 +341,7 @@ def edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-@requires("subsidies.act")
+@requires("subsidies.read")
 @require_POST
 def decision(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     form = forms.DecisionForm(request.POST, prefix="decision")
@@ -364,7 +364,7 @@ def decision(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-@requires("subsidies.act")
+@requires("subsidies.read")
 @require_POST
 def close(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     form = forms.CloseForm(request.POST, prefix="close")
@@ -381,7 +381,7 @@ def close(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-@requires("subsidies.act")
+@requires("subsidies.read")
 @require_POST
 def terminate(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     form = forms.TerminateForm(request.POST, prefix="terminate")
@@ -399,7 +399,7 @@ def terminate(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-@requires("subsidies.act")
+@requires("subsidies.read")
 @require_POST
 def end(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     form = forms.EndForm(request.POST, prefix="end")
@@ -414,7 +414,7 @@ def end(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-@requires("subsidies.act")
+@requires("subsidies.read")
 @require_POST
 def step(request: AuthenticatedHttpRequest, case_id: int, kind: str) -> HttpResponse:
     if kind not in rules.StepKind.__members__.values():
@@ -444,7 +444,7 @@ def step(request: AuthenticatedHttpRequest, case_id: int, kind: str) -> HttpResp
 
 
 @login_required
-@requires("subsidies.check_eligibility")
+@requires("subsidies.read", refused=Http404)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def eligibility(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
