@@ -9,12 +9,13 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from jobbtorg.accounts.api import MeView
-from jobbtorg.core.api import ApiDocsView
+from jobbtorg.core.api import ApiDocsView, ApiRootView
 from jobbtorg.organisation import api as organisation_api
 from jobbtorg.people import api as people_api
 
 router = DefaultRouter()
 router.include_format_suffixes = False
+router.APIRootView = ApiRootView
 organisation_api.register(router)
 people_api.register(router)
 

@@ -291,7 +291,7 @@ REST_FRAMEWORK = {
         "jobbtorg.accounts.authentication.ApiTokenAuthentication",  # Authorization: Token <key>, hashed, expiring
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["jobbtorg.core.api_permissions.HasCapability"],  # required_capabilities per action (ADR 0013)
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Capped limit (a huge ?limit must not reach the database) and a JSON parser that
     # turns deeply nested input into a 400 instead of a RecursionError.

@@ -55,6 +55,9 @@ class EmergencyAccessInput(serializers.Serializer):
 
 
 class SubstitutionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "access.read",
+    }
     pagination_class = Pagination
     renderer_classes = [JSONRenderer]
     serializer_class = SubstitutionSerializer
@@ -68,6 +71,11 @@ class SubstitutionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class EmergencyAccessViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    capability_refused_messages = {"create": EMERGENCY_REFUSED_MESSAGE}
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "access.read",
+        "create": "access.request_emergency_access",
+    }
     pagination_class = Pagination
     renderer_classes = [JSONRenderer]
     parser_classes = [SafeJSONParser]

@@ -42,15 +42,13 @@ from django.utils import timezone
 
 from jobbtorg.access.models import EmergencyAccess, Substitution
 from jobbtorg.accounts.models import Role, User
+from jobbtorg.core.capabilities import holds
 from jobbtorg.participations.models import OPEN_STATUSES, Participation, Status
 from jobbtorg.people.models import Person, ProtectionLevel
 
 # A closed participation keeps its relations for this long: post-closure follow-up
 # at 2 and 8 months (DOMAIN §7) needs the coach to reach the person.
 CLOSED_RELATION_DAYS = 300
-
-# Roles that may search the whole population of their scope (and so learn that a person exists).
-SEARCH_ROLES = {Role.COACH, Role.UNIT_MANAGER, Role.SOCIAL_WORKER, Role.OSA_OFFICER, Role.MATCHER, Role.PROVIDER_STAFF}
 
 # Roles that never see an identity, not even when named on a person (the table above).
 NO_PERSON_ROLES = {Role.ANALYST, Role.HR, Role.SYSADMIN}
@@ -202,8 +200,8 @@ def check_person(
 
 def may_request_emergency_access(user: User) -> bool:
     """Only a coach with a unit asks for emergency access; a unit manager already sees the unit."""
-    return bool(_may_see_anyone(user) and user.role == Role.COACH and user.jobbtorg_unit_id)
+    return bool(_may_see_anyone(user) and holds(user, "access.request_emergency_access") and user.jobbtorg_unit_id)
 
 
 def can_search(user: User) -> bool:
-    return getattr(user, "role", None) in SEARCH_ROLES
+    return holds(user, "people.search")

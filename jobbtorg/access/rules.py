@@ -5,6 +5,10 @@ import datetime
 
 from django.utils.translation import gettext as _
 
+from jobbtorg.accounts.models import Role
+from jobbtorg.accounts.rules import EVERY_ROLE, every
+from jobbtorg.core.capabilities import UNIT
+
 # A substitution is for an absence, set ahead or on the day: not backdated (it would open nothing
 # that is still needed), not planned more than a year ahead, and at most half a year long; a longer
 # absence is handled by assigning the participants to another coach.
@@ -50,3 +54,15 @@ def validate_reason(reason: str) -> Errors:
     if len(text) > MAX_REASON_LENGTH:
         return {"reason": [_("Skälet får vara högst %(count)d tecken.") % {"count": MAX_REASON_LENGTH}]}
     return {}
+
+
+# Who may stand in and reach beyond the caseload (core.capabilities, ADR 0013). The list of
+# substitutions and emergency accesses answers every role with the rows that concern it.
+CAPABILITIES: dict[str, dict[str, str]] = {
+    "read": every(EVERY_ROLE),
+    "manage_substitutions": {Role.UNIT_MANAGER: UNIT, Role.COACH: UNIT},
+    # A coach names her own substitute; the unit manager names them for any coach of the unit.
+    "name_substitutes_for_others": {Role.UNIT_MANAGER: UNIT},
+    "request_emergency_access": {Role.COACH: UNIT},
+    "sign_emergency_access": {Role.UNIT_MANAGER: UNIT},
+}

@@ -27,6 +27,7 @@ from jobbtorg.accounts.models import Role, User
 from jobbtorg.audit.events import AuditEvent
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record, record_many
+from jobbtorg.core.capabilities import holds
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.people.models import Person
 
@@ -61,9 +62,7 @@ def log_listed(actor: Actor, what: str, people: Iterable[Person], action: str = 
 
 def may_manage_substitutions(user: User) -> bool:
     """Unit managers for the coaches of their unit, coaches for themselves."""
-    return bool(
-        user.is_authenticated and user.is_active and user.role in (Role.UNIT_MANAGER, Role.COACH) and user.jobbtorg_unit_id
-    )
+    return bool(holds(user, "access.manage_substitutions") and user.jobbtorg_unit_id)
 
 
 def unit_coaches(unit_id: int | None) -> list[User]:
@@ -146,7 +145,7 @@ def create_substitution(
 
 def names_for_others(user: User) -> bool:
     """The unit manager names substitutes for any coach of her unit; a coach only for herself."""
-    return may_manage_substitutions(user) and user.role == Role.UNIT_MANAGER
+    return may_manage_substitutions(user) and holds(user, "access.name_substitutes_for_others")
 
 
 def may_revoke(user: User, substitution: Substitution) -> bool:
@@ -222,7 +221,7 @@ def grant_emergency_access(user: User, actor: Actor, person_id: int, reason: str
 
 
 def may_sign(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role == Role.UNIT_MANAGER and user.jobbtorg_unit_id)
+    return bool(holds(user, "access.sign_emergency_access") and user.jobbtorg_unit_id)
 
 
 def sign_emergency_access(user: User, actor: Actor, access_id: int) -> EmergencyAccess:

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,6 +22,7 @@ from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor
 from jobbtorg.core import personnummer
+from jobbtorg.core.capabilities import requires
 from jobbtorg.core.errors import AccessDenied, DomainError
 
 
@@ -34,6 +36,7 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 @login_required
+@requires("access.manage_substitutions", message=gettext_lazy("Sidan är för coacher och enhetschefer."))
 @never_cache
 @require_http_methods(["GET", "POST"])
 def substitutions(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -89,6 +92,7 @@ def substitutions(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("access.manage_substitutions", message=gettext_lazy("Du kan inte återkalla den här vikarien."))
 @require_POST
 def revoke_substitution(request: AuthenticatedHttpRequest, substitution_id: int) -> HttpResponse:
     try:
@@ -103,6 +107,7 @@ def revoke_substitution(request: AuthenticatedHttpRequest, substitution_id: int)
 
 
 @login_required
+@requires("access.request_emergency_access", message=gettext_lazy("Nödåtkomst kan bara begäras av coacher vid ett jobbtorg."))
 @never_cache
 @require_http_methods(["GET", "POST"])
 def emergency(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -173,6 +178,7 @@ def emergency(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("access.sign_emergency_access", message=gettext_lazy("Sidan är för enhetschefer."))
 @never_cache
 def emergency_review(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The unit manager's sign-off list: her unit's emergency accesses, unsigned first."""
@@ -190,6 +196,7 @@ def emergency_review(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("access.read")
 @require_POST
 def sign_emergency_access(request: AuthenticatedHttpRequest, access_id: int) -> HttpResponse:
     try:

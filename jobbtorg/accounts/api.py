@@ -43,6 +43,9 @@ class MeSerializer(serializers.Serializer):
 
 class MeView(APIView):
     """The signed-in user (or the token's owner): lets an integration check its token."""
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "get": "accounts.me",
+    }
 
     @extend_schema(summary="Vem är jag", responses=MeSerializer, tags=["konto"])
     def get(self, request: Request) -> Response:

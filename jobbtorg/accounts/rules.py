@@ -3,8 +3,10 @@
 import datetime
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from jobbtorg.accounts.models import Role
 
 # API keys are 40 hex characters (160 random bits); the first 8 are kept in clear to tell tokens apart.
 API_KEY_PATTERN = re.compile(r"[0-9a-f]{40}")
@@ -63,3 +65,20 @@ def is_well_formed_api_key(key: str) -> bool:
 
 def needs_last_used_update(last_used: datetime.datetime | None, now: datetime.datetime) -> bool:
     return last_used is None or now - last_used >= LAST_USED_RESOLUTION
+
+
+# --- Capabilities (ADR 0013) -------------------------------------------------------------------
+# Role groups the apps' CAPABILITIES tables are written with. Roles that never see a person
+# (analyst, HR, system administrator: access.policy) are in no person capability.
+EVERY_ROLE = tuple(Role)
+PERSON_ROLES = (Role.COACH, Role.UNIT_MANAGER, Role.SOCIAL_WORKER, Role.OSA_OFFICER, Role.MATCHER, Role.PROVIDER_STAFF)
+
+
+def every(roles: Iterable[str], scope: str = "all") -> dict[str, str]:
+    """One capability row: each of `roles` with the same scope."""
+    return {role: scope for role in roles}
+
+
+CAPABILITIES: dict[str, dict[str, str]] = {
+    "me": every(EVERY_ROLE),  # who am I (GET /api/v1/me/)
+}

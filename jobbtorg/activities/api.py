@@ -33,7 +33,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from jobbtorg.access.services import log_listed, open_person
-from jobbtorg.accounts.models import Role
 from jobbtorg.activities import selectors, serializers, services
 from jobbtorg.activities.models import Activity, ActivitySession, Attendance, CatalogueItem, Deviation
 from jobbtorg.audit.models import Action
@@ -69,6 +68,10 @@ class Base(viewsets.GenericViewSet):
 )
 class CatalogueItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Base):
     """The offer catalogue (DOMAIN §5). Edited by the administrator in the admin."""
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "activities.catalogue",
+        "retrieve": "activities.catalogue",
+    }
 
     serializer_class = serializers.CatalogueItemSerializer
 
@@ -113,6 +116,14 @@ def _load_activity(request: Request, pk: Any, what: str) -> Activity:
     ),
 )
 class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, Base):
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "activities.read",
+        "retrieve": "activities.read",
+        "create": "activities.manage",
+        "update": "activities.manage",
+        "partial_update": "activities.manage",
+        "followup": "activities.manage",
+    }
     http_method_names = ["get", "post", "patch", "head", "options"]
     serializer_class = serializers.ActivitySerializer
 
@@ -250,6 +261,12 @@ def _visible_sessions(request: Request) -> QuerySet[ActivitySession]:
     ),
 )
 class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, Base):
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "activities.read",
+        "retrieve": "activities.read",
+        "create": "activities.register_attendance",
+        "attendance": "activities.register_attendance",
+    }
     serializer_class = serializers.ActivitySessionSerializer
 
     def get_queryset(self) -> QuerySet[ActivitySession]:
@@ -348,6 +365,14 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     ),
 )
 class AttendanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, Base):
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "activities.read",
+        "retrieve": "activities.read",
+        "create": "activities.register_attendance",
+        "update": "activities.register_attendance",
+        "partial_update": "activities.register_attendance",
+        "missing": "activities.register_attendance",
+    }
     http_method_names = ["get", "post", "patch", "head", "options"]
     serializer_class = serializers.AttendanceSerializer
 
@@ -447,11 +472,16 @@ class AttendanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     ),
 )
 class DeviationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Base):
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "activities.acknowledge_deviation",
+        "retrieve": "activities.acknowledge_deviation",
+        "acknowledge": "activities.acknowledge_deviation",
+    }
     serializer_class = serializers.DeviationSerializer
 
     def _inbox(self, acknowledged: bool) -> QuerySet[Deviation]:
         user = self.request.user
-        if user.role != Role.SOCIAL_WORKER or not user.district_id:
+        if not user.district_id:  # the capability (required_capabilities) is checked before
             return Deviation.objects.none()
         return selectors.deviation_inbox(user.district, user, acknowledged=acknowledged)
 
@@ -478,7 +508,7 @@ class DeviationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Base):
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         deviation = self._deviation(kwargs["pk"])
         person = deviation.participation.person
-        if request.user.role != Role.SOCIAL_WORKER or request.user.district_id != deviation.district_id:
+        if not services.may_acknowledge_in(request.user, deviation):
             # Only the home district reads its reports: the refusal is audited, the answer a plain 404.
             record(
                 self._actor(), Action.READ, _what(request, "avvikelse"), person.pk, allowed=False, protected=person.is_protected

@@ -5,15 +5,18 @@ so services can collect them and refuse the whole change at once.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
 from jobbtorg.accounts.models import Role
+from jobbtorg.accounts.rules import EVERY_ROLE, PERSON_ROLES, every
 from jobbtorg.core import state_machine
+from jobbtorg.core.capabilities import DISTRICT, OWN, PROVIDER, CapabilityTable
 from jobbtorg.core.workdays import add_months
+from jobbtorg.participations.rules import CASEWORK
 
 Errors = dict[str, list[str]]
 
@@ -262,6 +265,23 @@ def check_followup(
     return errors
 
 
+# Who may do what to activities (core.capabilities, ADR 0013); access decides the relation.
+# Attendance: the participant's own coach (or the session's host, activities.services) for the
+# unit's own activities, provider staff for their provider's. Deviations are the district's:
+# only a social worker of the deviation's district reads and acknowledges them.
+CAPABILITIES: CapabilityTable = {
+    "read": every(PERSON_ROLES),
+    "catalogue": every(EVERY_ROLE),  # the offer catalogue (reference data)
+    "manage": CASEWORK,
+    "register_attendance": {Role.COACH: OWN, Role.PROVIDER_STAFF: PROVIDER},
+    "acknowledge_deviation": {Role.SOCIAL_WORKER: DISTRICT},
+    # The deviations on a participant's attendance page: everyone who reads it but the provider.
+    "read_deviations": every(set(PERSON_ROLES) - {Role.PROVIDER_STAFF}),
+    # Taken by the participation's closure (participations "close"), never offered on its own.
+    "end_at_closure": {},
+}
+
+
 # --- the activity's state machine (ADR 0014) ---------------------------------------------------
 
 OPEN, ENDED, REPLACED = "open", "ended", "replaced"  # models.ActivityStatus
@@ -277,31 +297,20 @@ class Step(StrEnum):
 
 FOLLOW_UP_STEPS = (Step.CONTINUE, Step.REPLACE, Step.END)
 
-# Who may take the activity's steps. "unit": a coach at the participation's Jobbtorg unit, or its
-# own coach (services.may_manage_activities checks the relation). Ending at closure is taken by the
-# participation's closure (participations "close"), never offered on its own.
-CAPABILITIES: dict[str, dict[str, str]] = {
-    "manage_activities": {Role.COACH: "unit"},
-    "end_activity_at_closure": {},
-}
-
 # (status, step) → next status and capability. An ended or replaced activity is history.
 TRANSITIONS: dict[tuple[str, str], state_machine.Step] = {
-    (OPEN, Step.EDIT): state_machine.Step(OPEN, "manage_activities"),
-    (OPEN, Step.CONTINUE): state_machine.Step(OPEN, "manage_activities"),
-    (OPEN, Step.REPLACE): state_machine.Step(REPLACED, "manage_activities"),
-    (OPEN, Step.END): state_machine.Step(ENDED, "manage_activities"),
-    (OPEN, Step.END_AT_CLOSURE): state_machine.Step(ENDED, "end_activity_at_closure"),
+    (OPEN, Step.EDIT): state_machine.Step(OPEN, "manage"),
+    (OPEN, Step.CONTINUE): state_machine.Step(OPEN, "manage"),
+    (OPEN, Step.REPLACE): state_machine.Step(REPLACED, "manage"),
+    (OPEN, Step.END): state_machine.Step(ENDED, "manage"),
+    (OPEN, Step.END_AT_CLOSURE): state_machine.Step(ENDED, "end_at_closure"),
 }
 
 
-def may(capability: str, role: str) -> bool:
-    return bool(CAPABILITIES[capability].get(role))
-
-
-def allowed_steps(status: str, role: str) -> list[str]:
-    """The steps a user with a relation to the participation may take from `status`."""
-    return state_machine.allowed(TRANSITIONS, status, lambda cap: may(cap, role))
+def allowed_steps(status: str, permitted: Callable[[str], bool]) -> list[str]:
+    """The steps from `status` whose capability `permitted` grants (the caller asks
+    core.capabilities with the participation's facts)."""
+    return state_machine.allowed(TRANSITIONS, status, permitted)
 
 
 def next_status(status: str, step: str) -> str:

@@ -45,12 +45,14 @@ from jobbtorg.activities.selectors import ACTIVITY_STATUSES
 from jobbtorg.audit.events import AuditEvent
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record, record_many
+from jobbtorg.core.capabilities import holds, may
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.core.locking import save_versioned
 from jobbtorg.core.workdays import is_holiday
 from jobbtorg.deadlines import services as deadlines
 from jobbtorg.deadlines.rules import Kind
 from jobbtorg.organisation.models import Provider
+from jobbtorg.participations import rules as participation_rules
 from jobbtorg.participations.models import Participation
 from jobbtorg.timeline.services import append
 
@@ -91,9 +93,7 @@ def _name(user: User | None) -> str:
 
 def may_manage_activities(user: User, participation: Participation) -> bool:
     """A coach of the participation's unit (or its own coach) who may see the person."""
-    if getattr(user, "role", None) != Role.COACH:
-        return False
-    if participation.coach_id != user.pk and participation.unit_id != user.jobbtorg_unit_id:
+    if not may(user, "activities.manage", **participation_rules.facts(participation)):
         return False
     return check_person(user, participation.person).allowed
 
@@ -102,17 +102,16 @@ def allowed_steps(user: User, activity: Activity) -> list[str]:
     """The steps the activity page offers this user (rules.TRANSITIONS; the services accept no others)."""
     if not may_manage_activities(user, activity.participation):
         return []
-    return rules.allowed_steps(activity.status, user.role)
+    facts = participation_rules.facts(activity.participation)
+    return rules.allowed_steps(activity.status, lambda capability: may(user, f"activities.{capability}", **facts))
 
 
 def may_register_for(user: User, activity: Activity, session: ActivitySession | None = None) -> bool:
     """The relation part of the attendance rule; person visibility is checked separately."""
-    role = getattr(user, "role", None)
-    if role == Role.COACH:
-        return activity.participation.coach_id == user.pk or (session is not None and session.host_id == user.pk)
-    if role == Role.PROVIDER_STAFF:
-        return user.provider_id is not None and activity.provider_id == user.provider_id
-    return False
+    if may(user, "activities.register_attendance", coach_id=activity.participation.coach_id, provider_id=activity.provider_id):
+        return True
+    # The host of a group session registers for all its participants.
+    return session is not None and session.host_id == user.pk and holds(user, "activities.register_attendance")
 
 
 def registrable(user: User, activities: Sequence[Activity], session: ActivitySession | None = None) -> set[int]:
@@ -736,9 +735,15 @@ def _sync_deviation(user: User, attendance: Attendance, today: datetime.date) ->
 # --- Deviations ----------------------------------------------------------------------------
 
 
+def may_acknowledge_in(user: User, deviation: Deviation) -> bool:
+    """The deviation rule (core.capabilities "activities.acknowledge_deviation"): a social worker
+    of the deviation's district. The one place it is written; the person relation comes on top."""
+    return may(user, "activities.acknowledge_deviation", district_id=deviation.district_id)
+
+
 def may_acknowledge(user: User, deviation: Deviation) -> bool:
     """Only the home district's social workers (and only for persons they may see)."""
-    if getattr(user, "role", None) != Role.SOCIAL_WORKER or user.district_id != deviation.district_id:
+    if not may_acknowledge_in(user, deviation):
         return False
     return check_person(user, deviation.participation.person).allowed
 

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_http_methods
 from jobbtorg.access.listing import CappedPaginator
 from jobbtorg.access.services import log_listed, open_person
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
-from jobbtorg.accounts.models import Role
 from jobbtorg.activities import selectors, services
 from jobbtorg.activities.forms import (
     CHOICES,
@@ -38,6 +37,7 @@ from jobbtorg.activities.forms import (
 from jobbtorg.activities.models import Activity, ActivitySession, Deviation, FollowUpDecision
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor
+from jobbtorg.core.capabilities import OWN, PROVIDER, holds, requires, scope_of
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.participations.models import Participation
 
@@ -94,6 +94,7 @@ def _conflict(request: HttpRequest, template: str, context: dict[str, Any], erro
 
 
 @login_required
+@requires("activities.manage", refused=Http404)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def create(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
@@ -124,6 +125,7 @@ def create(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResp
 
 
 @login_required
+@requires("activities.read", refused=Http404)
 @never_cache
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = _open_activity(request, pk, "insatser · insats")
@@ -147,6 +149,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("activities.manage", refused=Http404)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -187,6 +190,7 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("activities.manage", refused=Http404)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def followup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -254,6 +258,7 @@ def _plan_from(form: SessionPlanForm, group: bool = False) -> services.SessionPl
 
 
 @login_required
+@requires("activities.register_attendance", refused=Http404)
 @never_cache
 @require_http_methods(["POST"])
 def plan_sessions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -274,6 +279,7 @@ def plan_sessions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("activities.register_attendance", refused=Http404)
 @never_cache
 @require_http_methods(["POST"])
 def register_day(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -305,21 +311,21 @@ def _group_candidates(request: AuthenticatedHttpRequest, item_id: Any, day: date
     qs = selectors.visible_activities(user).filter(
         catalogue_item_id=item_id, status="open", start_date__lte=day, end_date__gte=day
     )
-    if user.role == Role.COACH:
+    scope = scope_of(user.role, "activities.register_attendance")
+    if scope == OWN:  # a coach hosts a group session of the unit's own activities
         qs = qs.filter(provider__isnull=True, participation__unit_id=user.jobbtorg_unit_id)
-    elif user.role != Role.PROVIDER_STAFF:
+    elif scope != PROVIDER:
         return []
     return list(qs.order_by("participation__person__last_name", "participation__person__first_name", "id")[:200])
 
 
 @login_required
+@requires("activities.register_attendance", refused=Http404)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def group_session_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A group session: pick the offer and the day, then the participants (the list follows the
     offer and day; with htmx it reloads as they change, without it on 'Visa deltagare')."""
-    if request.user.role not in (Role.COACH, Role.PROVIDER_STAFF):
-        raise Http404
     source = request.POST if request.method == "POST" else request.GET
     item_id = source.get("catalogue_item")
     try:
@@ -372,6 +378,7 @@ def _rows(request: AuthenticatedHttpRequest, session: ActivitySession) -> list[A
 
 
 @login_required
+@requires("activities.read", refused=Http404)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def session(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -447,11 +454,10 @@ def _day(request: HttpRequest) -> datetime.date:
 
 
 @login_required
+@requires("activities.register_attendance", refused=Http404)
 @never_cache
 def missing(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Sessions without registration (Ej registrerad) up to the chosen day: never absence."""
-    if request.user.role not in (Role.COACH, Role.PROVIDER_STAFF):
-        raise Http404
     day = _day(request)
     page = Paginator(selectors.missing_registrations(request.user, day), PAGE_SIZE).get_page(request.GET.get("sida"))
     rows = list(page.object_list)
@@ -460,11 +466,12 @@ def missing(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("activities.acknowledge_deviation", refused=Http404)
 @never_cache
 def deviations(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The district's deviation inbox: reports waiting for acknowledgement, oldest first."""
     user = request.user
-    if user.role != Role.SOCIAL_WORKER or not user.district_id:
+    if not user.district_id:
         raise Http404
     handled = request.GET.get("visa") == "kvitterade"
     page = CappedPaginator(selectors.deviation_inbox(user.district, user, acknowledged=handled), PAGE_SIZE).get_page(
@@ -483,6 +490,7 @@ def deviations(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("activities.acknowledge_deviation", refused=Http404)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def deviation_acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -529,6 +537,7 @@ def deviation_acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 
 
 @login_required
+@requires("activities.read", refused=Http404)
 @never_cache
 def attendance_summary(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     """A participation's attendance: per activity and in total, missing shown separately."""
@@ -547,6 +556,6 @@ def attendance_summary(request: AuthenticatedHttpRequest, participation_id: int)
         "activities": activities,
         "total": selectors.sum_rates([a.rate for a in activities]),  # type: ignore[attr-defined]
         "today": timezone.localdate(),
-        "deviations": list(selectors.deviations_of(participation)) if request.user.role != Role.PROVIDER_STAFF else [],
+        "deviations": list(selectors.deviations_of(participation)) if holds(request.user, "activities.read_deviations") else [],
     }
     return render(request, "activities/attendance_summary.html", context)

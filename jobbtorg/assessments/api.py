@@ -56,6 +56,15 @@ def _via(request: Request) -> str:
                                             409: ERROR_409}, tags=TAGS),
 )
 class AssessmentViewSet(viewsets.GenericViewSet):
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "assessments.read",
+        "retrieve": "assessments.read",
+        "create": "assessments.edit",
+        "partial_update": "assessments.edit",
+        "work_experience": "assessments.edit",
+        "health": "assessments.read",
+        "complete": "assessments.edit",
+    }
     lookup_value_regex = ID_PATTERN
     renderer_classes = [JSONRenderer]
     serializer_class = serializers.AssessmentSerializer
@@ -147,6 +156,10 @@ class AssessmentViewSet(viewsets.GenericViewSet):
     retrieve=extend_schema(summary="Ett yrke", responses={200: serializers.OccupationSerializer}, tags=TAGS),
 )
 class OccupationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "assessments.occupations",
+        "retrieve": "assessments.occupations",
+    }
     lookup_value_regex = r"[0-9]{1,9}"
     renderer_classes = [JSONRenderer]
     serializer_class = serializers.OccupationSerializer

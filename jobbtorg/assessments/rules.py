@@ -7,18 +7,27 @@
 - What must be filled in before a version can be completed.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.accounts.models import Role
+from jobbtorg.accounts.rules import EVERY_ROLE, every
 from jobbtorg.core import state_machine
+from jobbtorg.core.capabilities import CapabilityTable
 from jobbtorg.core.types import StrOrPromise
+from jobbtorg.participations.rules import CASEWORK
 
-# Roles that may read an assessment of a person they have a relation to (access decides the
-# relation). Provider staff and matchers work from the plan and activities, not the assessment.
-READ_ROLES = {Role.COACH, Role.UNIT_MANAGER, Role.SOCIAL_WORKER, Role.OSA_OFFICER}
+# Who may do what to an assessment (core.capabilities, ADR 0013); access decides the relation.
+# Provider staff and matchers work from the plan and activities, not the assessment. Editing
+# is casework: the same row as plans and activities (participations.rules.CASEWORK).
+CAPABILITIES: CapabilityTable = {
+    "read": every((Role.COACH, Role.UNIT_MANAGER, Role.SOCIAL_WORKER, Role.OSA_OFFICER)),
+    "edit": CASEWORK,
+    "occupations": every(EVERY_ROLE),  # the occupation list (reference data)
+}
 
 HEALTH_GROUP = "hälsa"
 
@@ -67,17 +76,6 @@ def completion_errors(values: dict[str, object]) -> dict[str, list[str]]:
     return errors
 
 
-def may_read(role: str) -> bool:
-    return role in READ_ROLES
-
-
-def may_edit(*, role: str, user_id: int, user_unit_id: int | None, coach_id: int | None, unit_id: int) -> bool:
-    """The participation's coach, or a coach at the participation's Jobbtorg unit (a colleague covering)."""
-    if role != Role.COACH:
-        return False
-    return user_id == coach_id or (user_unit_id is not None and user_unit_id == unit_id)
-
-
 def may_see_health(*, user_id: int, coach_id: int | None) -> bool:
     """Health data: the participation's own coach, nobody else (GDPR art. 9, DOMAIN §11)."""
     return coach_id is not None and user_id == coach_id
@@ -95,27 +93,17 @@ class Step(StrEnum):
     REVISE = "revise"  # a completed version gets a new draft version; it stays complete itself
 
 
-# "unit": the participation's own coach or a coach at its Jobbtorg unit (may_edit).
-CAPABILITIES: dict[str, dict[str, str]] = {"edit_assessment": {Role.COACH: "unit"}}
-
 TRANSITIONS: dict[tuple[str, str], state_machine.Step] = {
-    (DRAFT, Step.EDIT): state_machine.Step(DRAFT, "edit_assessment"),
-    (DRAFT, Step.COMPLETE): state_machine.Step(COMPLETE, "edit_assessment"),
-    (COMPLETE, Step.REVISE): state_machine.Step(COMPLETE, "edit_assessment"),
+    (DRAFT, Step.EDIT): state_machine.Step(DRAFT, "edit"),
+    (DRAFT, Step.COMPLETE): state_machine.Step(COMPLETE, "edit"),
+    (COMPLETE, Step.REVISE): state_machine.Step(COMPLETE, "edit"),
 }
 
 
-def allowed_steps(
-    status: str, *, role: str, user_id: int, user_unit_id: int | None, coach_id: int | None, unit_id: int
-) -> list[str]:
-    """The steps this user may take on a version with `status` (the page offers exactly these)."""
-
-    def may(capability: str) -> bool:
-        return role in CAPABILITIES[capability] and may_edit(
-            role=role, user_id=user_id, user_unit_id=user_unit_id, coach_id=coach_id, unit_id=unit_id
-        )
-
-    return state_machine.allowed(TRANSITIONS, status, may)
+def allowed_steps(status: str, permitted: Callable[[str], bool]) -> list[str]:
+    """The steps on a version with `status` whose capability `permitted` grants (the page offers
+    exactly these; the caller asks core.capabilities with the participation's facts)."""
+    return state_machine.allowed(TRANSITIONS, status, permitted)
 
 
 def next_status(status: str, step: str) -> str:

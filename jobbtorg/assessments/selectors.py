@@ -16,6 +16,7 @@ from jobbtorg.assessments.models import Assessment, HealthInformation, Occupatio
 from jobbtorg.assessments.services import GROUP, HEALTH_GROUP, NotPermitted, what
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
+from jobbtorg.core.capabilities import holds
 from jobbtorg.core.errors import AccessDenied
 from jobbtorg.participations.models import Participation
 
@@ -30,7 +31,7 @@ def with_rows(qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
 
 
 def open_participation(user: User, actor: Actor, participation_id: int, *, via: str = "") -> Participation:
-    """The participation whose assessments are shown (READ audited); roles outside READ_ROLES refused."""
+    """The participation whose assessments are shown (READ audited); roles without "assessments.read" refused."""
     participation = Participation.objects.select_related("person", "coach", "unit", "home_district").filter(
         pk=participation_id
     ).first()
@@ -38,7 +39,7 @@ def open_participation(user: User, actor: Actor, participation_id: int, *, via: 
     if participation is None:
         record(actor, Action.READ, audit_what, None, allowed=False)
         raise AccessDenied()
-    if not rules.may_read(getattr(user, "role", "")):
+    if not holds(user, "assessments.read"):
         record(actor, Action.READ, audit_what, participation.person_id, allowed=False,
                protected=participation.person.is_protected)
         raise AccessDenied()
@@ -54,7 +55,7 @@ def open_assessment(user: User, actor: Actor, assessment_id: int, *, via: str = 
         record(actor, Action.READ, audit_what, None, allowed=False)
         raise AccessDenied()
     person = assessment.participation.person
-    if not rules.may_read(getattr(user, "role", "")):
+    if not holds(user, "assessments.read"):
         record(actor, Action.READ, audit_what, person.pk, allowed=False, protected=person.is_protected)
         raise AccessDenied()
     open_person(user, actor, person.pk, audit_what)

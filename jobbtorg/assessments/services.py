@@ -25,9 +25,11 @@ from jobbtorg.assessments import rules
 from jobbtorg.assessments.models import Assessment, HealthInformation, Status, WorkExperience
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
+from jobbtorg.core.capabilities import may
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.core.locking import save_versioned
 from jobbtorg.core.types import StrOrPromise
+from jobbtorg.participations import rules as participation_rules
 from jobbtorg.participations.models import Participation
 from jobbtorg.timeline.services import append
 
@@ -71,14 +73,9 @@ def authorise(
     record(actor, action, audit_what, person.pk, allowed=True, protected=person.is_protected)
 
 
-def _may_edit(user: User, participation: Participation) -> bool:
-    return rules.may_edit(
-        role=getattr(user, "role", ""),
-        user_id=user.pk,
-        user_unit_id=getattr(user, "jobbtorg_unit_id", None),
-        coach_id=participation.coach_id,
-        unit_id=participation.unit_id,
-    )
+def may_edit(user: User, participation: Participation) -> bool:
+    """Casework on the participant's file (core.capabilities "assessments.edit")."""
+    return may(user, "assessments.edit", **participation_rules.facts(participation))
 
 
 def _load(assessment_id: int, actor: Actor, audit_what: str, action: str) -> Assessment:
@@ -117,7 +114,7 @@ def start_draft(user: User, actor: Actor, participation_id: int, *, via: str = "
     if participation is None:
         record(actor, Action.CREATE, audit_what, None, allowed=False)
         raise AccessDenied()
-    authorise(user, actor, participation, audit_what, action=Action.CREATE, permitted=_may_edit(user, participation),
+    authorise(user, actor, participation, audit_what, action=Action.CREATE, permitted=may_edit(user, participation),
               message=EDIT_REFUSED)
     _check_open(participation)
     with transaction.atomic():
@@ -180,7 +177,7 @@ def update_assessment(
     audit_what = what(via)
     assessment = _load(assessment_id, actor, audit_what, Action.CHANGE)
     participation = assessment.participation
-    authorise(user, actor, participation, audit_what, action=Action.CHANGE, permitted=_may_edit(user, participation),
+    authorise(user, actor, participation, audit_what, action=Action.CHANGE, permitted=may_edit(user, participation),
               message=EDIT_REFUSED)
     _check_open(participation)
     with transaction.atomic():
@@ -204,7 +201,7 @@ def update_health(
     audit_what = what(via, HEALTH_GROUP)
     assessment = _load(assessment_id, actor, audit_what, Action.CHANGE)
     participation = assessment.participation
-    permitted = _may_edit(user, participation) and rules.may_see_health(user_id=user.pk, coach_id=participation.coach_id)
+    permitted = may_edit(user, participation) and rules.may_see_health(user_id=user.pk, coach_id=participation.coach_id)
     authorise(user, actor, participation, audit_what, action=Action.CHANGE, permitted=permitted, message=HEALTH_REFUSED)
     _check_open(participation)
     with transaction.atomic():
@@ -245,7 +242,7 @@ def add_work_experience(
     audit_what = what(via)
     assessment = _load(assessment_id, actor, audit_what, Action.CHANGE)
     authorise(user, actor, assessment.participation, audit_what, action=Action.CHANGE,
-              permitted=_may_edit(user, assessment.participation), message=EDIT_REFUSED)
+              permitted=may_edit(user, assessment.participation), message=EDIT_REFUSED)
     _check_open(assessment.participation)
     with transaction.atomic():
         locked = _lock_draft(assessment_id, expected_version)
@@ -261,7 +258,7 @@ def remove_work_experience(
     audit_what = what(via)
     assessment = _load(assessment_id, actor, audit_what, Action.CHANGE)
     authorise(user, actor, assessment.participation, audit_what, action=Action.CHANGE,
-              permitted=_may_edit(user, assessment.participation), message=EDIT_REFUSED)
+              permitted=may_edit(user, assessment.participation), message=EDIT_REFUSED)
     _check_open(assessment.participation)
     with transaction.atomic():
         locked = _lock_draft(assessment_id, expected_version)
@@ -280,7 +277,7 @@ def replace_work_experience(
     audit_what = what(via)
     assessment = _load(assessment_id, actor, audit_what, Action.CHANGE)
     authorise(user, actor, assessment.participation, audit_what, action=Action.CHANGE,
-              permitted=_may_edit(user, assessment.participation), message=EDIT_REFUSED)
+              permitted=may_edit(user, assessment.participation), message=EDIT_REFUSED)
     _check_open(assessment.participation)
     with transaction.atomic():
         locked = _lock_draft(assessment_id, expected_version)
@@ -305,7 +302,7 @@ def complete_assessment(
     audit_what = what(via)
     assessment = _load(assessment_id, actor, audit_what, Action.CHANGE)
     participation = assessment.participation
-    authorise(user, actor, participation, audit_what, action=Action.CHANGE, permitted=_may_edit(user, participation),
+    authorise(user, actor, participation, audit_what, action=Action.CHANGE, permitted=may_edit(user, participation),
               message=EDIT_REFUSED)
     _check_open(participation)
     with transaction.atomic():

@@ -28,7 +28,9 @@ from jobbtorg.assessments import rules, selectors, services
 from jobbtorg.assessments.forms import SectionForm, WorkExperienceForm, display_value, posted_version, section_form
 from jobbtorg.assessments.models import Assessment, HealthInformation
 from jobbtorg.audit.services import Actor
+from jobbtorg.core.capabilities import may, requires
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
+from jobbtorg.participations import rules as participation_rules
 
 FIELD_SECTION = {name: s.key for s in rules.SECTIONS for name in s.fields}
 STALE_FORM = gettext_lazy("Formuläret saknar versionsuppgift eller är inaktuellt. Ladda om sidan och gör ändringen igen.")
@@ -54,10 +56,8 @@ def _steps(user: Any, assessment: Assessment) -> set[str]:
     participation = assessment.participation
     if not participation.is_open:
         return set()
-    return set(rules.allowed_steps(
-        assessment.status, role=getattr(user, "role", ""), user_id=user.pk,
-        user_unit_id=getattr(user, "jobbtorg_unit_id", None), coach_id=participation.coach_id, unit_id=participation.unit_id,
-    ))  # fmt: skip
+    facts = participation_rules.facts(participation)
+    return set(rules.allowed_steps(assessment.status, lambda capability: may(user, f"assessments.{capability}", **facts)))
 
 
 def _can_edit(user: Any, assessment: Assessment) -> bool:
@@ -154,6 +154,7 @@ def _action_errors(error: ValidationError) -> list[tuple[str, str]]:
 
 
 @login_required
+@requires("assessments.read", refused=Http404)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def participation_assessment(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
@@ -177,16 +178,13 @@ def participation_assessment(request: AuthenticatedHttpRequest, participation_id
     versions = selectors.versions(participation)
     if versions:
         return redirect("assessments:detail", pk=versions[0].pk)
-    can_start = participation.is_open and rules.may_edit(
-        role=getattr(request.user, "role", ""), user_id=request.user.pk,
-        user_unit_id=getattr(request.user, "jobbtorg_unit_id", None), coach_id=participation.coach_id,
-        unit_id=participation.unit_id,
-    )
+    can_start = participation.is_open and services.may_edit(request.user, participation)
     return render(request, "assessments/start.html", {"participation": participation, "person": participation.person,
                                                       "can_start": can_start})
 
 
 @login_required
+@requires("assessments.read", refused=Http404)
 @never_cache
 @require_GET
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -226,6 +224,7 @@ def _section_response(request: AuthenticatedHttpRequest, pk: int, key: str, view
 
 
 @login_required
+@requires("assessments.read", refused=Http404)
 @never_cache
 @require_POST
 def section(request: AuthenticatedHttpRequest, pk: int, key: str) -> HttpResponse:
@@ -260,6 +259,7 @@ def section(request: AuthenticatedHttpRequest, pk: int, key: str) -> HttpRespons
 
 
 @login_required
+@requires("assessments.edit")
 @never_cache
 @require_POST
 def work_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -287,6 +287,7 @@ def work_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("assessments.edit")
 @never_cache
 @require_POST
 def work_remove(request: AuthenticatedHttpRequest, pk: int, row_id: int) -> HttpResponse:
@@ -306,6 +307,7 @@ def work_remove(request: AuthenticatedHttpRequest, pk: int, row_id: int) -> Http
 
 
 @login_required
+@requires("assessments.edit")
 @never_cache
 @require_POST
 def complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -326,6 +328,7 @@ def complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("assessments.occupations")
 @require_GET
 def occupation_options(request: AuthenticatedHttpRequest) -> HttpResponse:
     """htmx: the <option>s of an occupation select for a search (no personal data)."""

@@ -17,10 +17,8 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
-from jobbtorg.accounts.models import Role
 from jobbtorg.audit.models import Action, AuditEntry, Outcome
-
-REVIEW_ROLES = frozenset({Role.SYSADMIN, Role.UNIT_MANAGER})
+from jobbtorg.core.capabilities import ALL, holds, scope_of
 
 # Actions that open one person (a list row or a search hit is not counted as opening).
 OPENING_ACTIONS = (Action.READ, Action.CREATE, Action.CHANGE, Action.EXPORT, Action.PRINT)
@@ -29,14 +27,19 @@ DEFAULT_BUSY_THRESHOLD = 20
 
 
 def can_review(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_active and getattr(user, "role", None) in REVIEW_ROLES)
+    return holds(user, "audit.review")
+
+
+def reviews_all(reviewer: Any) -> bool:
+    """The reviewer's scope is the whole log (the system administrator), not one unit's staff."""
+    return scope_of(getattr(reviewer, "role", None), "audit.review") == ALL
 
 
 def review_scope(reviewer: Any) -> QuerySet[AuditEntry]:
     """The entries `reviewer` may see at all."""
     if not can_review(reviewer):
         return AuditEntry.objects.none()
-    if reviewer.role == Role.SYSADMIN:
+    if reviews_all(reviewer):
         return AuditEntry.objects.all()
     if not reviewer.jobbtorg_unit_id:
         return AuditEntry.objects.none()
@@ -63,7 +66,7 @@ def user_log(reviewer: Any, username: str, start: datetime.date, end: datetime.d
     """What this user has accessed ("vad har den här användaren tittat på")."""
     users = get_user_model().objects.filter(username=username).values("pk")
     match = Q(user_id__in=users)
-    if reviewer.role == Role.SYSADMIN:
+    if reviews_all(reviewer):
         # Background tasks write entries without a user id under a name ("system").
         match |= Q(user_id__isnull=True, username=username)
     return in_period(review_scope(reviewer).filter(match), start, end).order_by("-at", "-id")
@@ -82,7 +85,7 @@ def admin_changes(reviewer: Any, start: datetime.date, end: datetime.date) -> Qu
     entries = AuditEntry.objects.filter(action__in=(Action.ADMIN, Action.ACCESS))
     if not can_review(reviewer):
         return AuditEntry.objects.none()
-    if reviewer.role != Role.SYSADMIN:
+    if not reviews_all(reviewer):
         if not reviewer.jobbtorg_unit_id:
             return AuditEntry.objects.none()
         from jobbtorg.participations.models import Participation

@@ -161,3 +161,11 @@ def _fields(actor: Actor, action: str, what: str, person_id: int | None, allowed
         "client_address": actor.client_address,
         "flagged": protected or not allowed,
     }
+
+
+def record_capability_refusal(sender: Any, request: Any, capability: str, **kwargs: Any) -> None:
+    """An endpoint refused a role without the capability (core.capabilities): one refused entry.
+
+    No person is named: the refusal comes before any object is read."""
+    action = Action.READ if request.method in ("GET", "HEAD") else Action.CHANGE
+    record(Actor.from_request(request), action, f"{request.method} {request.path} · {capability}", None, allowed=False)

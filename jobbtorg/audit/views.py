@@ -51,11 +51,12 @@ def reviewer_required(what: str) -> Callable[[Callable[..., HttpResponseBase]], 
         @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not selectors.can_review(request.user):
+            if not selectors.can_review(request.user):  # the capability "audit.review"
                 record(Actor.from_request(request), Action.READ, what, kwargs.get("person_id"), allowed=False)
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        wrapper.required_capability = "audit.review"  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
@@ -86,7 +87,7 @@ def _filters(form: PeriodForm, *names: str) -> str:
 
 @reviewer_required("Loggranskning: startsida")
 def index(request: HttpRequest) -> HttpResponseBase:
-    return render(request, "audit/index.html", {"section": "index"})
+    return render(request, "audit/index.html", {"section": "index", "reviews_all": selectors.reviews_all(request.user)})
 
 
 @reviewer_required("Loggranskning: vem har tittat på personen")

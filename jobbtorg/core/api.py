@@ -14,12 +14,14 @@ from rest_framework import status
 from rest_framework.exceptions import ParseError
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
+from rest_framework.routers import APIRootView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from jobbtorg.core.api_defaults import PARSE_ERROR_MESSAGE, NulInputError, Pagination, SafeJSONParser
+from jobbtorg.core.capabilities import PUBLIC
 from jobbtorg.core.errors import AccessDenied, ConflictError
 
-__all__ = ["Pagination", "SafeJSONParser", "exception_handler", "api_not_found", "ApiDocsView"]
+__all__ = ["Pagination", "SafeJSONParser", "exception_handler", "api_not_found", "ApiDocsView", "ApiRootView"]
 
 NOT_FOUND_MESSAGE = "Hittades inte."
 
@@ -86,3 +88,9 @@ class ApiDocsView(SpectacularSwaggerSplitView):
             script_url,
         )
         return HttpResponse(html, content_type="text/html; charset=utf-8")
+
+
+class ApiRootView(APIRootView):
+    """The list of API resources at /api/v1/: for any signed-in user (it names no data)."""
+
+    required_capabilities = {"get": PUBLIC}

@@ -17,7 +17,8 @@ import datetime
 from django.utils import timezone
 
 from jobbtorg.access.policy import check_person
-from jobbtorg.accounts.models import Role, User
+from jobbtorg.accounts.models import User
+from jobbtorg.core.capabilities import HOME_DISTRICT, OWN, may, scope_of
 from jobbtorg.participations.models import OPEN_STATUSES, Participation
 from jobbtorg.people.models import Person
 
@@ -25,13 +26,13 @@ from jobbtorg.people.models import Person
 def health_relation(user: User, person: Person, today: datetime.date | None = None) -> str | None:
     """Why `user` may see `person`'s health data ("coach" or "osa_officer"), or None."""
     today = today or timezone.localdate()
-    role = getattr(user, "role", None)
-    if role == Role.COACH:
+    scope = scope_of(getattr(user, "role", None), "disabilities.read")  # the capability's row (rules.py)
+    if scope == OWN:
         if not Participation.objects.filter(person=person, coach=user, status__in=OPEN_STATUSES).exists():
             return None
         relation = "coach"
-    elif role == Role.OSA_OFFICER:
-        if not user.district_id or person.home_district_id != user.district_id:
+    elif scope == HOME_DISTRICT:
+        if not may(user, "disabilities.read", home_district_id=person.home_district_id):
             return None
         relation = "osa_officer"
     else:

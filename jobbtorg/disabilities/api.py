@@ -35,6 +35,13 @@ def _where(request: Request) -> str:
 
 
 class DisabilityRegistrationViewSet(viewsets.ViewSet):
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "people.reach",
+        "retrieve": "people.reach",
+        "create": "people.reach",
+        "update": "people.reach",
+        "partial_update": "people.reach",
+    }
     serializer_class = s.RegistrationSerializer  # for the schema; each action documents its own shapes
     renderer_classes = [JSONRenderer]
     parser_classes = [SafeJSONParser]

@@ -36,6 +36,8 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
+from jobbtorg.accounts.models import Role
+from jobbtorg.core.capabilities import HOME_DISTRICT, OWN
 from jobbtorg.core.types import StrOrPromise
 from jobbtorg.core.workdays import add_months
 
@@ -270,3 +272,12 @@ def check(code: str, sub_kind: str, documented_on: datetime.date | None, source:
     if source not in {s.value for s in Source}:
         errors["source"] = str(_("Välj vilket slags underlag det är."))
     return errors
+
+
+# Health data (GDPR art. 9): the participant's own coach, and the OSA officer of the person's
+# home district (core.capabilities, ADR 0013; disabilities.access applies it per person).
+CAPABILITIES: dict[str, dict[str, str]] = {
+    # The pages and API are opened with "people.reach"; this row is asked per person, so a
+    # refusal is audited against the person (a 403 with a relation, a 404 without).
+    "read": {Role.COACH: OWN, Role.OSA_OFFICER: HOME_DISTRICT},
+}

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.audit.services import Actor
+from jobbtorg.core.capabilities import requires
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.disabilities import forms, rules, selectors, services
 from jobbtorg.disabilities.models import DisabilityRegistration
@@ -52,6 +53,7 @@ def _page(request: AuthenticatedHttpRequest, person_id: int, form: forms.Registr
 
 
 @login_required
+@requires("people.reach")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def person(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
@@ -74,6 +76,7 @@ def person(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
+@requires("people.reach")
 @never_cache
 @require_http_methods(["POST"])
 def change(request: AuthenticatedHttpRequest, registration_id: int) -> HttpResponse:

@@ -14,15 +14,23 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+<<<<<<< HEAD
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.core.transactions import after_commit
+=======
+from jobbtorg.accounts.models import User
+from jobbtorg.core.capabilities import holds, roles_holding
+>>>>>>> cap
 from jobbtorg.deadlines.rules import RULES, Kind
 from jobbtorg.deadlines.selectors import counts_by_kind
 from jobbtorg.notifications.models import DigestSent, Message
 
+<<<<<<< HEAD
 # Who has a deadline worklist (deadlines.selectors.worklist): OSA officers for their cases' follow-ups.
 DIGEST_ROLES = (Role.COACH, Role.SOCIAL_WORKER, Role.UNIT_MANAGER, Role.OSA_OFFICER)
 
+=======
+>>>>>>> cap
 logger = logging.getLogger(__name__)
 
 
@@ -40,7 +48,7 @@ def digest_lines(user: User, today: datetime.date) -> list[str]:
 
 def send_digest(user: User, today: datetime.date) -> bool:
     """Send today's digest to `user` unless already sent or there is nothing to say."""
-    if not user.email or user.role not in DIGEST_ROLES:
+    if not user.email or not holds(user, "notifications.digest"):
         return False
     with override("sv"):
         lines = digest_lines(user, today)
@@ -71,7 +79,7 @@ def send_digest(user: User, today: datetime.date) -> bool:
 
 def send_all_digests(today: datetime.date) -> int:
     sent = 0
-    for user in User.objects.filter(is_active=True, role__in=DIGEST_ROLES).exclude(email="").iterator():
+    for user in User.objects.filter(is_active=True, role__in=roles_holding("notifications.digest")).exclude(email="").iterator():
         sent += send_digest(user, today)
     return sent
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
+from jobbtorg.core.capabilities import requires
 from jobbtorg.notifications import selectors
 from jobbtorg.notifications.models import Message
 
@@ -15,6 +16,7 @@ MESSAGES_SHOWN = 20
 
 
 @login_required
+@requires("notifications.read")
 @never_cache
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user

@@ -16,6 +16,10 @@ ID_PATTERN = r"[0-9]{1,18}"
 
 
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "organisation.read",
+        "retrieve": "organisation.read",
+    }
     # A non-numeric or out-of-range id is a plain 404 (get_object_or_404 and Django's
     # integer lookups see to that), in JSON like every other API answer.
     pagination_class = Pagination

@@ -16,7 +16,8 @@ import datetime
 
 from django.db.models import Q
 
-from jobbtorg.accounts.models import Role, User
+from jobbtorg.accounts.models import User
+from jobbtorg.core.capabilities import holds
 from jobbtorg.osa.models import OsaCase
 
 
@@ -31,7 +32,7 @@ def responsible_q(district_id: int, today: datetime.date, prefix: str = "") -> Q
 
 def officer_scope(user: User, today: datetime.date) -> Q | None:
     """The cases an OSA officer reaches today; None for every other role."""
-    if getattr(user, "role", None) != Role.OSA_OFFICER or not user.district_id:
+    if not holds(user, "osa.read") or not user.district_id:
         return None
     protected_ok = Q(person__protection_level="none") | Q(person__contact_grants=user)
     return responsible_q(user.district_id, today) & protected_ok

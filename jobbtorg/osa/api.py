@@ -11,13 +11,12 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from jobbtorg.access.services import log_listed
-from jobbtorg.accounts.models import Role
 from jobbtorg.audit.services import Actor
 from jobbtorg.core.api import Pagination, SafeJSONParser
 from jobbtorg.osa import selectors, services
@@ -38,6 +37,17 @@ def _where(request: Request) -> str:
 
 
 class OsaCaseViewSet(viewsets.ViewSet):
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "osa.read",
+        "retrieve": "osa.read",
+        "create": "osa.manage",
+        "periods": "osa.manage",
+        "reviews": "osa.manage",
+        "meetings": "osa.manage",
+        "transition": "osa.manage",
+        "transfer": "osa.manage",
+        "plan": "osa.manage",
+    }
     renderer_classes = [JSONRenderer]
     parser_classes = [SafeJSONParser]
     lookup_value_regex = r"[0-9]{1,18}"
@@ -159,6 +169,11 @@ class OsaCaseViewSet(viewsets.ViewSet):
 
 
 class AnnualPlacesViewSet(viewsets.ViewSet):
+    capability_refused_messages = {"list": "Din roll får inte se årsplatserna."}
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "osa.places",
+        "create": "osa.manage_places",
+    }
     renderer_classes = [JSONRenderer]
     parser_classes = [SafeJSONParser]
 
@@ -166,8 +181,6 @@ class AnnualPlacesViewSet(viewsets.ViewSet):
                    parameters=[OpenApiParameter("year", int, description="År (förvalt i år)")],
                    responses={200: OpenApiResponse(description="En rad per stadsdel"), **ERRORS})  # fmt: skip
     def list(self, request: Request) -> Response:
-        if getattr(request.user, "role", None) not in {Role.OSA_OFFICER, Role.UNIT_MANAGER, Role.ANALYST, Role.SYSADMIN}:
-            raise PermissionDenied("Din roll får inte se årsplatserna.")
         raw = request.query_params.get("year", "")
         if raw and (not raw.isdigit() or not 2000 <= int(raw) <= 2100):
             raise ValidationError({"year": ["Ange ett år mellan 2000 och 2100."]})

@@ -29,13 +29,16 @@ day S ends the day before S + n months.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
 from jobbtorg.accounts.models import Role
+from jobbtorg.accounts.rules import every
 from jobbtorg.core import state_machine
+from jobbtorg.core.capabilities import DISTRICT, HOME_DISTRICT
 from jobbtorg.core.state_machine import Step
 from jobbtorg.core.workdays import add_months
 from jobbtorg.osa.vocabulary import (
@@ -277,6 +280,17 @@ def responsibility_segments(
     return pieces
 
 
+# Who may do what with OSA (core.capabilities, ADR 0013). Cases are the OSA officer's of the
+# responsible district (osa.access: the home district, or the old one until the handover);
+# the yearly places are read by the officers, unit managers, analysts and the administrator.
+CAPABILITIES: dict[str, dict[str, str]] = {
+    "read": {Role.OSA_OFFICER: HOME_DISTRICT},
+    "manage": {Role.OSA_OFFICER: HOME_DISTRICT},
+    "places": every((Role.OSA_OFFICER, Role.UNIT_MANAGER, Role.ANALYST, Role.SYSADMIN)),
+    "manage_places": {Role.OSA_OFFICER: DISTRICT},  # the officer's own district's places
+}
+
+
 # --- the case's state machine (ADR 0014) ---------------------------------------------------------
 
 
@@ -290,33 +304,24 @@ class CaseAction(StrEnum):
     END = "end"
 
 
-# Who may take the case's steps. "responsible": the officer of the district responsible for the
-# case today (osa.access decides the relation; the role is checked here).
-CAPABILITIES: dict[str, dict[str, str]] = {
-    "manage_osa_case": {Role.OSA_OFFICER: "responsible"},
-    "transfer_osa_case": {Role.OSA_OFFICER: "responsible"},
-    "end_osa_case": {Role.OSA_OFFICER: "responsible"},
-}
-
-# (status, action) → next status and capability. An ended employment takes no further step.
+# (status, action) → next status and capability (CAPABILITIES "manage": the officer of the district
+# responsible for the case today; osa.access decides the relation). An ended employment takes no
+# further step.
 TRANSITIONS: dict[tuple[str, str], Step] = {
-    (CaseStatus.ACTIVE, CaseAction.EXTEND): Step(CaseStatus.ACTIVE, "manage_osa_case"),
-    (CaseStatus.ACTIVE, CaseAction.REVIEW): Step(CaseStatus.ACTIVE, "manage_osa_case"),
-    (CaseStatus.ACTIVE, CaseAction.PLAN): Step(CaseStatus.ACTIVE, "manage_osa_case"),
-    (CaseStatus.ACTIVE, CaseAction.MEETING): Step(CaseStatus.ACTIVE, "manage_osa_case"),
-    (CaseStatus.ACTIVE, CaseAction.TRANSITION): Step(CaseStatus.ACTIVE, "manage_osa_case"),
-    (CaseStatus.ACTIVE, CaseAction.TRANSFER): Step(CaseStatus.ACTIVE, "transfer_osa_case"),
-    (CaseStatus.ACTIVE, CaseAction.END): Step(CaseStatus.ENDED, "end_osa_case"),
+    (CaseStatus.ACTIVE, CaseAction.EXTEND): Step(CaseStatus.ACTIVE, "manage"),
+    (CaseStatus.ACTIVE, CaseAction.REVIEW): Step(CaseStatus.ACTIVE, "manage"),
+    (CaseStatus.ACTIVE, CaseAction.PLAN): Step(CaseStatus.ACTIVE, "manage"),
+    (CaseStatus.ACTIVE, CaseAction.MEETING): Step(CaseStatus.ACTIVE, "manage"),
+    (CaseStatus.ACTIVE, CaseAction.TRANSITION): Step(CaseStatus.ACTIVE, "manage"),
+    (CaseStatus.ACTIVE, CaseAction.TRANSFER): Step(CaseStatus.ACTIVE, "manage"),
+    (CaseStatus.ACTIVE, CaseAction.END): Step(CaseStatus.ENDED, "manage"),
 }
 
 
-def may(capability: str, role: str) -> bool:
-    return bool(CAPABILITIES[capability].get(role))
-
-
-def allowed_actions(status: str, role: str) -> list[str]:
-    """The steps a user (already reaching the case through osa.access) may take from `status`."""
-    return state_machine.allowed(TRANSITIONS, status, lambda cap: may(cap, role))
+def allowed_actions(status: str, permitted: Callable[[str], bool]) -> list[str]:
+    """The steps from `status` whose capability `permitted` grants, for a user already reaching the
+    case through osa.access."""
+    return state_machine.allowed(TRANSITIONS, status, permitted)
 
 
 def next_status(status: str, action: str) -> str:

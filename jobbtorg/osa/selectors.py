@@ -14,7 +14,8 @@ from django.db.models import Exists, IntegerField, Max, Min, OuterRef, Q, QueryS
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from jobbtorg.accounts.models import Role, User
+from jobbtorg.accounts.models import User
+from jobbtorg.core.capabilities import holds
 from jobbtorg.deadlines import selectors as deadline_selectors
 from jobbtorg.deadlines.models import Deadline
 from jobbtorg.deadlines.rules import OSA_KINDS
@@ -70,7 +71,7 @@ def officer_cases(user: User, today: datetime.date | None = None) -> "QuerySet[W
 
 def officer_start(user: User, today: datetime.date | None = None, limit: int = 20) -> dict[str, Any] | None:
     """Context for `osa/_officer_start.html`; None for other roles. The caller logs the listed persons."""
-    if getattr(user, "role", None) != Role.OSA_OFFICER:
+    if not holds(user, "osa.read"):
         return None
     today = today or timezone.localdate()
     cases = list(officer_cases(user, today)[:limit])

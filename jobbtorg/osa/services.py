@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobbtorg.access.services import open_person
-from jobbtorg.accounts.models import Role, User
+from jobbtorg.accounts.models import User
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core import state_machine
+from jobbtorg.core.capabilities import holds, may
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.core.locking import save_versioned
 from jobbtorg.deadlines import services as deadlines
@@ -82,7 +83,7 @@ def _step(user: User, actor: Actor, case: OsaCase, action: rules.CaseAction, whe
     """The status after `action` (osa.rules.TRANSITIONS): refused for a role without the step's
     capability (logged) or from a status the table has no such step from (in Swedish)."""
     capability = state_machine.capability(rules.TRANSITIONS, action)
-    if not rules.may(capability, user.role):
+    if not holds(user, f"osa.{capability}"):
         record(actor, Action.CHANGE, _what(f"OSA {case.pk}: {where}"), case.person_id, allowed=False,
                protected=case.person.is_protected)  # fmt: skip
         raise PermissionDenied(_("Du har inte behörighet att göra det här för OSA-anställningen."))
@@ -91,7 +92,7 @@ def _step(user: User, actor: Actor, case: OsaCase, action: rules.CaseAction, whe
 
 def allowed_actions(user: User, case: OsaCase) -> list[str]:
     """The steps the case page offers this user (the services accept no others)."""
-    return rules.allowed_actions(case.status, user.role)
+    return rules.allowed_actions(case.status, lambda capability: holds(user, f"osa.{capability}"))
 
 
 def total_months(case: OsaCase) -> int:
@@ -122,7 +123,7 @@ def create_case(
     """A new OSA employment with its first period. Refused, with nothing saved, when a ground, the
     joint assessment or a city administration as employer is missing."""
     person, _decision = open_person(user, actor, person_id, _what("ny OSA-anställning"), Action.CREATE)
-    if user.role != Role.OSA_OFFICER or not user.district_id or person.home_district_id != user.district_id:
+    if not may(user, "osa.manage", home_district_id=person.home_district_id):
         raise PermissionDenied(_("Bara OSA-handläggaren i personens hemstadsdel kan registrera en OSA-anställning."))
     today = timezone.localdate()
     grounds = set(grounds)
@@ -482,7 +483,7 @@ def set_annual_places(
     version: int | None = None,
 ) -> AnnualPlaces:
     """The OSA officer enters the places agreed for their own district and a year."""
-    if user.role != Role.OSA_OFFICER or not user.district_id:
+    if not holds(user, "osa.manage_places") or not user.district_id:
         raise PermissionDenied(_("Bara OSA-handläggare kan registrera årsplatser."))
     errors: dict[str, str] = {}
     if district_id != user.district_id:

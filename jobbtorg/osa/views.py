@@ -21,29 +21,27 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jobbtorg.access.services import log_listed, open_person
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
-from jobbtorg.accounts.models import Role
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
+from jobbtorg.core.capabilities import holds, may, requires
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.osa import forms, rules, selectors, services
 from jobbtorg.osa.models import OsaCase
 
-PLACES_ROLES = {Role.OSA_OFFICER, Role.UNIT_MANAGER, Role.ANALYST, Role.SYSADMIN}
-
 
 @login_required
+@requires("osa.read")
 @never_cache
 @require_GET
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The OSA officer's own cases, overdue follow-ups first."""
-    if request.user.role != Role.OSA_OFFICER:
-        raise PermissionDenied
     cases = list(selectors.officer_cases(request.user)[:200])
     log_listed(Actor.from_request(request), f"OSA-lista · {services.DATA_GROUP}", [c.person for c in cases])
     return render(request, "osa/index.html", {"osa_cases": cases, "osa_today": timezone.localdate()})
 
 
 @login_required
+@requires("osa.manage")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def new(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
@@ -54,7 +52,7 @@ def new(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
             person, _decision = open_person(user, actor, person_id, f"ny OSA-anställning · {services.DATA_GROUP}")
         except AccessDenied as exc:
             raise Http404 from exc
-        if user.role != Role.OSA_OFFICER or person.home_district_id != user.district_id:
+        if not may(user, "osa.manage", home_district_id=person.home_district_id):
             raise PermissionDenied
         form = forms.CaseForm(initial={"months": rules.FIRST_PERIOD_MONTHS})
         return render(request, "osa/new.html", {"person": person, "form": form})
@@ -122,6 +120,7 @@ def _detail(request: AuthenticatedHttpRequest, case: OsaCase, bound: dict[str, A
 
 
 @login_required
+@requires("osa.read", refused=Http404)
 @never_cache
 @require_GET
 def detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
@@ -180,6 +179,7 @@ def _add_errors(form: Any, items: Any, exc: DomainError) -> None:
 
 
 @login_required
+@requires("osa.manage", refused=Http404)
 @require_POST
 def extend(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     return _action(
@@ -191,6 +191,7 @@ def extend(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
+@requires("osa.manage", refused=Http404)
 @require_POST
 def review(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     return _action(
@@ -202,6 +203,7 @@ def review(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
+@requires("osa.manage", refused=Http404)
 @require_POST
 def plan(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     def call(data: Any) -> Any:
@@ -214,6 +216,7 @@ def plan(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
+@requires("osa.manage", refused=Http404)
 @require_POST
 def meeting(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     return _action(
@@ -225,6 +228,7 @@ def meeting(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
+@requires("osa.manage", refused=Http404)
 @require_POST
 def transition(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     return _action(
@@ -236,6 +240,7 @@ def transition(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
+@requires("osa.manage", refused=Http404)
 @require_POST
 def transfer(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     return _action(
@@ -269,17 +274,16 @@ def _year(request: HttpRequest) -> int:
 
 
 @login_required
+@requires("osa.places")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def places(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Planned vs used annual places per district and year (aggregates, no persons)."""
     user = request.user
-    if user.role not in PLACES_ROLES:
-        raise PermissionDenied
     year = _year(request)
     form = None
     status = 200
-    if user.role == Role.OSA_OFFICER:
+    if holds(user, "osa.manage_places"):
         if request.method == "POST":
             form = forms.PlacesForm(request.POST)
             if form.is_valid():
@@ -320,6 +324,7 @@ def places(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("osa.places")
 @require_GET
 def places_excel(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The annual-places report as Excel. It may leave the unit: counts of persons below 5 are "<5"."""
@@ -328,8 +333,6 @@ def places_excel(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     from jobbtorg.core.excel import append_row
 
-    if request.user.role not in PLACES_ROLES:
-        raise PermissionDenied
     year = _year(request)
     rows = selectors.annual_places(year)
     book = Workbook()

@@ -49,6 +49,20 @@ def _step(summary: str, request_serializer: Any) -> Any:
 
 
 class ParticipationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "participations.read",
+        "retrieve": "participations.read",
+        "assign_coach": "participations.assign_coach",
+        "appointments": "participations.book_appointment",
+        "arrive": "participations.enrol",
+        "af_registration": "participations.enrol",
+        "information": "participations.enrol",
+        "job_guarantee_offer": "participations.enrol",
+        "interrupt": "participations.interrupt",
+        "restart": "participations.interrupt",
+        "close": "participations.close",
+        "followup": "participations.follow_up",
+    }
     pagination_class = Pagination
     renderer_classes = [JSONRenderer]
     parser_classes = [SafeJSONParser]

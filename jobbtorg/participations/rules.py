@@ -5,14 +5,17 @@ back, so every rule is tested on its own.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from jobbtorg.accounts.models import Role
+from jobbtorg.accounts.rules import PERSON_ROLES, every
 from jobbtorg.core import state_machine
+from jobbtorg.core.capabilities import HOME_DISTRICT, OWN, UNIT, CapabilityTable, Scope
 from jobbtorg.core.state_machine import Step
 from jobbtorg.deadlines import rules as deadline_rules
 from jobbtorg.participations.models import (
@@ -23,29 +26,32 @@ from jobbtorg.participations.models import (
     WageSubsidy,
 )
 
-# Who may do what to a participation, beyond seeing the person (access.policy).
-# Unit roles act only on participations at their own Jobbtorg unit.
-CAPABILITIES: dict[str, dict[str, str]] = {
-    "assign_coach": {Role.UNIT_MANAGER: "unit"},
-    "book_appointment": {Role.COACH: "unit", Role.UNIT_MANAGER: "unit", Role.SOCIAL_WORKER: "district"},
-    "enrol": {Role.COACH: "unit", Role.UNIT_MANAGER: "unit"},
-    "interrupt": {Role.COACH: "unit", Role.UNIT_MANAGER: "unit"},
-    "close": {Role.COACH: "unit", Role.UNIT_MANAGER: "unit"},
-    "follow_up": {Role.COACH: "unit", Role.UNIT_MANAGER: "unit"},
-    "return_referral": {Role.COACH: "unit", Role.UNIT_MANAGER: "unit"},
+# Who may do what to a participation, beyond seeing the person (access.policy; core.capabilities,
+# ADR 0013). Unit roles act only on participations at their own Jobbtorg unit.
+# Casework on the participant's own file (assessment, plan, activities): the participation's
+# coach, or a coach at its unit (a colleague covering). One row, used by plans, assessments
+# and activities.
+CASEWORK: Mapping[str, Scope] = {Role.COACH: (OWN, UNIT)}
+
+CAPABILITIES: CapabilityTable = {
+    "read": every(PERSON_ROLES),
+    "assign_coach": {Role.UNIT_MANAGER: UNIT},
+    "book_appointment": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT, Role.SOCIAL_WORKER: HOME_DISTRICT},
+    "enrol": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
+    "interrupt": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
+    "close": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
+    "follow_up": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
+    "return_referral": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
 }
 
 
-def may(
-    capability: str, role: str, user_unit_id: int | None, user_district_id: int | None, unit_id: int, district_id: int
-) -> bool:
-    """May a user with this role and place do `capability` on a participation at unit/district?"""
-    scope = CAPABILITIES[capability].get(role)
-    if scope == "unit":
-        return user_unit_id is not None and user_unit_id == unit_id
-    if scope == "district":
-        return user_district_id is not None and user_district_id == district_id
-    return False
+def facts(participation: Any) -> dict[str, Any]:
+    """The facts capabilities' scopes read from a participation (core.capabilities.may)."""
+    return {
+        "unit_id": participation.unit_id,
+        "home_district_id": participation.home_district_id,
+        "coach_id": participation.coach_id,
+    }
 
 
 class Action(StrEnum):
@@ -92,13 +98,10 @@ def capability(action: str) -> str:
     return state_machine.capability(TRANSITIONS, action)
 
 
-def allowed_actions(
-    status: str, role: str, user_unit_id: int | None, user_district_id: int | None, unit_id: int, district_id: int
-) -> list[str]:
-    """The steps this user may take from `status`: offered by the page, the only ones the services accept."""
-    return state_machine.allowed(
-        TRANSITIONS, status, lambda cap: may(cap, role, user_unit_id, user_district_id, unit_id, district_id)
-    )
+def allowed_actions(status: str, permitted: Callable[[str], bool]) -> list[str]:
+    """The steps from `status` whose capability `permitted` grants (the caller asks core.capabilities
+    with this participation's facts): offered by the page, the only ones the services accept."""
+    return state_machine.allowed(TRANSITIONS, status, permitted)
 
 
 Errors = dict[str, list[str]]

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from jobbtorg.access.policy import visible_persons
 from jobbtorg.accounts.models import Role, User
+from jobbtorg.core.capabilities import may
 from jobbtorg.deadlines.models import Deadline
 from jobbtorg.organisation.models import JobbtorgUnit
 from jobbtorg.participations import rules
@@ -143,26 +144,14 @@ def coach_appointments(coach: User, day: datetime.date | None = None) -> QuerySe
 def capabilities(user: User, participation: Participation) -> dict[str, Any]:
     """Which actions to offer on the participation page (the services check again)."""
     return {
-        name: rules.may(
-            name,
-            user.role,
-            user.jobbtorg_unit_id,
-            user.district_id,
-            participation.unit_id,
-            participation.home_district_id,
-        )
-        for name in rules.CAPABILITIES
+        name: may(user, f"participations.{name}", **rules.facts(participation)) for name in rules.CAPABILITIES
     }
 
 
 def steps(user: User, participation: Participation) -> dict[str, bool]:
     """The state machine's steps this user may take now (rules.TRANSITIONS): the page offers exactly these."""
+    facts = rules.facts(participation)
     actions = rules.allowed_actions(
-        participation.status,
-        user.role,
-        user.jobbtorg_unit_id,
-        user.district_id,
-        participation.unit_id,
-        participation.home_district_id,
+        participation.status, lambda capability: may(user, f"participations.{capability}", **facts)
     )
     return dict.fromkeys(actions, True)

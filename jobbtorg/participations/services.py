@@ -28,7 +28,7 @@ from jobbtorg.accounts.models import Role, User
 from jobbtorg.audit.events import changed
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
-from jobbtorg.core import date_bounds
+from jobbtorg.core import capabilities, date_bounds
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.core.locking import save_versioned
 from jobbtorg.deadlines import services as deadlines
@@ -78,9 +78,7 @@ def authorise(user: User, actor: Actor, participation: Participation | None, cap
     if not check_person(user, person).allowed:
         record(actor, Action.CHANGE, what, person.pk, allowed=False, protected=person.is_protected)
         raise AccessDenied()
-    if not rules.may(
-        capability, user.role, user.jobbtorg_unit_id, user.district_id, participation.unit_id, participation.home_district_id
-    ):
+    if not capabilities.may(user, f"participations.{capability}", **rules.facts(participation)):
         record(actor, Action.CHANGE, what, person.pk, allowed=False, protected=person.is_protected)
         raise PermissionDenied(_("Du har inte behörighet att göra det här för deltagandet."))
     return participation

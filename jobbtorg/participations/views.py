@@ -25,9 +25,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jobbtorg.access.sections import Section, require_section, visible_sections
 from jobbtorg.access.services import log_listed, open_person
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
-from jobbtorg.accounts.models import Role
 from jobbtorg.activities.services import end_activities_at_closure
 from jobbtorg.audit.services import Actor
+from jobbtorg.core.capabilities import requires
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.deadlines import selectors as deadline_selectors
 from jobbtorg.participations import forms, selectors, services
@@ -118,6 +118,7 @@ def _detail(
 
 
 @login_required
+@requires("participations.read", refused=Http404)
 @never_cache
 def detail(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     p = _open(request, participation_id, "sida")
@@ -167,6 +168,7 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 @login_required
+@requires("participations.assign_coach")
 @require_POST
 def assign(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     return _action(
@@ -181,6 +183,7 @@ def assign(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResp
 
 
 @login_required
+@requires("participations.book_appointment")
 @require_POST
 def book(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     return _action(
@@ -202,6 +205,7 @@ def book(request: AuthenticatedHttpRequest, participation_id: int) -> HttpRespon
 
 
 @login_required
+@requires("participations.enrol")
 @require_POST
 def arrive(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     return _action(
@@ -217,6 +221,7 @@ def arrive(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResp
 
 
 @login_required
+@requires("participations.enrol")
 @require_POST
 def af_registration(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     return _action(
@@ -237,6 +242,7 @@ def af_registration(request: AuthenticatedHttpRequest, participation_id: int) ->
 
 
 @login_required
+@requires("participations.enrol")
 @require_POST
 def information(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     return _action(
@@ -259,6 +265,7 @@ def information(request: AuthenticatedHttpRequest, participation_id: int) -> Htt
 
 
 @login_required
+@requires("participations.enrol")
 @require_POST
 def job_guarantee(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     return _action(
@@ -274,6 +281,7 @@ def job_guarantee(request: AuthenticatedHttpRequest, participation_id: int) -> H
 
 
 @login_required
+@requires("participations.interrupt")
 @require_POST
 def interrupt(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     return _action(
@@ -295,6 +303,7 @@ def interrupt(request: AuthenticatedHttpRequest, participation_id: int) -> HttpR
 
 
 @login_required
+@requires("participations.interrupt")
 @require_POST
 def restart(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
     return _action(
@@ -321,6 +330,7 @@ def _outcome(d: dict[str, Any]) -> Outcome:
 
 
 @login_required
+@requires("participations.close")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def close(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
@@ -373,6 +383,7 @@ def close(request: AuthenticatedHttpRequest, participation_id: int) -> HttpRespo
 
 
 @login_required
+@requires("participations.read", refused=Http404)  # follow_up: asked per participation, audited
 @never_cache
 @require_http_methods(["GET", "POST"])
 def followup(request: AuthenticatedHttpRequest, followup_id: int) -> HttpResponse:
@@ -432,10 +443,11 @@ def followup(request: AuthenticatedHttpRequest, followup_id: int) -> HttpRespons
 
 
 @login_required
+@requires("participations.assign_coach")
 @never_cache
 def assignments(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The manager's page: caseload balance per coach and the participations still without an assigned coach."""
-    if request.user.role != Role.UNIT_MANAGER or not request.user.jobbtorg_unit_id:
+    if not request.user.jobbtorg_unit_id:
         raise PermissionDenied(_("Sidan är för enhetschefer."))
     balance = list(selectors.caseload_balance(request.user.jobbtorg_unit_id))
     rows = list(selectors.unassigned(request.user)[:200])

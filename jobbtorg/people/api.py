@@ -121,6 +121,15 @@ class PersonViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
+    capability_refused_messages = {"create": CREATE_REFUSED_MESSAGE}
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "people.reach",
+        "retrieve": "people.reach",
+        "create": "people.reach",
+        "update": "people.reach",
+        "partial_update": "people.reach",
+        "lower_protection": "people.protection",
+    }
     pagination_class = Pagination
     # JSON only: the browsable renderer would read the person again to build its forms.
     renderer_classes = [JSONRenderer]

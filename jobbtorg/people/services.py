@@ -47,20 +47,22 @@ from django.utils.translation import gettext as _
 
 from jobbtorg.access.policy import check_person, participation_live
 from jobbtorg.accounts.audit import acting
+<<<<<<< HEAD
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.audit.events import AuditEvent
+=======
+from jobbtorg.accounts.models import User
+>>>>>>> cap
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core import personnummer
+from jobbtorg.core.capabilities import DISTRICT, holds, scope_of
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.core.locking import save_versioned
 from jobbtorg.notifications import services as notification_services
 from jobbtorg.organisation.models import District
 from jobbtorg.participations.models import OPEN_STATUSES, Participation
 from jobbtorg.people.models import Person, ProtectionLevel
-
-CREATOR_ROLES = frozenset({Role.COACH, Role.SOCIAL_WORKER})
-EDITOR_ROLES = CREATOR_ROLES
 
 NAME_FIELDS = ("first_name", "last_name")
 CONTACT_FIELDS = ("street_address", "postal_code", "city", "phone", "email")
@@ -118,9 +120,9 @@ def lowering_refused_message() -> str:
 
 def may_create(user: User, district: District | None = None) -> bool:
     """Whether `user` may register a person (in `district`, when given)."""
-    if not user.is_active or user.role not in CREATOR_ROLES:
+    if not holds(user, "people.create"):
         return False
-    if user.role == Role.SOCIAL_WORKER:
+    if scope_of(user.role, "people.create") == DISTRICT:  # a social worker registers in the own district
         return user.district_id is not None and (district is None or district.pk == user.district_id)
     return True
 
@@ -192,7 +194,7 @@ def update_person(
     """
     _reject_unknown_fields(data)
     decision = check_person(user, person)
-    if not decision.allowed or user.role not in EDITOR_ROLES:
+    if not decision.allowed or not holds(user, "people.edit"):
         record(actor, Action.CHANGE, what, person.pk, allowed=False, protected=person.is_protected)
         raise AccessDenied()
     today = timezone.localdate()
@@ -281,7 +283,7 @@ def may_lower_protection(user: User, person: Person, today: datetime.date | None
         return False
     if user.is_data_protection_officer:
         return True
-    if user.role != Role.UNIT_MANAGER:
+    if not holds(user, "people.lower_protection"):
         return False
     if person.contact_grants.filter(pk=user.pk).exists():
         return True
@@ -293,12 +295,12 @@ def may_lower_protection(user: User, person: Person, today: datetime.date | None
 
 def may_raise_protection(user: User) -> bool:
     """Editors of a person may raise the level (the relation itself is checked by access.policy)."""
-    return user.role in EDITOR_ROLES
+    return holds(user, "people.raise_protection")
 
 
 def may_reach_protection_page(user: User) -> bool:
     """Whether to offer the protection-level page at all; the page decides per person. No query."""
-    return may_raise_protection(user) or user.role == Role.UNIT_MANAGER or user.is_data_protection_officer
+    return may_raise_protection(user) or holds(user, "people.lower_protection") or user.is_data_protection_officer
 
 
 def lower_protection(

@@ -29,6 +29,7 @@ from jobbtorg.activities import selectors as activity_selectors
 from jobbtorg.assessments import selectors as assessment_selectors
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
+from jobbtorg.core.capabilities import holds, requires
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.deadlines.rows import next_deadline
 from jobbtorg.disabilities import selectors as disability_selectors
@@ -46,7 +47,14 @@ from jobbtorg.timeline import selectors as timeline_selectors
 RESULTS_TARGET = "search-results"
 
 
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    """The answer for a person the user does not reach, and for a role that reaches no person:
+    the same page, so a refusal does not tell that the person exists."""
+    return render(request, "people/not_found.html", status=404)
+
 @login_required
+@requires("people.reach")
 @never_cache
 def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
@@ -75,6 +83,7 @@ TIMELINE_TARGET = "timeline"
 
 
 @login_required
+@requires("people.reach")
 @never_cache
 def detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """The person page, top to bottom (UX.md): identity strip with the next deadline, current
@@ -116,6 +125,7 @@ WHAT_PROTECTION_PAGE = "personsida: skyddsnivå"
 
 
 @login_required
+@requires("people.protection")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def protection(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
@@ -224,7 +234,11 @@ def _sections(user: User, person: Any, current: Participation | None, today: Any
         context["subsidy_cases"] = subsidy_selectors.cases_for_person(person, user)
         open_participation = current if current is not None and current.is_open else None
         context["subsidy_participation"] = open_participation if role == Role.COACH else None
+<<<<<<< HEAD
         context["subsidy_eligibility"] = eligibility_rules.may("record_eligibility_facts", role)
+=======
+        context["subsidy_eligibility"] = holds(user, "subsidies.check_eligibility")
+>>>>>>> cap
     return context
 
 

@@ -31,6 +31,8 @@ from jobbtorg.core.api import Pagination
 from jobbtorg.plans import selectors, serializers, services
 from jobbtorg.plans.models import ActivityPlan
 
+QUEUE_REFUSED = _("Listan är till för socialsekreterare i stadsdelen, som godkänner aktivitetsplaner.")
+
 ID_PATTERN = r"[0-9]{1,18}"
 ERROR_400 = OpenApiResponse(description="Felaktiga uppgifter: fältfel på svenska.")
 ERROR_403 = OpenApiResponse(description="Steget är inte tillåtet för dig (t.ex. en annan stadsdel än deltagarens).")
@@ -56,6 +58,18 @@ def _via(request: Request) -> str:
                                             409: ERROR_409}, tags=TAGS),
 )
 class PlanViewSet(viewsets.GenericViewSet):
+    capability_refused_messages = {"queue": QUEUE_REFUSED}
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "plans.read",
+        "retrieve": "plans.read",
+        "create": "plans.edit",
+        "partial_update": "plans.edit",
+        "submit": "plans.edit",
+        "approve": "plans.read",  # plans.decide is asked per plan, so the refusal names the person
+        "return_plan": "plans.read",
+        "revise": "plans.edit",
+        "queue": "plans.decide",
+    }
     lookup_value_regex = ID_PATTERN
     renderer_classes = [JSONRenderer]
     serializer_class = serializers.PlanSerializer
@@ -147,8 +161,8 @@ class PlanViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["get"])
     def queue(self, request: Request) -> Response:
         user = request.user
-        if getattr(user, "role", None) != "social_worker" or not getattr(user, "district_id", None):
-            raise PermissionDenied(_("Listan är till för socialsekreterare i stadsdelen, som godkänner aktivitetsplaner."))
+        if not getattr(user, "district_id", None):
+            raise PermissionDenied(QUEUE_REFUSED)
         page = self.paginate_queryset(selectors.approval_queue_qs(user.district_id, viewer=user))
         rows = selectors.queue_rows(page or [], timezone.localdate())
         log_listed(Actor.from_request(request), f"{_via(request)} · {services.GROUP}", [r.person for r in rows])

@@ -17,8 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jobbtorg.accounts.models import Role
+from jobbtorg.accounts.rules import every
+from jobbtorg.core.capabilities import HOME_DISTRICT, CapabilityTable
 from jobbtorg.core.errors import DomainError
 from jobbtorg.core.workdays import add_months, working_days_between
+from jobbtorg.participations.rules import CASEWORK
 from jobbtorg.plans.models import Status
 
 MAX_PLAN_MONTHS = 6
@@ -66,8 +69,16 @@ STEP_REFUSED = {
     Step.SUPERSEDE: gettext_lazy("Planen kan inte ersättas när den har status ”%(status)s”."),
 }
 
-# Roles that may read a plan of a person they have a relation to (access decides the relation).
-READ_ROLES = {Role.COACH, Role.UNIT_MANAGER, Role.SOCIAL_WORKER, Role.OSA_OFFICER, Role.MATCHER}
+# Who may do what to a plan (core.capabilities, ADR 0013); access.policy decides the relation.
+# "edit" draws up, submits and revises (the coach side of WHO), "decide" approves or returns
+# (the district side): a social worker of the participant's home district, nobody else.
+CAPABILITIES: CapabilityTable = {
+    "read": every((Role.COACH, Role.UNIT_MANAGER, Role.SOCIAL_WORKER, Role.OSA_OFFICER, Role.MATCHER)),
+    "edit": CASEWORK,
+    "decide": {Role.SOCIAL_WORKER: HOME_DISTRICT},
+}
+# The capability behind each side of WHO.
+SIDE_CAPABILITY = {"coach": "plans.edit", "district": "plans.decide"}
 
 
 def next_status(status: str, step: Step) -> Status:
@@ -214,22 +225,6 @@ def submit_errors(
             _("Planen skickades tillbaka av stadsdelen. Ändra den efter kommentaren innan du skickar den igen.")
         )
     return errors
-
-
-def may_edit(*, role: str, user_id: int, user_unit_id: int | None, coach_id: int | None, unit_id: int) -> bool:
-    """The participation's coach, or a coach at the participation's Jobbtorg unit."""
-    if role != Role.COACH:
-        return False
-    return user_id == coach_id or (user_unit_id is not None and user_unit_id == unit_id)
-
-
-def may_decide(*, role: str, user_district_id: int | None, home_district_id: int) -> bool:
-    """Approve or return: a social worker of the participant's home district, nobody else."""
-    return role == Role.SOCIAL_WORKER and user_district_id is not None and user_district_id == home_district_id
-
-
-def may_read(role: str) -> bool:
-    return role in READ_ROLES
 
 
 def waiting_days(submitted_on: datetime.date | None, today: datetime.date) -> int | None:

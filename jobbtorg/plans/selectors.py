@@ -24,6 +24,7 @@ from jobbtorg.access.services import open_person
 from jobbtorg.accounts.models import User
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
+from jobbtorg.core.capabilities import holds
 from jobbtorg.core.errors import AccessDenied
 from jobbtorg.deadlines import rules as deadline_rules
 from jobbtorg.deadlines.models import Deadline
@@ -36,7 +37,7 @@ from jobbtorg.plans.services import GROUP, what
 
 
 def _check_read_role(user: User, actor: Actor, person_id: int, protected: bool, audit_what: str) -> None:
-    if not rules.may_read(getattr(user, "role", "")):
+    if not holds(user, "plans.read"):
         record(actor, Action.READ, audit_what, person_id, allowed=False, protected=protected)
         raise AccessDenied()
 

@@ -28,10 +28,12 @@ from jobbtorg.access.policy import check_person
 from jobbtorg.accounts.models import User
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
+from jobbtorg.core.capabilities import may
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.core.locking import save_versioned
 from jobbtorg.deadlines import services as deadlines
 from jobbtorg.deadlines.rules import Kind
+from jobbtorg.participations import rules as participation_rules
 from jobbtorg.participations.models import Participation
 from jobbtorg.plans import rules
 from jobbtorg.plans.models import FROZEN_MESSAGE, ActivityPlan, Decision, PlanDecision, PlannedActivity, Status
@@ -63,12 +65,7 @@ def what(via: str, group: str = GROUP) -> str:
 
 def _side_permitted(step: Step | None, user: User, participation: Participation) -> bool:
     side = rules.WHO[step] if step else "coach"
-    role = getattr(user, "role", "")
-    if side == "district":
-        return rules.may_decide(role=role, user_district_id=getattr(user, "district_id", None),
-                                home_district_id=participation.home_district_id)
-    return rules.may_edit(role=role, user_id=user.pk, user_unit_id=getattr(user, "jobbtorg_unit_id", None),
-                          coach_id=participation.coach_id, unit_id=participation.unit_id)
+    return may(user, rules.SIDE_CAPABILITY[side], **participation_rules.facts(participation))
 
 
 def authorise(user: User, actor: Actor, participation: Participation, step: Step | None, audit_what: str, action: str) -> None:

@@ -24,7 +24,9 @@ from jobbtorg.access.services import log_listed
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor
+from jobbtorg.core.capabilities import may, requires
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
+from jobbtorg.participations import rules as participation_rules
 from jobbtorg.plans import rules, selectors, services
 from jobbtorg.plans.forms import DecisionForm, PlanForm, PlannedActivityForm
 from jobbtorg.plans.models import ActivityPlan, Status
@@ -38,13 +40,11 @@ def _via(request: HttpRequest) -> str:
 
 def _can_edit(user: Any, plan_or_participation: Any) -> bool:
     participation = getattr(plan_or_participation, "participation", plan_or_participation)
-    return rules.may_edit(role=getattr(user, "role", ""), user_id=user.pk, user_unit_id=getattr(user, "jobbtorg_unit_id", None),
-                          coach_id=participation.coach_id, unit_id=participation.unit_id) and participation.is_open
+    return may(user, "plans.edit", **participation_rules.facts(participation)) and participation.is_open
 
 
 def _can_decide(user: Any, plan: ActivityPlan) -> bool:
-    return rules.may_decide(role=getattr(user, "role", ""), user_district_id=getattr(user, "district_id", None),
-                            home_district_id=plan.participation.home_district_id)
+    return may(user, "plans.decide", **participation_rules.facts(plan.participation))
 
 
 def _status_for(error: ValidationError) -> int:
@@ -54,6 +54,7 @@ def _status_for(error: ValidationError) -> int:
 
 
 @login_required
+@requires("plans.read", refused=Http404)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def participation_plans(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
@@ -124,6 +125,7 @@ def _reload(request: AuthenticatedHttpRequest, pk: int, action: str = Action.REA
 
 
 @login_required
+@requires("plans.read", refused=Http404)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -147,6 +149,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("plans.edit")
 @never_cache
 @require_POST
 def activity_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -185,6 +188,7 @@ def _simple_post(request: AuthenticatedHttpRequest, pk: int, call: Any, success:
 
 
 @login_required
+@requires("plans.edit")
 @never_cache
 @require_POST
 def activity_remove(request: AuthenticatedHttpRequest, pk: int, activity_id: int) -> HttpResponse:
@@ -197,6 +201,7 @@ def activity_remove(request: AuthenticatedHttpRequest, pk: int, activity_id: int
 
 
 @login_required
+@requires("plans.edit")
 @never_cache
 @require_POST
 def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -208,6 +213,7 @@ def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("plans.edit")
 @never_cache
 @require_POST
 def revise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -219,12 +225,13 @@ def revise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("plans.decide", on_refusal=lambda request: render(request, "plans/queue_forbidden.html", status=403))
 @never_cache
 def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The district's plans waiting for approval, oldest first, with waiting time in working days."""
     user = request.user
     district_id = getattr(user, "district_id", None)
-    if getattr(user, "role", None) != "social_worker" or not district_id:
+    if not district_id:
         return render(request, "plans/queue_forbidden.html", status=403)
     today = timezone.localdate()
     page = Paginator(selectors.approval_queue_qs(district_id, viewer=user), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -234,6 +241,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("plans.decide")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -268,6 +276,7 @@ def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("plans.read", refused=Http404)
 @never_cache
 def print_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A clean A4 page of one plan version (print CSS), with the protection marking where it applies."""

@@ -89,6 +89,16 @@ def _what(request: Request, group: str) -> str:
                          responses={201: s.ReferralSerializer, **ERRORS}, tags=["anvisningar"]),
 )  # fmt: skip
 class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    capability_refused_messages = {"import_csv": "Bara socialsekreterare kan importera anvisningar."}
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "referrals.read",
+        "retrieve": "referrals.read",
+        "create": "referrals.refer",
+        "import_csv": "referrals.refer",
+        "import_status": "referrals.refer",
+        "return_referral": "participations.return_referral",
+        "resubmit": "referrals.refer",
+    }
     pagination_class = Pagination
     renderer_classes = [JSONRenderer]
     parser_classes = [SafeJSONParser]
@@ -181,6 +191,10 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     retrieve=extend_schema(summary="En målgrupp", tags=["anvisningar"]),
 )
 class TargetGroupViewSet(viewsets.ReadOnlyModelViewSet):
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "referrals.target_groups",
+        "retrieve": "referrals.target_groups",
+    }
     serializer_class = s.TargetGroupSerializer
     renderer_classes = [JSONRenderer]
     pagination_class = Pagination

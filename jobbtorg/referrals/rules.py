@@ -10,6 +10,10 @@ from typing import Protocol
 
 from django.utils.translation import gettext as _
 
+from jobbtorg.accounts.models import Role
+from jobbtorg.accounts.rules import EVERY_ROLE, every
+from jobbtorg.core.capabilities import DISTRICT
+
 Errors = dict[str, list[str]]
 
 
@@ -112,3 +116,12 @@ def validate_unit_choice(derived_unit_id: int | None, chosen_unit_id: int | None
 
 def has_consent(consent_given_on: datetime.date | None, consent_scope: str) -> bool:
     return consent_given_on is not None and bool(consent_scope.strip())
+
+
+# Who may refer (core.capabilities, ADR 0013): a social worker, for persons of the own district.
+# Returning a referral is the Jobbtorg's (participations.return_referral).
+CAPABILITIES: dict[str, dict[str, str]] = {
+    "read": {Role.SOCIAL_WORKER: DISTRICT},  # the district's referrals
+    "refer": {Role.SOCIAL_WORKER: DISTRICT},
+    "target_groups": every(EVERY_ROLE),  # reference data
+}

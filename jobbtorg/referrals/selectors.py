@@ -6,13 +6,14 @@ from django.db.models import QuerySet
 
 from jobbtorg.access.policy import visible_persons
 from jobbtorg.accounts.models import Role, User
+from jobbtorg.core.capabilities import holds
 from jobbtorg.participations.services import coaches_of
 from jobbtorg.referrals.models import Referral, TargetGroup
 
 
 def district_referrals(user: User, state: str | None = None) -> QuerySet[Referral]:
     """The user's district's referrals, newest first (one query per page: select_related)."""
-    if user.role != Role.SOCIAL_WORKER or not user.district_id:
+    if not holds(user, "referrals.read") or not user.district_id:
         return Referral.objects.none()
     qs = Referral.objects.filter(district_id=user.district_id, participation__person__in=visible_persons(user))
     if state:

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -24,6 +25,7 @@ from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core import personnummer
+from jobbtorg.core.capabilities import requires
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.organisation.models import JobbtorgUnit
 from jobbtorg.organisation.selectors import unit_for_district
@@ -42,12 +44,16 @@ def _error_status(request: HttpRequest, status: int) -> int:
     return 200 if getattr(request, "htmx", False) else status
 
 
+SOCIAL_WORKER_ONLY = gettext_lazy("Sidan är för socialsekreterare i hemstadsdelen.")
+
+
 def _require_social_worker(request: AuthenticatedHttpRequest) -> None:
     if not services.may_refer(request.user):
-        raise PermissionDenied(_("Sidan är för socialsekreterare i hemstadsdelen."))
+        raise PermissionDenied(SOCIAL_WORKER_ONLY)
 
 
 @login_required
+@requires("referrals.read", message=SOCIAL_WORKER_ONLY)
 @never_cache
 def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The district's referrals, newest first; ?state=returned shows the returned ones."""
@@ -68,6 +74,7 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("referrals.refer", message=SOCIAL_WORKER_ONLY)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -87,6 +94,7 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("referrals.refer", message=SOCIAL_WORKER_ONLY)
 @never_cache
 def person_lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """htmx: who does the typed personnummer belong to, within the worker's access?"""
@@ -107,6 +115,7 @@ def person_lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("referrals.refer", message=SOCIAL_WORKER_ONLY)
 @never_cache
 def coach_options(request: AuthenticatedHttpRequest) -> HttpResponse:
     """htmx: the coach select for the receiving unit (the chosen one, else the service area's)."""
@@ -140,6 +149,7 @@ def _import_page(request: AuthenticatedHttpRequest, form: ImportForm, errors: li
 
 
 @login_required
+@requires("referrals.refer", message=SOCIAL_WORKER_ONLY)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def referral_import(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -160,6 +170,7 @@ def referral_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("referrals.refer", message=SOCIAL_WORKER_ONLY)
 @never_cache
 def import_job(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
     """Progress and report of one import, for the social worker who uploaded it only: the report
@@ -176,6 +187,7 @@ def import_job(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
 
 
 @login_required
+@requires("participations.return_referral")
 @require_POST
 def referral_return(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     """The Jobbtorg sends the referral back for completion (from the participation page)."""
@@ -200,6 +212,7 @@ def referral_return(request: AuthenticatedHttpRequest, referral_id: int) -> Http
 
 
 @login_required
+@requires("referrals.refer", message=SOCIAL_WORKER_ONLY)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def referral_resubmit(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:

@@ -13,11 +13,19 @@ from enum import StrEnum
 from django.utils.translation import gettext as _
 
 from jobbtorg.accounts.models import Role
+<<<<<<< HEAD
 from jobbtorg.core.errors import DomainError
 from jobbtorg.core.workdays import add_months
 from jobbtorg.eligibility.rules import DATE_MAX, DATE_MIN
 from jobbtorg.subsidies.models import CaseStatus, StepStatus, SubsidyType
 from jobbtorg.subsidies.steps import STEP_RULES, StepKind, step_due
+=======
+from jobbtorg.accounts.rules import EVERY_ROLE, PERSON_ROLES, every
+from jobbtorg.core.capabilities import ALL, UNIT
+from jobbtorg.core.types import StrOrPromise
+from jobbtorg.core.workdays import add_months, add_working_days
+from jobbtorg.subsidies.models import CaseStatus, MonthKind, Route, SubsidyType
+>>>>>>> cap
 
 Errors = dict[str, list[str]]
 
@@ -136,6 +144,7 @@ def transition_error(current: str, step: CaseStep) -> str:
     }
 
 
+<<<<<<< HEAD
 # --- the steps' state machine, as data ------------------------------------------------------------------
 
 
@@ -144,6 +153,25 @@ class StepAction(StrEnum):
     COMPLETE = "complete"  # registered as done
     CANCEL = "cancel"  # falls away (the case ended, or a planned start was removed)
     REOPEN = "reopen"  # again: a new request for completion, or a planned start set again
+=======
+# --- who may do what (beyond seeing the person: access.policy) --------------------------------------
+
+# core.capabilities (ADR 0013). Coaches and unit managers act on cases of participations at
+# their own Jobbtorg unit. Which kinds of case a role reads is access.sections (SUBSIDIES).
+CAPABILITIES: dict[str, dict[str, str]] = {
+    # The case pages and API: which roles see which kinds of case is access.sections' table
+    # (SUBSIDIES), whose refusals are audited against the person; "act" is asked per case.
+    "read": every(PERSON_ROLES),
+    "act": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
+    "check_eligibility": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
+    # The city-wide lönebidrag board and reports: aggregates only.
+    "board": every((Role.COACH, Role.UNIT_MANAGER, Role.ANALYST, Role.SYSADMIN)),
+    # The board's rows link to a list with names (narrowed by visible_persons).
+    "board_list": every((Role.COACH, Role.UNIT_MANAGER)),
+    "read_rules": every(EVERY_ROLE),
+    "manage_rules": {Role.SYSADMIN: ALL},
+}
+>>>>>>> cap
 
 
 # (from, action) → to. Every status write of a step goes through `step_next` / `step_sources`.

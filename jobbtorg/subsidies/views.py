@@ -26,8 +26,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jobbtorg.access.services import log_listed
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
+<<<<<<< HEAD
 from jobbtorg.accounts.models import User
 from jobbtorg.audit.services import Actor
+=======
+from jobbtorg.audit.models import Action
+from jobbtorg.audit.services import Actor, record
+from jobbtorg.core.capabilities import may, requires
+>>>>>>> cap
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.deadlines.rules import State, state_of
 from jobbtorg.eligibility import services as eligibility_services
@@ -64,10 +70,24 @@ def _section_for_change(request: AuthenticatedHttpRequest, case_id: int) -> None
         raise Http404 from exc
 
 
+<<<<<<< HEAD
+=======
+SECTION_REFUSED = gettext_lazy("Ärenden om anställningsstöd visas för coacher, enhetschefer och OSA-handläggare.")
+
+
+def _require_subsidy_section(request: AuthenticatedHttpRequest, what: str, action: str = Action.LIST) -> None:
+    """Roles that see no subsidy case at all get a 403 for the lists (audited as refused)."""
+    if not sections.may_see_section(request.user, sections.Section.SUBSIDIES):
+        sections.refuse(_actor(request), sections.Section.SUBSIDIES, what, None, action=action)
+        raise PermissionDenied(SECTION_REFUSED)
+
+
+>>>>>>> cap
 # --- the case list and a new case ---------------------------------------------------------------------
 
 
 @login_required
+@requires("subsidies.read", message=SECTION_REFUSED)
 @never_cache
 @require_GET
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -105,6 +125,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 @login_required
+@requires("subsidies.read")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def new(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
@@ -112,7 +133,16 @@ def new(request: AuthenticatedHttpRequest, participation_id: int) -> HttpRespons
         participation = services.open_new_case(request.user, _actor(request), participation_id)
     except AccessDenied as exc:
         raise Http404 from exc
+<<<<<<< HEAD
     person = participation.person
+=======
+    if not may(request.user, "subsidies.act", unit_id=participation.unit_id):
+        record(
+            _actor(request), Action.CREATE, f"deltagande {participation_id}: nytt stödärende", person.pk,
+            allowed=False, protected=person.is_protected,
+        )  # fmt: skip
+        raise PermissionDenied(_("Du har inte behörighet att hantera stödärenden för deltagandet."))
+>>>>>>> cap
     form = forms.CaseForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -204,6 +234,10 @@ def _detail(
         "end": forms.EndForm(initial={**initial, "ended_on": case.period_to}, prefix="end"),
     }
     page_forms.update({k: v for k, v in bound.items() if not k.startswith("step-")})
+<<<<<<< HEAD
+=======
+    may_act = may(request.user, "subsidies.act", unit_id=case.participation.unit_id)
+>>>>>>> cap
     steps = _step_rows(case, today, bound)
     context = {
         "case": case,
@@ -238,6 +272,7 @@ def _can(user: User, case: SubsidyCase) -> dict[str, bool]:
 
 
 @login_required
+@requires("subsidies.read", refused=Http404)
 @never_cache
 @require_GET
 def detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
@@ -274,6 +309,7 @@ def _action(
 
 
 @login_required
+@requires("subsidies.read")
 @require_POST
 def edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     form = forms.EditCaseForm(request.POST, prefix="edit")
@@ -290,6 +326,7 @@ def edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
+@requires("subsidies.read")
 @require_POST
 def decision(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     form = forms.DecisionForm(request.POST, prefix="decision")
@@ -312,6 +349,7 @@ def decision(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
+@requires("subsidies.read")
 @require_POST
 def close(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     form = forms.CloseForm(request.POST, prefix="close")
@@ -328,6 +366,7 @@ def close(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
+@requires("subsidies.read")
 @require_POST
 def terminate(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     form = forms.TerminateForm(request.POST, prefix="terminate")
@@ -345,6 +384,7 @@ def terminate(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
+@requires("subsidies.read")
 @require_POST
 def end(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     form = forms.EndForm(request.POST, prefix="end")
@@ -359,6 +399,7 @@ def end(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
+@requires("subsidies.read")
 @require_POST
 def step(request: AuthenticatedHttpRequest, case_id: int, kind: str) -> HttpResponse:
     if kind not in step_rules.StepKind.__members__.values():
@@ -384,6 +425,100 @@ def step(request: AuthenticatedHttpRequest, case_id: int, kind: str) -> HttpResp
     )
 
 
+<<<<<<< HEAD
+=======
+# --- eligibility facts and evaluation per person ---------------------------------------------------------
+
+
+@login_required
+@requires("subsidies.read", refused=Http404)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def eligibility(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    what = f"kvalificering person {person_id}"
+    try:  # PermissionDenied (a role without subsidies) is logged as refused and answered 403
+        person = services.open_facts(request.user, _actor(request), person_id, what)
+    except AccessDenied as exc:
+        raise Http404 from exc
+    today = timezone.localdate()
+    stored = services.facts_of(person)
+    months = rules.month_choices(today, 24)
+    kinds = {m.month: m.kind for m in person.labour_market_months.filter(month__in=months)}
+    facts_form = forms.FactsForm(
+        initial={
+            "version": stored.version if stored.pk else 0,
+            **{
+                n: forms.tri_initial(getattr(stored, n))
+                for n in ("registered_at_af", "establishment_programme", "job_guarantee", "newly_arrived")
+            },
+            "residence_permit_on": stored.residence_permit_on,
+            "youth_guarantee_days": stored.youth_guarantee_days,
+        },
+        prefix="facts",
+    )
+    history_form = forms.HistoryForm(months=months, initial_kinds=kinds, prefix="history")
+    status = 200
+    if request.method == "POST":
+        section = request.POST.get("section")
+        try:
+            if section == "facts":
+                facts_form = forms.FactsForm(request.POST, prefix="facts")
+                if facts_form.is_valid():
+                    d = facts_form.cleaned_data
+                    services.save_facts(
+                        request.user,
+                        _actor(request),
+                        person.pk,
+                        version=d.get("version") or None,
+                        registered_at_af=forms.tri(d["registered_at_af"]),
+                        establishment_programme=forms.tri(d["establishment_programme"]),
+                        job_guarantee=forms.tri(d["job_guarantee"]),
+                        newly_arrived=forms.tri(d["newly_arrived"]),
+                        residence_permit_on=d["residence_permit_on"],
+                        youth_guarantee_days=d["youth_guarantee_days"],
+                    )
+                    messages.success(request, _("Uppgifterna är sparade."))
+                    return redirect("subsidies:eligibility", person.pk)
+            elif section == "history":
+                history_form = forms.HistoryForm(request.POST, months=months, initial_kinds=kinds, prefix="history")
+                if history_form.is_valid():
+                    services.save_history(request.user, _actor(request), person.pk, history_form.month_values())
+                    messages.success(request, _("Historiken är sparad."))
+                    return redirect("subsidies:eligibility", person.pk)
+        except ConflictError as exc:
+            facts_form.add_error(None, exc.messages[0])
+            status = 409
+        except DomainError as exc:
+            (facts_form if section == "facts" else history_form).add_domain_error(exc)
+        status = _status(request, status if status != 200 else 400)
+    evaluate_form = forms.EvaluateForm(request.GET or None)
+    evaluations = []
+    on = today
+    if evaluate_form.is_valid() and evaluate_form.cleaned_data.get("datum"):
+        on = evaluate_form.cleaned_data["datum"]
+    chosen = evaluate_form.cleaned_data.get("stod") if evaluate_form.is_valid() else ""
+    for kind in [chosen] if chosen else SubsidyType.values:
+        try:
+            evaluations.append(services.evaluate_for(request.user, _actor(request), person.pk, kind, on))
+        except DomainError as exc:
+            evaluate_form.add_error(None, exc.messages[0])
+            break
+    return render(
+        request,
+        "subsidies/eligibility.html",
+        {
+            "person": person,
+            "facts_form": facts_form,
+            "history_form": history_form,
+            "evaluate_form": evaluate_form,
+            "evaluations": evaluations,
+            "on": on,
+        },
+        status=status,
+    )
+
+
+>>>>>>> cap
 # --- the city-wide lönebidrag board --------------------------------------------------------------------------
 
 
@@ -393,6 +528,7 @@ def _require_board(request: AuthenticatedHttpRequest) -> None:
 
 
 @login_required
+@requires("subsidies.board")
 @never_cache
 @require_GET
 def board(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -412,6 +548,7 @@ def board(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("subsidies.board_list")
 @never_cache
 @require_GET
 def board_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -460,6 +597,7 @@ def _year(request: HttpRequest, today: datetime.date) -> int:
 
 
 @login_required
+@requires("subsidies.board")
 @never_cache
 @require_GET
 def report(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -487,6 +625,7 @@ def _download(content: bytes, filename: str) -> HttpResponse:
 
 
 @login_required
+@requires("subsidies.board")
 @require_GET
 def report_cases_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_board(request)
@@ -495,6 +634,7 @@ def report_cases_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("subsidies.board")
 @require_GET
 def report_overdue_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_board(request)

@@ -12,6 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.accounts.models import Role, User
+from jobbtorg.core.capabilities import holds
 from jobbtorg.participations.models import Participation
 from jobbtorg.people.models import Person
 from jobbtorg.timeline.kinds import EventKind
@@ -23,7 +24,6 @@ CORRECTION_KIND = EventKind.ENTRY_CORRECTED
 
 # Who reads the timeline (the case file). Provider staff and matchers see the person's
 # activities and plan where their task needs them, not the whole case file.
-TIMELINE_ROLES = {Role.COACH, Role.UNIT_MANAGER, Role.SOCIAL_WORKER, Role.OSA_OFFICER}
 
 
 @dataclass(frozen=True)
@@ -96,13 +96,13 @@ def page(person: Person, group: str, number: str | int | None) -> Page:
 
 
 def may_read(user: User) -> bool:
-    return getattr(user, "role", None) in TIMELINE_ROLES
+    return holds(user, "timeline.read")
 
 
 def coach_participation_ids(user: User, person: Person) -> set[int]:
     """Participations of the person where `user` is the coach: where they may correct entries
     and record the participant's objections."""
-    if getattr(user, "role", None) != Role.COACH:
+    if not holds(user, "timeline.annotate"):
         return set()
     return set(Participation.objects.filter(person=person, coach=user).values_list("pk", flat=True))
 

@@ -21,11 +21,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
+<<<<<<< HEAD
 from jobbtorg.audit.services import Actor
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.core.forms import Form
 from jobbtorg.people.models import Person
 from jobbtorg.timeline import services
+=======
+from jobbtorg.audit.models import Action
+from jobbtorg.audit.services import Actor, record
+from jobbtorg.core.capabilities import requires
+from jobbtorg.core.errors import DomainError
+from jobbtorg.people.models import Person
+from jobbtorg.people.views import not_found
+from jobbtorg.timeline import selectors, services
+>>>>>>> cap
 from jobbtorg.timeline.forms import CorrectionForm, ObjectionForm
 
 WHAT = {"correction": services.CORRECTION, "objection": services.OBJECTION}
@@ -64,7 +74,9 @@ def _annotate(request: AuthenticatedHttpRequest, person_id: int, entry_id: int, 
     return render(request, "timeline/annotate.html", context, status=400 if form.is_bound else 200)
 
 
+
 @login_required
+@requires("timeline.read", on_refusal=not_found)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def correct(request: AuthenticatedHttpRequest, person_id: int, entry_id: int) -> HttpResponse:
@@ -72,6 +84,7 @@ def correct(request: AuthenticatedHttpRequest, person_id: int, entry_id: int) ->
 
 
 @login_required
+@requires("timeline.read", on_refusal=not_found)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def object_to(request: AuthenticatedHttpRequest, person_id: int, entry_id: int) -> HttpResponse:

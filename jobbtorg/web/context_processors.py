@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from jobbtorg.access.policy import can_search, may_request_emergency_access
 from jobbtorg.accounts.models import Role
 from jobbtorg.audit.selectors import can_review
+from jobbtorg.core.capabilities import Can, holds
 from jobbtorg.core.models import Installation
 
 DEMO_CACHE_KEY = "jobbtorg:installation:is_demo"
@@ -21,8 +22,11 @@ DEMO_CACHE_SECONDS = 300
 # shared (database) cache would cost the query it saves. Each process may be 5 minutes late.
 DEMO_CACHE_ALIAS = "local"
 
+<<<<<<< HEAD
 # Roles with a worklist of deadlines (the same as get the daily digest e-mail).
 NOTIFICATION_ROLES = {Role.COACH, Role.SOCIAL_WORKER, Role.UNIT_MANAGER, Role.OSA_OFFICER}
+=======
+>>>>>>> cap
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,7 @@ def nav_items_for(user: Any, path: str, request: HttpRequest | None = None) -> l
         return []
     items: list[tuple[str, str, str]] = [(_("Start"), reverse("start"), "")]
     notices_url = ""
-    if getattr(user, "role", None) in NOTIFICATION_ROLES:
+    if holds(user, "notifications.digest"):  # a worklist of deadlines, the same as get the digest
         notices_url = _url("notifications:index", "/notiser/")
         items.append((_("Notiser"), notices_url, _("Det som väntar på dig i dag: tidsfrister och annat att göra.")))
     if can_search(user):
@@ -145,4 +149,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "is_demo": is_demo_installation(),
         "nav_items": nav_items_for(user, request.path, request) if user is not None else [],
         "may_request_emergency_access": user is not None and may_request_emergency_access(user),
+        # `{% if can.participations.close %}`: the capability tables, asked lazily (ADR 0013).
+        "can": Can(user),
     }

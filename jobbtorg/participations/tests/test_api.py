@@ -147,11 +147,14 @@ def test_api_bad_input_never_500(coach, today):
         ("arrive/", []),
         ("interrupt/", {"version": 1, "start_date": "2026-13-01", "reason": "semester"}),
         ("close/", {"version": 2**40, "closed_on": today.isoformat(), "reason": "moved"}),
-        ("assign-coach/", {"version": 1, "coach": 10**25}),
         ("followups/2_months/", {"version": 1, "outcome_sustained": True}),
     ]:
         response = client.post(f"/api/v1/participations/{p.pk}/{path}", body, format="json")
         assert response.status_code in (400, 404), (path, response.status_code)
+    # Assigning a coach is the unit manager's (participations.assign_coach): her bad input is a 400.
+    manager = f.UserFactory(unit_manager=True, jobbtorg_unit=p.unit)
+    response = api(manager).post(f"/api/v1/participations/{p.pk}/assign-coach/", {"version": 1, "coach": 10**25}, format="json")
+    assert response.status_code in (400, 404)
 
 
 def test_api_followup_after_closure(coach, today):

@@ -1,14 +1,15 @@
 """Pure rules: the state machine, capabilities, the Kolada outcome, the 18-month count."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 from jobbtorg.accounts.models import Role
+from jobbtorg.core.capabilities import may
 from jobbtorg.participations.models import Status
 from jobbtorg.participations.rules import (
     Action,
     Outcome,
     counts_as_work_or_studies,
-    may,
     participation_limit,
     step_error,
 )
@@ -19,12 +20,18 @@ def test_only_an_active_participation_can_be_interrupted():
     assert step_error(Status.REFERRED, Action.INTERRUPT) == "Deltagandet kan bara avbrytas när deltagaren är inskriven."
 
 
+def _user(role: str, unit_id: int | None = None, district_id: int | None = None) -> SimpleNamespace:
+    return SimpleNamespace(pk=1, role=role, is_authenticated=True, is_active=True, jobbtorg_unit_id=unit_id,
+                           district_id=district_id, provider_id=None)
+
+
 def test_unit_roles_act_only_at_their_own_unit():
-    assert may("close", Role.COACH, 1, None, unit_id=1, district_id=9)
-    assert not may("close", Role.COACH, 2, None, unit_id=1, district_id=9)
-    assert not may("close", Role.SOCIAL_WORKER, None, 9, unit_id=1, district_id=9)
-    assert may("book_appointment", Role.SOCIAL_WORKER, None, 9, unit_id=1, district_id=9)
-    assert not may("assign_coach", Role.COACH, 1, None, unit_id=1, district_id=9)
+    facts = {"unit_id": 1, "home_district_id": 9, "coach_id": None}
+    assert may(_user(Role.COACH, unit_id=1), "participations.close", **facts)
+    assert not may(_user(Role.COACH, unit_id=2), "participations.close", **facts)
+    assert not may(_user(Role.SOCIAL_WORKER, district_id=9), "participations.close", **facts)
+    assert may(_user(Role.SOCIAL_WORKER, district_id=9), "participations.book_appointment", **facts)
+    assert not may(_user(Role.COACH, unit_id=1), "participations.assign_coach", **facts)
 
 
 def work(**kw) -> Outcome:

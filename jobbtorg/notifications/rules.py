@@ -1,0 +1,13 @@
+"""Who gets notifications (core.capabilities, ADR 0013).
+
+"digest" is the roles with a worklist of deadlines: the menu badge, the daily e-mail digest
+and the notification page's deadline part all read this one row.
+"""
+
+from jobbtorg.accounts.models import Role
+from jobbtorg.accounts.rules import EVERY_ROLE, every
+
+CAPABILITIES: dict[str, dict[str, str]] = {
+    "read": every(EVERY_ROLE),  # one-off messages reach every role
+    "digest": every((Role.COACH, Role.SOCIAL_WORKER, Role.UNIT_MANAGER)),
+}
