@@ -86,8 +86,8 @@ test: install messages
 ifneq ($(findstring browser,$(PYTEST_ARGS)),)
 	$(PYTEST) $(PYTEST_ARGS)
 else
-	$(PYTEST) -m "not browser" $(PYTEST_ARGS)
-	$(PYTEST) -n 0 -m browser $(PYTEST_ARGS) || test $$? -eq 5  # 5: the selection left no browser test
+	$(PYTEST) -m "not browser and not serial" $(PYTEST_ARGS)
+	$(PYTEST) -n 0 -m "browser or serial" $(PYTEST_ARGS) || test $$? -eq 5  # 5: the selection left none
 endif
 
 ## make test-clock: the non-browser tests again with the clock moved (README.md, conftest.py).
@@ -98,7 +98,8 @@ TEST_CLOCKS ?= 2028-06-15T10:00 2028-02-29T10:00
 test-clock: install messages
 	@status=0; for clock in $(TEST_CLOCKS); do \
 	  echo "== tests with the clock at $$clock =="; \
-	  JOBBTORG_TEST_CLOCK=$$clock $(PYTEST) -m "not browser" $(PYTEST_ARGS) \
+	  { JOBBTORG_TEST_CLOCK=$$clock $(PYTEST) -m "not browser and not serial" $(PYTEST_ARGS) && \
+	    { JOBBTORG_TEST_CLOCK=$$clock $(PYTEST) -n 0 -m serial $(PYTEST_ARGS) || test $$? -eq 5; }; } \
 	    || { echo "FAILED with the clock at $$clock" >&2; status=1; }; \
 	done; exit $$status
 
