@@ -66,16 +66,6 @@ def _real_clock_for_browser_tests(request):
         yield traveller
 
 
-@pytest.fixture(autouse=True)
-def _fresh_local_cache():
-    """Each test starts with an empty per-process "local" cache (settings.CACHES: the demo flag,
-    the anonymous API counts), which would otherwise carry one test's values into whichever test
-    the process runs next: under xdist and in random order a different one each run (ADR 0018)."""
-    from django.core.cache import caches
-
-    caches["local"].clear()
-
-
 @pytest.fixture
 def database_clock(db):
     """On PostgreSQL an audit entry's time is the database's own (issue 8 item 5: a trigger sets
