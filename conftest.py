@@ -109,3 +109,16 @@ def django_db_modify_db_settings_xdist_suffix(request):
             continue
         test = database.setdefault("TEST", {})
         test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{worker}"
+
+
+@pytest.fixture(autouse=True)
+def _demo_flag_cached_as_no_demo():
+    """Every test starts with this process's cached demo flag set to "not a demo" (what the test
+    database holds), so the first page a process renders costs the same queries as every later
+    one and a query count does not depend on which test ran before it (xdist, random order).
+    Tests of the flag itself call `forget_demo_flag()` first (web/tests/conftest.py)."""
+    from django.core.cache import caches
+
+    from jobbtorg.web.context_processors import DEMO_CACHE_ALIAS, DEMO_CACHE_KEY
+
+    caches[DEMO_CACHE_ALIAS].set(DEMO_CACHE_KEY, False, None)
