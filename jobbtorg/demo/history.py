@@ -15,16 +15,17 @@ open/complete/cancel/pause exactly as `deadlines.services` does on stored rows.
 """
 
 import datetime
+import functools
 import random
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from jobbtorg.activities.models import Activity, ActivityFollowUp, ActivityStatus, FollowUpDecision
-from jobbtorg.core.workdays import add_working_days
+from jobbtorg.core.workdays import add_working_days as _add_working_days
 from jobbtorg.deadlines import rules as deadline_rules
 from jobbtorg.deadlines.models import Deadline
 from jobbtorg.deadlines.rules import Kind
@@ -46,6 +47,12 @@ from jobbtorg.timeline.models import TimelineEntry
 
 Row = dict[str, Any]
 
+# The services' texts, translated once per run: a seed writes the same few msgids millions of times.
+_ = functools.cache(gettext)
+# Pure date rules, asked the same questions over and over (most rows share a handful of dates).
+add_working_days = functools.cache(_add_working_days)
+due_date = functools.cache(deadline_rules.due_date)
+
 
 class Ref:
     """The id of a row not inserted yet; replaced by the id when the batch is written."""
@@ -57,10 +64,7 @@ class Ref:
 
 
 def resolve(row: Row) -> None:
-    """Replace every Ref in a row (and one level into its JSON `data`) with the row's id; drop
-    the builder's own keys (those starting with "_")."""
-    for name in [n for n in row if n.startswith("_")]:
-        del row[name]
+    """Replace every Ref in a row (and one level into its JSON `data`) with the row's id."""
     for name, value in row.items():
         if isinstance(value, Ref):
             row[name] = value.row["id"]
@@ -119,21 +123,21 @@ class Clocks:
         self.participation = participation
         self.paused_on: datetime.date | None = None
         self.open_rows: list[Row] = []
+        self.subjects: dict[int, Row | None] = {}  # id(deadline row) -> the plan or activity row it is about
 
     def open(self, kind: Kind, start: datetime.date | None = None, *, due: datetime.date | None = None,
              subject: Row | None = None) -> Row:
         if due is None:
             assert start is not None
-            due = deadline_rules.due_date(kind, start)
+            due = due_date(kind, start)
         for row in self.open_rows:
-            if row["kind"] == kind.value and row["_subject"] is subject:
+            if row["kind"] == kind.value and self.subjects[id(row)] is subject:
                 row["due_date"] = due
                 return row
         responsible = deadline_rules.RULES[kind].responsible
         row = self.rows.add(Deadline, {
             "participation_id": Ref(self.participation),
             "kind": kind.value,
-            "_subject": subject,
             "subject_id": Ref(subject) if subject is not None else None,
             "due_date": due,
             "status": Deadline.Status.OPEN.value,
@@ -143,6 +147,7 @@ class Clocks:
             "done_on": None,
         })
         self.open_rows.append(row)
+        self.subjects[id(row)] = subject
         return row
 
     def _stop(self, kind: Kind | None, on: datetime.date, status: str, subject: Row | None = None,
@@ -150,7 +155,7 @@ class Clocks:
         for row in list(self.open_rows):
             if kind is not None and row["kind"] != kind.value:
                 continue
-            if subject is not None and row["_subject"] is not subject:
+            if subject is not None and self.subjects[id(row)] is not subject:
                 continue
             if row["kind"] in keep:
                 continue
@@ -300,11 +305,11 @@ def enrolment(path: Path, periods: list[tuple[datetime.date, datetime.date | Non
 
 def _limit_clocks(path: Path, periods: list[tuple[datetime.date, datetime.date | None]],
                   pauses: list[tuple[datetime.date, datetime.date | None]] | None = None) -> None:
-    """participations.services.refresh_limit_deadlines over the person's periods so far."""
-    limit = participation_rules.participation_limit(periods, pauses or [], path.today)
-    if limit is not None:
-        path.clocks.open(Kind.PARTICIPATION_LIMIT_WARNING, due=limit.warning_on)
-        path.clocks.open(Kind.PARTICIPATION_LIMIT, due=limit.limit_on)
+    """participations.services.refresh_limit_deadlines over the person's periods so far: the same
+    dates as participations.rules.participation_limit, without counting the days used (not stored)."""
+    months, pauses = deadline_rules.LIMIT_MONTHS, pauses or []
+    path.clocks.open(Kind.PARTICIPATION_LIMIT_WARNING, due=deadline_rules.limit_date(periods, pauses, months - 1, path.today))
+    path.clocks.open(Kind.PARTICIPATION_LIMIT, due=deadline_rules.limit_date(periods, pauses, months, path.today))
 
 
 def interruption(path: Path, start: datetime.date, periods: list[tuple[datetime.date, datetime.date | None]]) -> None:

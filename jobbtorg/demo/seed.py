@@ -63,7 +63,6 @@ from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core import personnummer
 from jobbtorg.core.models import Installation
-from jobbtorg.core.workdays import add_working_days
 from jobbtorg.deadlines.models import Deadline
 from jobbtorg.demo import history, names, places
 from jobbtorg.demo.users import DEMO_PASSWORD, DEMO_PROVIDER, DEMO_USERS
@@ -710,7 +709,7 @@ def _flow(ctx: _Context, rows: history.Rows, drawn: _Drawn, rng: random.Random, 
         coach_id = rng.choice(ctx.coach_ids_by_unit[unit_id])
         current = rows.add(Participation, _participation_row(drawn, unit_id, Status.REFERRED, referred, coach_id))
         path = _path(ctx, rows, drawn, current, coach_id)
-        _refer(ctx, path, drawn, groups, add_working_days(referred, rng.randint(1, 5)))
+        _refer(ctx, path, drawn, groups, history.add_working_days(referred, rng.randint(1, 5)))
     else:
         coach_id = _pick_coach(ctx, drawn, unit_id, rng, state)
         referred = _days(today, -rng.randint(10, 540))
