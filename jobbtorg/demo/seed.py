@@ -11,9 +11,17 @@ organisation as loaded by organisation.stockholm:
 - synthetic checksum-valid personnummer (about 1 % samordningsnummer), unique;
   birth years follow the ages (1961–2010 when run in 2026);
 - about 1 % sekretessmarkering and 0.5 % skyddad folkbokföring;
-- participations: most active with a coach, some referred, some closed with
-  a complete outcome, some with an earlier closed participation; activities at
-  demo providers so the provider login sees people;
+- participations: most active with a coach, some referred, a few interrupted,
+  some closed with a complete outcome over the last two years and a half, some
+  with an earlier closed participation; activities at demo providers so the
+  provider login sees people;
+- each participation's history as the services would have written it
+  (jobbtorg.demo.history, ADR 0019): the referral with its target groups and
+  first appointment, the timeline entries of each step, the deadlines with the
+  due dates of deadlines.rules (open, done, cancelled or paused as the path
+  left them), plan versions at every stage with their decisions, activity
+  follow-ups, and the post-closure follow-ups; `manage.py check_invariants`
+  checks the result (jobbtorg.demo.invariants);
 - the demo logins of jobbtorg.demo.users, with `coach` and `socialsekreterare`
   sharing the first participants (Rinkeby-Kista residents at Jobbtorg Järva);
   `coach` and `coach2` each have their own caseload, since a coach sees only her
@@ -31,9 +39,9 @@ PostgreSQL a batch goes in with COPY; elsewhere (SQLite) with bulk_create. The
 ORM's bulk_create spends ~200 µs of Python per participant compiling values,
 which made a million participants take about half an hour on the 2-core
 machine; COPY takes the rows as they are (`--bulk-create` keeps the ORM path
-for comparison; both insert the same rows). Audit entries are not written: no
-real person is read or changed, and a million "created by the demo loader"
-entries would only bury the real log.
+for comparison; both insert the same rows). One audit entry records the load
+("demodata (seed_demo)"); none per row: no real person is read or changed, and
+a million "created by the demo loader" entries would only bury the real log.
 """
 
 import datetime
