@@ -66,16 +66,6 @@ def _real_clock_for_browser_tests(request):
         yield traveller
 
 
-@pytest.fixture(autouse=True)
-def _fresh_local_cache():
-    """Each test starts with an empty per-process "local" cache (settings.CACHES: the demo flag,
-    the anonymous API counts), which would otherwise carry one test's values into whichever test
-    the process runs next: under xdist and in random order a different one each run (ADR 0018)."""
-    from django.core.cache import caches
-
-    caches["local"].clear()
-
-
 @pytest.fixture
 def database_clock(db):
     """On PostgreSQL an audit entry's time is the database's own (issue 8 item 5: a trigger sets
@@ -119,3 +109,16 @@ def django_db_modify_db_settings_xdist_suffix(request):
             continue
         test = database.setdefault("TEST", {})
         test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{worker}"
+
+
+@pytest.fixture(autouse=True)
+def _demo_flag_cached_as_no_demo():
+    """Every test starts with this process's cached demo flag set to "not a demo" (what the test
+    database holds), so the first page a process renders costs the same queries as every later
+    one and a query count does not depend on which test ran before it (xdist, random order).
+    Tests of the flag itself call `forget_demo_flag()` first (web/tests/conftest.py)."""
+    from django.core.cache import caches
+
+    from jobbtorg.web.context_processors import DEMO_CACHE_ALIAS, DEMO_CACHE_KEY
+
+    caches[DEMO_CACHE_ALIAS].set(DEMO_CACHE_KEY, False, None)

@@ -11,9 +11,17 @@ organisation as loaded by organisation.stockholm:
 - synthetic checksum-valid personnummer (about 1 % samordningsnummer), unique;
   birth years follow the ages (1961–2010 when run in 2026);
 - about 1 % sekretessmarkering and 0.5 % skyddad folkbokföring;
-- participations: most active with a coach, some referred, some closed with
-  a complete outcome, some with an earlier closed participation; activities at
-  demo providers so the provider login sees people;
+- participations: most active with a coach, some referred, a few interrupted,
+  some closed with a complete outcome over the last two years and a half, some
+  with an earlier closed participation; activities at demo providers so the
+  provider login sees people;
+- each participation's history as the services would have written it
+  (jobbtorg.demo.history, ADR 0019): the referral with its target groups and
+  first appointment, the timeline entries of each step, the deadlines with the
+  due dates of deadlines.rules (open, done, cancelled or paused as the path
+  left them), plan versions at every stage with their decisions, activity
+  follow-ups, and the post-closure follow-ups; `manage.py check_invariants`
+  checks the result (jobbtorg.demo.invariants);
 - the demo logins of jobbtorg.demo.users, with `coach` and `socialsekreterare`
   sharing the first participants (Rinkeby-Kista residents at Jobbtorg Järva);
   `coach` and `coach2` each have their own caseload, since a coach sees only her
@@ -31,12 +39,13 @@ PostgreSQL a batch goes in with COPY; elsewhere (SQLite) with bulk_create. The
 ORM's bulk_create spends ~200 µs of Python per participant compiling values,
 which made a million participants take about half an hour on the 2-core
 machine; COPY takes the rows as they are (`--bulk-create` keeps the ORM path
-for comparison; both insert the same rows). Audit entries are not written: no
-real person is read or changed, and a million "created by the demo loader"
-entries would only bury the real log.
+for comparison; both insert the same rows). One audit entry records the load
+("demodata (seed_demo)"); none per row: no real person is read or changed, and
+a million "created by the demo loader" entries would only bury the real log.
 """
 
 import datetime
+import json
 import math
 import random
 import sys
@@ -49,6 +58,7 @@ from itertools import accumulate
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -57,9 +67,12 @@ from tqdm import tqdm
 from jobbtorg.access.models import Substitution
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.activities.models import Activity, ActivityStatus, CatalogueItem
+from jobbtorg.audit.models import Action
+from jobbtorg.audit.services import Actor, record
 from jobbtorg.core import personnummer
 from jobbtorg.core.models import Installation
-from jobbtorg.demo import names, places
+from jobbtorg.deadlines.models import Deadline
+from jobbtorg.demo import history, names, places
 from jobbtorg.demo.users import DEMO_PASSWORD, DEMO_PROVIDER, DEMO_USERS
 from jobbtorg.organisation.models import District, Employer, EmployerContact, JobbtorgUnit, Provider, ServiceArea
 from jobbtorg.participations.models import (
@@ -73,6 +86,9 @@ from jobbtorg.participations.models import (
     WageSubsidy,
 )
 from jobbtorg.people.models import Person, ProtectionLevel
+from jobbtorg.plans.models import ActivityPlan
+from jobbtorg.referrals.models import TargetGroup
+from jobbtorg.timeline.models import TimelineEntry
 
 BATCH_SIZE = 5_000
 
@@ -88,6 +104,7 @@ PHONE_SHARE = 0.85
 
 STATUS_WEIGHTS = ((Status.ACTIVE, 62), (Status.REFERRED, 15), (Status.CLOSED, 23))
 HISTORY_SHARE = 0.08  # open participations with an earlier, closed one
+INTERRUPTED_SHARE = 0.03  # enrolled participations in a running interruption (avbrott)
 RUNNING_ACTIVITY_SHARE = 0.55
 ENDED_ACTIVITY_SHARE = 0.20
 AF_REGISTERED_SHARE = 0.85
@@ -150,6 +167,9 @@ class SeedResult:
     participations: dict[str, int] = field(default_factory=dict)
     earlier_participations: int = 0
     activities: int = 0
+    plans: int = 0
+    deadlines: int = 0
+    timeline_entries: int = 0
     confidentiality_marked: int = 0
     protected_registration: int = 0
     coordination_numbers: int = 0
@@ -158,7 +178,7 @@ class SeedResult:
     seconds: float = 0.0
 
 
-Offer = tuple[int, int, int | None]  # catalogue item id, default length in days, provider id
+Offer = tuple[int, int, int | None, str]  # catalogue item id, default length in days, provider id, name
 
 
 @dataclass
@@ -177,6 +197,12 @@ class _Context:
     rinkeby_kista: District
     spanga_tensta: District
     jarva: JobbtorgUnit
+    unit_names: dict[int, str]
+    authors: dict[int, history.Author]  # user id -> signature, for timeline entries and decisions
+    social_workers: dict[int, history.Author]  # district id -> the social worker who refers and approves
+    adult_groups: list[history.Group]
+    young_groups: list[history.Group]
+    coaching_item_id: int | None
 
 
 class SeedError(Exception):
@@ -217,6 +243,9 @@ def seed(
             bar.update(stop - start)
     result.coach_caseload = state.coach
     result.shared_coach_social_worker = state.shared
+    # One entry for the whole load, clearly the seed's: no real person was read or changed.
+    record(Actor(None, "seed_demo", "system"), Action.CREATE, "demodata (seed_demo)", None,
+           details={"participants": participants, "seed": random_seed, "timeline_entries": result.timeline_entries})
     result.seconds = time.monotonic() - started
     return result
 
@@ -263,6 +292,9 @@ def _prepare(today: datetime.date, participants: int, rng: random.Random) -> _Co
     coaches_by_unit = _ensure_unit_coaches(
         [u for u in units.values() if u.pk in expected_active], expected_active, rng
     )
+    social_workers = _ensure_social_workers(districts, users, rng)
+    staff = [*users.values(), *social_workers.values(), *(c for coaches in coaches_by_unit.values() for c in coaches)]
+    adult_groups, young_groups = _target_groups()
     return _Context(
         today=today,
         districts=districts,
@@ -276,7 +308,64 @@ def _prepare(today: datetime.date, participants: int, rng: random.Random) -> _Co
         rinkeby_kista=by_code["rinkeby-kista"],
         spanga_tensta=by_code["spanga-tensta"],
         jarva=units["jarva"],
+        unit_names={unit.pk: unit.name for unit in units.values()},
+        authors={user.pk: _author(user) for user in staff},
+        social_workers={district_id: _author(user) for district_id, user in social_workers.items()},
+        adult_groups=adult_groups,
+        young_groups=young_groups,
+        coaching_item_id=offers[0][0] if offers else None,
     )
+
+
+def _author(user: User) -> history.Author:
+    return history.Author(user.pk, user.get_full_name() or user.get_username(), user.role)
+
+
+# Target groups the demo refers to, by code (referrals.target_groups), weighted.
+ADULT_GROUPS = {"fs-arbetsloshet": 50, "fs-andra-skal": 20, "nybesok": 10, "sfi": 8, "nyanlanda": 8, "ovriga": 4}
+YOUNG_GROUPS = {"unga": 50, "uvas": 30, "fs-arbetsloshet": 20}
+
+
+def _target_groups() -> tuple[list[history.Group], list[history.Group]]:
+    """The loaded target groups as the seed refers to them, repeated by weight (rng.choice picks one)."""
+    by_code = {
+        g.code: history.Group(g.pk, g.code, g.name, g.is_job_guarantee, g.needs_consent, g.needs_conditions)
+        for g in TargetGroup.objects.filter(active=True)
+    }
+    if not by_code:
+        raise SeedError("Målgrupperna saknas – kör `manage.py migrate` först.")
+    fallback = next(iter(by_code.values()))
+
+    def weighted(weights: dict[str, int]) -> list[history.Group]:
+        made = [by_code[code] for code, weight in weights.items() if code in by_code for _ in range(weight)]
+        return made or [fallback]
+
+    return weighted(ADULT_GROUPS), weighted(YOUNG_GROUPS)
+
+
+def _ensure_social_workers(
+    districts: Sequence[District], users: dict[str, User], rng: random.Random
+) -> dict[int, User]:
+    """One social worker per district to sign referrals and plan decisions (no password: they cannot
+    log in); Rinkeby-Kista's is the `socialsekreterare` demo login."""
+    demo = users["socialsekreterare"]
+    existing = {u.username: u for u in User.objects.filter(role=Role.SOCIAL_WORKER, username__startswith="socialsekreterare-")}
+    by_district: dict[int, User] = {}
+    missing = []
+    for district in districts:
+        if district.pk == demo.district_id:
+            by_district[district.pk] = demo
+            continue
+        username = f"socialsekreterare-{district.code}"
+        user = existing.get(username)
+        if user is None:
+            first, last, _female = _staff_name(rng)
+            user = User(username=username, first_name=first, last_name=last, role=Role.SOCIAL_WORKER, district=district)
+            user.set_unusable_password()
+            missing.append(user)
+        by_district[district.pk] = user
+    User.objects.bulk_create(missing)
+    return by_district
 
 
 def _ensure_providers() -> dict[str, Provider]:
@@ -300,9 +389,9 @@ def _ensure_offers(providers: dict[str, Provider]) -> tuple[list[Offer], list[Of
             if item.capacity is not None or not item.active:
                 continue  # bulk-made activities would not respect a capacity the administrator set
             item.providers.add(provider)
-            offers.append((item.pk, item.default_length_days, provider.pk))
+            offers.append((item.pk, item.default_length_days, provider.pk, item.name))
             if provider_name == DEMO_PROVIDER:
-                demo_offers.append((item.pk, item.default_length_days, provider.pk))
+                demo_offers.append((item.pk, item.default_length_days, provider.pk, item.name))
     return offers, demo_offers or offers
 
 
@@ -395,6 +484,8 @@ def _staff_name(rng: random.Random) -> tuple[str, str, bool]:
 _FOREIGN_CUM = list(accumulate(origin.weight for origin in names.FOREIGN))
 _STATUS_CUM = list(accumulate(weight for _, weight in STATUS_WEIGHTS))
 _STATUSES = [status for status, _ in STATUS_WEIGHTS]
+_PLAN_STAGE_CUM = list(accumulate(weight for _, weight in history.PLAN_STAGES))
+_PLAN_STAGES = [stage for stage, _ in history.PLAN_STAGES]
 
 Row = dict[str, Any]
 
@@ -487,7 +578,7 @@ def _draw_person(ctx: _Context, index: int, rng: random.Random, used: set[int], 
     return _Drawn(index, row, district, young, protection != ProtectionLevel.NONE, journey, special_protected)
 
 
-# --- participations and activities --------------------------------------------------------------
+# --- participations and their histories ---------------------------------------------------------
 
 
 @dataclass
@@ -523,30 +614,66 @@ def _closure(rng: random.Random) -> Row:
     return {"closure_reason": ClosureReason.OTHER.value, "closure_text": "Avslutad i samråd med stadsdelen."}
 
 
-def _closed_participation(
-    rng: random.Random, drawn: _Drawn, unit_id: int, coach_id: int, latest_end: datetime.date, span: int
-) -> Row:
-    referred = _days(latest_end, -rng.randint(60, span))
-    arrived = _days(referred, rng.randint(0, 9))
-    closed = max(min(_days(arrived, rng.randint(30, 540)), latest_end), arrived)
+def _participation_row(drawn: _Drawn, unit_id: int, status: Status, referred: datetime.date, coach_id: int | None) -> Row:
     return {
-        "_person": drawn.row,
+        "person_id": history.Ref(drawn.row),
         "unit_id": unit_id,
         "home_district_id": drawn.district.pk,
         "coach_id": coach_id,
-        "status": Status.CLOSED.value,
+        "status": status.value,
         "referred_on": referred,
+        "previous_id": None,
+    }
+
+
+def _enrolled(row: Row, arrived: datetime.date, coach_id: int) -> None:
+    row.update({
         "arrived_on": arrived,
-        "closed_on": closed,
         "coach_assigned_on": arrived,
         "informed_rights": True,
         "informed_duty": True,
         "informed_consequences": True,
         "information_signed_on": arrived,
         "information_signed_by_id": coach_id,
-        "closed_by_id": coach_id,
-        **_closure(rng),
-    }
+    })
+
+
+def _path(ctx: _Context, rows: history.Rows, drawn: _Drawn, row: Row, coach_id: int) -> history.Path:
+    return history.Path(rows, row, drawn.row, ctx.today, ctx.authors[coach_id], ctx.social_workers[drawn.district.pk])
+
+
+def _groups(ctx: _Context, drawn: _Drawn, rng: random.Random) -> list[history.Group]:
+    choices = ctx.young_groups if drawn.young else ctx.adult_groups
+    return [rng.choice(choices)]
+
+
+def _refer(ctx: _Context, path: history.Path, drawn: _Drawn, groups: list[history.Group],
+           appointment_on: datetime.date | None) -> None:
+    unit_id: int = path.participation["unit_id"]
+    derived = ctx.unit_for_district.get(drawn.district.pk, unit_id)
+    history.referral(path, groups, drawn.district.name, ctx.unit_names[unit_id], derived, appointment_on, ctx.unit_names[unit_id])
+
+
+def _closed_participation(
+    ctx: _Context, rows: history.Rows, rng: random.Random, drawn: _Drawn, unit_id: int, coach_id: int,
+    latest_end: datetime.date, span: int,
+) -> tuple[Row, history.Path]:
+    """A whole closed participation: referral, enrolment, plan, closure with its outcome and follow-ups."""
+    referred = _days(latest_end, -rng.randint(60, span))
+    arrived = _days(referred, rng.randint(0, 9))
+    closed = max(min(_days(arrived, rng.randint(30, 540)), latest_end), arrived)
+    row = _participation_row(drawn, unit_id, Status.CLOSED, referred, coach_id)
+    _enrolled(row, arrived, coach_id)
+    row.update({"closed_on": closed, "closed_by_id": coach_id, **_closure(rng)})
+    rows.add(Participation, row)
+    path = _path(ctx, rows, drawn, row, coach_id)
+    groups = _groups(ctx, drawn, rng)
+    _refer(ctx, path, drawn, groups, arrived)
+    history.enrolment(path, [(arrived, None)], any(g.is_job_guarantee for g in groups), rng)
+    stage = "approved" if (closed - arrived).days >= 20 else "none"
+    history.plans(path, ctx.coaching_item_id, stage, rng, closed)
+    history.closure(path, history.outcome_of(row), rng)
+    return row, path
 
 
 def _pick_coach(ctx: _Context, drawn: _Drawn, unit_id: int, rng: random.Random, state: _CaseloadState) -> int:
@@ -562,8 +689,14 @@ def _pick_coach(ctx: _Context, drawn: _Drawn, unit_id: int, rng: random.Random, 
     return rng.choice(ctx.coach_ids_by_unit[unit_id])
 
 
-def _flow(ctx: _Context, drawn: _Drawn, rng: random.Random, state: _CaseloadState) -> tuple[list[Row], Row, list[Row]]:
-    """Earlier closed participations, the current participation and its activities for one person."""
+def _plan_stage(rng: random.Random, days_enrolled: int) -> str:
+    if days_enrolled < 7:
+        return rng.choice(("none", "draft", "submitted"))
+    return _weighted(rng, _PLAN_STAGES, _PLAN_STAGE_CUM)
+
+
+def _flow(ctx: _Context, rows: history.Rows, drawn: _Drawn, rng: random.Random, state: _CaseloadState) -> Row:
+    """One person's participations with their histories: an earlier closed one sometimes, and the current one."""
     today = ctx.today
     district_unit = ctx.unit_for_district.get(drawn.district.pk, ctx.jarva.pk)
     fixed = drawn.journey or drawn.special_protected
@@ -573,80 +706,78 @@ def _flow(ctx: _Context, drawn: _Drawn, rng: random.Random, state: _CaseloadStat
     if fixed:
         unit_id = ctx.jarva.pk
     status = Status.ACTIVE if fixed else _weighted(rng, _STATUSES, _STATUS_CUM)
-    earlier: list[Row] = []
-    activities: list[Row] = []
     if status == Status.CLOSED:
         coach_id = rng.choice(ctx.coach_ids_by_unit[unit_id])
-        return earlier, _closed_participation(rng, drawn, unit_id, coach_id, _days(today, -1), 900), activities
+        current, _path_ = _closed_participation(ctx, rows, rng, drawn, unit_id, coach_id, _days(today, -1), 900)
+        return current
+    groups = _groups(ctx, drawn, rng)
     if status == Status.REFERRED:
-        current: Row = {
-            "_person": drawn.row,
-            "unit_id": unit_id,
-            "home_district_id": drawn.district.pk,
-            "status": Status.REFERRED.value,
-            "referred_on": _days(today, -rng.randint(0, 20)),
-        }
+        referred = _days(today, -rng.randint(0, 20))
+        # The booked coach is the provisional coach until the unit manager assigns one (create_referral).
+        coach_id = rng.choice(ctx.coach_ids_by_unit[unit_id])
+        current = rows.add(Participation, _participation_row(drawn, unit_id, Status.REFERRED, referred, coach_id))
+        path = _path(ctx, rows, drawn, current, coach_id)
+        _refer(ctx, path, drawn, groups, history.add_working_days(referred, rng.randint(1, 5)))
     else:
         coach_id = _pick_coach(ctx, drawn, unit_id, rng, state)
         referred = _days(today, -rng.randint(10, 540))
         arrived = min(_days(referred, rng.randint(0, 9)), today)
         af = rng.random() < AF_REGISTERED_SHARE
-        current = {
-            "_person": drawn.row,
-            "unit_id": unit_id,
-            "home_district_id": drawn.district.pk,
-            "coach_id": coach_id,
-            "status": Status.ACTIVE.value,
-            "referred_on": referred,
-            "arrived_on": arrived,
-            "coach_assigned_on": arrived,
-            "af_registered": af,
-            "af_registered_on": _days(referred, -rng.randint(0, 365)) if af else None,
-            "informed_rights": True,
-            "informed_duty": True,
-            "informed_consequences": True,
-            "information_signed_on": arrived,
-            "information_signed_by_id": coach_id,
-        }
-        activities = _activities(ctx, drawn, current, rng)
+        current = rows.add(Participation, _participation_row(drawn, unit_id, Status.ACTIVE, referred, coach_id))
+        _enrolled(current, arrived, coach_id)
+        current["af_registered"] = af
+        current["af_registered_on"] = _days(referred, -rng.randint(0, 365)) if af else None
+    previous = None
     if rng.random() < HISTORY_SHARE and not drawn.journey:
-        coach_id = rng.choice(ctx.coach_ids_by_unit[district_unit])
-        previous = _closed_participation(rng, drawn, district_unit, coach_id, _days(current["referred_on"], -30), 1200)
-        earlier.append(previous)
-        current["_previous"] = previous
-    return earlier, current, activities
+        earlier_coach = rng.choice(ctx.coach_ids_by_unit[district_unit])
+        previous, _earlier = _closed_participation(
+            ctx, rows, rng, drawn, district_unit, earlier_coach, _days(current["referred_on"], -30), 1200
+        )
+        current["previous_id"] = history.Ref(previous)
+    if status == Status.ACTIVE:
+        periods: list[tuple[datetime.date, datetime.date | None]] = [(current["arrived_on"], None)]
+        if previous is not None:
+            periods.insert(0, (previous["arrived_on"], previous["closed_on"]))
+        path = _path(ctx, rows, drawn, current, coach_id)
+        _refer(ctx, path, drawn, groups, current["arrived_on"])
+        history.enrolment(path, periods, any(g.is_job_guarantee for g in groups), rng)
+        history.plans(path, ctx.coaching_item_id, _plan_stage(rng, (today - current["arrived_on"]).days), rng, today)
+        for activity, item_name in _activities(ctx, drawn, current, rng):
+            history.activity(path, activity, item_name)
+        if not fixed and rng.random() < INTERRUPTED_SHARE and (today - current["arrived_on"]).days > 20:
+            history.interruption(path, _days(today, -rng.randint(0, 14)), periods)
+    return current
 
 
-def _activities(ctx: _Context, drawn: _Drawn, participation: Row, rng: random.Random) -> list[Row]:
+def _activities(ctx: _Context, drawn: _Drawn, participation: Row, rng: random.Random) -> list[tuple[Row, str]]:
     today = ctx.today
     arrived: datetime.date = participation["arrived_on"]
     coach_id = participation["coach_id"]
-    made: list[Row] = []
+    made: list[tuple[Row, str]] = []
     if rng.random() < ENDED_ACTIVITY_SHARE and (today - arrived).days > 20:
-        item_id, length, provider_id = rng.choice(ctx.offers)
+        item_id, length, provider_id, item_name = rng.choice(ctx.offers)
         end = min(_days(arrived, length - 1), _days(today, -1))
         if end >= arrived:
-            made.append({
-                "_participation": participation, "catalogue_item_id": item_id, "provider_id": provider_id,
+            made.append(({
+                "catalogue_item_id": item_id, "provider_id": provider_id,
                 "start_date": arrived, "end_date": end, "status": ActivityStatus.ENDED.value, "closed_on": end,
                 "created_by_id": coach_id,
-            })
+            }, item_name))
     at_demo_provider = drawn.journey and drawn.index < JOURNEY_AT_PROVIDER
     if at_demo_provider or rng.random() < RUNNING_ACTIVITY_SHARE:
-        item_id, length, provider_id = rng.choice(ctx.demo_offers if at_demo_provider else ctx.offers)
+        item_id, length, provider_id, item_name = rng.choice(ctx.demo_offers if at_demo_provider else ctx.offers)
         start = max(arrived, _days(today, -rng.randint(0, 75)))
         if made:
-            start = max(start, _days(made[-1]["end_date"], 1))
+            start = max(start, _days(made[-1][0]["end_date"], 1))
         start = min(start, today)
         end = _days(start, max(length, 1) - 1)
         if end < today:
             end = _days(today, rng.randint(1, 30))
-        made.append({
-            "_participation": participation, "catalogue_item_id": item_id, "provider_id": provider_id,
+        made.append(({
+            "catalogue_item_id": item_id, "provider_id": provider_id,
             "start_date": start, "end_date": end, "status": ActivityStatus.OPEN.value, "created_by_id": coach_id,
-        })
+        }, item_name))
     return made
-
 
 # --- writing ------------------------------------------------------------------------------------
 
@@ -699,6 +830,8 @@ class _Writer:
         for f in fields:
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 defaults.append(now)
+            elif isinstance(f, models.JSONField):
+                defaults.append(f.get_default())
             elif f.has_default() or (f.empty_strings_allowed and not f.null):
                 # get_default() is "" for a text field without a default, as the ORM would insert.
                 defaults.append(f.get_db_prep_save(f.get_default(), connection))
@@ -708,11 +841,15 @@ class _Writer:
                 defaults.append(_MISSING)
         columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
         pairs = list(zip([f.attname for f in fields], defaults, strict=True))
+        json_positions = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
         sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
             for row in rows:
                 # A field without a default that a row lacks raises KeyError: better than a NULL.
-                copy.write_row([row[name] if default is _MISSING else row.get(name, default) for name, default in pairs])
+                values = [row[name] if default is _MISSING else row.get(name, default) for name, default in pairs]
+                for i in json_positions:
+                    values[i] = json.dumps(values[i], cls=DjangoJSONEncoder)
+                copy.write_row(values)
 
 
 def _seed_batch(
@@ -727,44 +864,40 @@ def _seed_batch(
     result: SeedResult,
 ) -> None:
     drawn_people = [_draw_person(ctx, index, people_rng, used, anchor) for index in indices]
-    earlier: list[Row] = []
-    current: list[Row] = []
-    activities: list[Row] = []
-    for drawn in drawn_people:
-        before, participation, made = _flow(ctx, drawn, flow_rng, state)
-        earlier.extend(before)
-        current.append(participation)
-        activities.extend(made)
+    rows = history.Rows()
+    current = [_flow(ctx, rows, drawn, flow_rng, state) for drawn in drawn_people]
     persons = [d.row for d in drawn_people]
     for row, pk in zip(persons, writer.allocate_ids(Person, len(persons)), strict=True):
         row["id"] = pk
-    participations = earlier + current  # earlier first: a current row may point at one of them
-    for row, pk in zip(participations, writer.allocate_ids(Participation, len(participations)), strict=True):
-        row["id"] = pk
-        row["person_id"] = row.pop("_person")["id"]
-        previous = row.pop("_previous", None)
-        row["previous_id"] = previous["id"] if previous is not None else None
-    for row, pk in zip(activities, writer.allocate_ids(Activity, len(activities)), strict=True):
-        row["id"] = pk
-        row["participation_id"] = row.pop("_participation")["id"]
+    # Every row gets its id first, so rows can point at each other (history.Ref) whatever their order.
+    for model in history.ORDER:
+        made = rows.by_model.get(model, [])
+        for row, pk in zip(made, writer.allocate_ids(model, len(made)), strict=True):
+            row["id"] = pk
+    for model in history.ORDER:
+        for row in rows.by_model.get(model, []):
+            history.resolve(row)
     if connection.vendor == "postgresql":
         # Demo data can be re-made: don't wait for the WAL flush at each batch's commit.
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
     writer.insert(Person, persons)
-    writer.insert(Participation, participations)
-    writer.insert(Activity, activities)
+    for model in history.ORDER:
+        writer.insert(model, rows.by_model.get(model, []))
     through = Person.contact_grants.through
     through.objects.bulk_create(
         [through(person_id=d.row["id"], user_id=ctx.users["coach"].pk) for d in drawn_people if d.special_protected]
     )
-    _count(result, drawn_people, earlier, current, activities)
+    _count(result, drawn_people, current, rows)
 
 
-def _count(result: SeedResult, drawn: list[_Drawn], earlier: list[Row], current: list[Row], activities: list[Row]) -> None:
+def _count(result: SeedResult, drawn: list[_Drawn], current: list[Row], rows: history.Rows) -> None:
     result.persons += len(drawn)
-    result.earlier_participations += len(earlier)
-    result.activities += len(activities)
+    result.earlier_participations += len(rows.by_model.get(Participation, [])) - len(current)
+    result.activities += len(rows.by_model.get(Activity, []))
+    result.plans += len(rows.by_model.get(ActivityPlan, []))
+    result.deadlines += len(rows.by_model.get(Deadline, []))
+    result.timeline_entries += len(rows.by_model.get(TimelineEntry, []))
     for row in current:
         result.participations[row["status"]] = result.participations.get(row["status"], 0) + 1
     for d in drawn:
@@ -787,8 +920,8 @@ def describe(result: SeedResult) -> list[str]:
         f"  Skyddade: {result.confidentiality_marked} med sekretessmarkering, "
         f"{result.protected_registration} med skyddad folkbokföring",
         f"  Aktuella deltaganden: {by_status}; tidigare avslutade: {result.earlier_participations}",
-        f"  Insatser: {result.activities}",
+        f"  Insatser: {result.activities}; aktivitetsplaner: {result.plans}; tidsfrister: {result.deadlines}; "
+        f"händelser: {result.timeline_entries}",
         f"  coach har {result.coach_caseload} deltagare, varav {result.shared_coach_social_worker} "
         "i Rinkeby-Kista som socialsekreterare också ser.",
     ]
-

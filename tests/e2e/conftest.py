@@ -52,18 +52,12 @@ SERVER_START_TIMEOUT = 60  # seconds until /login/ must answer
 _SCRUBBED = {"DEBUG", "JOBBTORG_ENV", "SECURE_COOKIES", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "BEHIND_PROXY"}
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config, items):
-    """Every test in this folder is a browser test, marked or not; and under pytest-xdist all of
-    them form one group, so one worker runs them against one server and one `<name>_e2e`
-    database (docs/adr/0018)."""
+    """Every test in this folder is a browser test, marked or not."""
     here = Path(__file__).parent
-    in_groups = config.pluginmanager.hasplugin("xdist")
     for item in items:
         if here in item.path.parents:
             item.add_marker(pytest.mark.browser)
-            if in_groups:
-                item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 _SERVERS: list["E2EServer"] = []
@@ -93,6 +87,10 @@ def _recreate_postgres_database(url: str) -> str:
 
     parts = urlsplit(url)
     e2e_name = f"{parts.path.lstrip('/') or 'jobbtorg'}_e2e"
+    # Under pytest-xdist each worker that runs browser tests starts its own server on its own
+    # database (`make test` runs them in one process: docs/adr/0018).
+    if worker := os.environ.get("PYTEST_XDIST_WORKER"):
+        e2e_name = f"{e2e_name}_{worker}"
     maintenance = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
     with psycopg.connect(maintenance, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(e2e_name)))

@@ -76,7 +76,7 @@ def test_the_participations_closure_takes_the_end_at_closure_step(coach, partici
     """DOMAIN §7: an avslut ends every running activity of the participation."""
     activity = new_activity(coach, participation, item, start=-30, end=10)
     participations.close(coach, participation_actor(coach), participation.pk, version=participation.version, closed_on=days(0),
-                         outcome=Outcome(reason="moved"))  # fmt: skip
+                         outcome=Outcome(reason="moved"), end_activities=services.end_activities_at_closure)  # fmt: skip
     activity.refresh_from_db()
     assert (activity.status, activity.closed_on) == (ActivityStatus.ENDED, days(0))
 

@@ -6,7 +6,7 @@ from django.db import transaction
 from jobbtorg.core.transactions import after_commit
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_after_commit_runs_when_the_callers_transaction_commits_and_never_when_it_rolls_back():
     calls: list[str] = []
     with pytest.raises(RuntimeError), transaction.atomic():

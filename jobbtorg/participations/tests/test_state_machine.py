@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from jobbtorg.accounts.models import Role
+from jobbtorg.activities.services import end_activities_at_closure
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.participations import rules, services
 from jobbtorg.participations.models import Status
@@ -80,7 +81,8 @@ def _take(user, p, action, today):
         return services.interrupt(user, actor, p.pk, version=p.version, start=today, reason="illness")
     if action == Action.RESTART:
         return services.restart(user, actor, p.pk, version=p.version, on=today)
-    return services.close(user, actor, p.pk, version=p.version, closed_on=today, outcome=Outcome(reason="moved"))
+    return services.close(user, actor, p.pk, version=p.version, closed_on=today, outcome=Outcome(reason="moved"),
+                          end_activities=end_activities_at_closure)  # fmt: skip
 
 
 SERVICE_ACTIONS = [Action.ARRIVE, Action.INTERRUPT, Action.RESTART, Action.CLOSE]

@@ -7,7 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from jobbtorg.testing import factories as f
-from jobbtorg.web import selectors
+from jobbtorg.people import selectors
 
 pytestmark = pytest.mark.django_db
 
