@@ -45,11 +45,7 @@ Why, row by row:
   OSA officer works with Arbetsförmedlingen on lönebidrag and OSA (DOMAIN §10, §15) and sees
   lönebidrag cases only. The social worker decides on assistance, not on subsidies; a
   provider or matcher has no task in them. Creating and changing a case stays with the coach
-<<<<<<< HEAD
-  and unit manager of the participation's unit (`subsidies.rules.CAPABILITIES`).
-=======
   and unit manager of the participation's unit (capability "subsidies.act").
->>>>>>> cap
 - osa, disability: their own, narrower relations (`osa.access`, `disabilities.access`);
   this table is the outer bound.
 - closure: the outcome (incl. wage subsidy) and the social-assistance reduction at 2 and 8
@@ -123,11 +119,7 @@ SECTION_EVENTS: dict[Section, tuple[str, ...]] = {
     S.CLOSURE: ("followup_",),
 }
 # Events of the subsidy section that only the roles seeing every kind see (the eligibility facts
-<<<<<<< HEAD
-# and labour-market history are the coach's work, eligibility.rules.CAPABILITIES).
-=======
-# and labour-market history are the coach's work, capability "subsidies.check_eligibility").
->>>>>>> cap
+# and labour-market history are the coach's work, capability "eligibility.record_eligibility_facts").
 SUBSIDY_ALL_KINDS_EVENTS = ("eligibility_", "labour_market_")
 CORRECTION_KIND = "entry_corrected"  # timeline.selectors.CORRECTION_KIND
 

@@ -22,7 +22,6 @@ from rest_framework.response import Response
 
 from jobbtorg.audit.services import Actor
 from jobbtorg.core.api import Pagination, SafeJSONParser
-from jobbtorg.eligibility import rules as eligibility_rules
 from jobbtorg.eligibility import serializers as s
 from jobbtorg.eligibility import services as eligibility_services
 from jobbtorg.eligibility.models import LabourMarketMonth, QualificationRule
@@ -43,6 +42,12 @@ def _what(request: Request, group: str) -> str:
 
 
 class QualificationRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    capability_refused_messages = {"create": "Bara systemförvaltaren lägger till regelversioner."}
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "list": "eligibility.read_rules",
+        "retrieve": "eligibility.read_rules",
+        "create": "eligibility.add_rule_version",
+    }
     pagination_class = Pagination
     renderer_classes = [JSONRenderer]
     parser_classes = [SafeJSONParser]
@@ -65,8 +70,6 @@ class QualificationRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         tags=TAG,
     )
     def create(self, request: Request) -> Response:
-        if not eligibility_rules.may("add_rule_version", getattr(request.user, "role", "")):
-            raise DRFPermissionDenied("Bara systemförvaltaren lägger till regelversioner.")
         v = s.SubsidyRuleInput(data=request.data)
         v.is_valid(raise_exception=True)
         rule = eligibility_services.add_rule_version(Actor.from_request(request), **v.validated_data)
@@ -74,6 +77,7 @@ class QualificationRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
 
 class EligibilityViewSet(viewsets.GenericViewSet):
+    required_capabilities = {"create": "eligibility.check_eligibility"}  # core.api_permissions.HasCapability
     renderer_classes = [JSONRenderer]
     parser_classes = [SafeJSONParser]
     serializer_class = s.SubsidyEvaluateInput
@@ -99,6 +103,10 @@ class EligibilityViewSet(viewsets.GenericViewSet):
 
 
 class EligibilityFactsViewSet(viewsets.GenericViewSet):
+    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
+        "retrieve": "eligibility.check_eligibility",
+        "update": "eligibility.check_eligibility",
+    }
     renderer_classes = [JSONRenderer]
     parser_classes = [SafeJSONParser]
     serializer_class = s.SubsidyFactsInput

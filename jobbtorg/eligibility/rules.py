@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jobbtorg.accounts.models import Role
+from jobbtorg.accounts.rules import EVERY_ROLE, PERSON_ROLES, every
+from jobbtorg.core.capabilities import ALL, CapabilityTable
 from jobbtorg.core.workdays import add_months
 from jobbtorg.eligibility.models import MonthKind, SubsidyType
 
@@ -29,15 +31,22 @@ DATE_MAX = datetime.date(2100, 12, 31)
 
 # Who may do what with a person's eligibility, beyond seeing the person (access.policy).
 # "city": not bound to a unit; the relation to the person is what access.policy checks.
-CAPABILITIES: dict[str, dict[str, str]] = {
-    "record_eligibility_facts": {Role.COACH: "city", Role.UNIT_MANAGER: "city"},
-    # A new version of a qualification rule (the admin and the API): the system administrator.
-    "add_rule_version": {Role.SYSADMIN: "city"},
+CAPABILITIES: CapabilityTable = {
+    # The person's eligibility page and facts: reached by every role that works with persons; the
+    # service asks access.sections (SUBSIDIES) per person and audits a refusal against the person.
+    "read": every(PERSON_ROLES),
+    # Facts and labour-market history are the coach's work (and the unit manager's), city-wide.
+    "record_eligibility_facts": {Role.COACH: ALL, Role.UNIT_MANAGER: ALL},
+    "check_eligibility": {Role.COACH: ALL, Role.UNIT_MANAGER: ALL},
+    # The qualification rules are public reference data; a new version is the administrator's.
+    "read_rules": every(EVERY_ROLE),
+    "add_rule_version": {Role.SYSADMIN: ALL},
 }
 
 
 def may(capability: str, role: str) -> bool:
-    return CAPABILITIES[capability].get(role) == "city"
+    """Role-level: does `role` hold `capability` of this table (every row here is city-wide)?"""
+    return CAPABILITIES[capability].get(role) is not None
 
 
 def add_error(errors: Errors, name: str, message: str) -> None:

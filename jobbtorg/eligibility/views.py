@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.audit.services import Actor
+from jobbtorg.core.capabilities import requires
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.eligibility import forms as eligibility_forms
 from jobbtorg.eligibility import rules, services
@@ -33,6 +34,7 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 @login_required
+@requires("eligibility.read", refused=Http404)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def person(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:

@@ -9,5 +9,6 @@ from jobbtorg.accounts.rules import EVERY_ROLE, every
 
 CAPABILITIES: dict[str, dict[str, str]] = {
     "read": every(EVERY_ROLE),  # one-off messages reach every role
-    "digest": every((Role.COACH, Role.SOCIAL_WORKER, Role.UNIT_MANAGER)),
+    # OSA officers for their cases' follow-ups (the one deadline store, ADR 0016).
+    "digest": every((Role.COACH, Role.SOCIAL_WORKER, Role.UNIT_MANAGER, Role.OSA_OFFICER)),
 }

@@ -10,31 +10,10 @@ import datetime
 from django.urls import reverse
 
 from jobbtorg.accounts.models import Role, User
-<<<<<<< HEAD
-from jobbtorg.deadlines.rules import RULES, Kind
-from jobbtorg.deadlines.selectors import counts_by_kind, worklist
-from jobbtorg.notifications.services import DIGEST_ROLES
-from jobbtorg.notifications.sources import Notice, registered
-=======
-from jobbtorg.activities.selectors import missing_registrations
 from jobbtorg.core.capabilities import holds
 from jobbtorg.deadlines.rules import RULES, Kind
 from jobbtorg.deadlines.selectors import counts_by_kind, worklist
-from jobbtorg.plans.selectors import returned_plans_for_coach
-from jobbtorg.referrals.selectors import returned_referrals
-
-
-@dataclass(frozen=True)
-class Notice:
-    label: str
-    overdue: int
-    due: int
-    url: str
-
-    @property
-    def total(self) -> int:
-        return self.overdue + self.due
->>>>>>> cap
+from jobbtorg.notifications.sources import Notice, registered
 
 
 def has_notifications(user: User) -> bool:

@@ -14,23 +14,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-<<<<<<< HEAD
-from jobbtorg.accounts.models import Role, User
-from jobbtorg.core.transactions import after_commit
-=======
 from jobbtorg.accounts.models import User
 from jobbtorg.core.capabilities import holds, roles_holding
->>>>>>> cap
+from jobbtorg.core.transactions import after_commit
 from jobbtorg.deadlines.rules import RULES, Kind
 from jobbtorg.deadlines.selectors import counts_by_kind
 from jobbtorg.notifications.models import DigestSent, Message
 
-<<<<<<< HEAD
-# Who has a deadline worklist (deadlines.selectors.worklist): OSA officers for their cases' follow-ups.
-DIGEST_ROLES = (Role.COACH, Role.SOCIAL_WORKER, Role.UNIT_MANAGER, Role.OSA_OFFICER)
-
-=======
->>>>>>> cap
 logger = logging.getLogger(__name__)
 
 

@@ -47,12 +47,8 @@ from django.utils.translation import gettext as _
 
 from jobbtorg.access.policy import check_person, participation_live
 from jobbtorg.accounts.audit import acting
-<<<<<<< HEAD
-from jobbtorg.accounts.models import Role, User
-from jobbtorg.audit.events import AuditEvent
-=======
 from jobbtorg.accounts.models import User
->>>>>>> cap
+from jobbtorg.audit.events import AuditEvent
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core import personnummer

@@ -33,7 +33,6 @@ from jobbtorg.core.capabilities import holds, requires
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.deadlines.rows import next_deadline
 from jobbtorg.disabilities import selectors as disability_selectors
-from jobbtorg.eligibility import rules as eligibility_rules
 from jobbtorg.osa import selectors as osa_selectors
 from jobbtorg.participations import selectors as participation_selectors
 from jobbtorg.participations.models import Participation
@@ -234,11 +233,7 @@ def _sections(user: User, person: Any, current: Participation | None, today: Any
         context["subsidy_cases"] = subsidy_selectors.cases_for_person(person, user)
         open_participation = current if current is not None and current.is_open else None
         context["subsidy_participation"] = open_participation if role == Role.COACH else None
-<<<<<<< HEAD
-        context["subsidy_eligibility"] = eligibility_rules.may("record_eligibility_facts", role)
-=======
-        context["subsidy_eligibility"] = holds(user, "subsidies.check_eligibility")
->>>>>>> cap
+        context["subsidy_eligibility"] = holds(user, "eligibility.record_eligibility_facts")
     return context
 
 

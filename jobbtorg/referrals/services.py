@@ -20,19 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobbtorg.access.policy import check_person, visible_persons
-<<<<<<< HEAD
-from jobbtorg.accounts.models import Role, User
+from jobbtorg.accounts.models import User
 from jobbtorg.audit.events import AuditEvent
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record, record_many
 from jobbtorg.core import bulk, personnummer
-=======
-from jobbtorg.accounts.models import User
-from jobbtorg.audit.models import Action
-from jobbtorg.audit.services import Actor, record, record_many
-from jobbtorg.core import personnummer
 from jobbtorg.core.capabilities import holds
->>>>>>> cap
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.deadlines import rules as deadline_rules
 from jobbtorg.deadlines import services as deadlines

@@ -55,30 +55,11 @@ SECTION_REFUSED = "Ärenden om anställningsstöd visas för coacher, enhetschef
 
 
 def _require_subsidy_section(request: Request, what: str) -> None:
-<<<<<<< HEAD
     """A role that sees no subsidy case at all gets a 403 for the lists (audited by the service)."""
     try:
         services.require_section_for_lists(request.user, Actor.from_request(request), what)
     except PermissionDenied as exc:
         raise DRFPermissionDenied(str(exc)) from exc
-=======
-    """A role that sees no subsidy case at all gets a 403 for the lists (audited as refused)."""
-    if not sections.may_see_section(request.user, sections.Section.SUBSIDIES):
-        sections.refuse(Actor.from_request(request), sections.Section.SUBSIDIES, what, None, action=Action.LIST)
-        raise DRFPermissionDenied(SECTION_REFUSED)
-
-
-def _section_for_change(request: Request, pk: int) -> None:
-    """A change to a case of a refused section answers 404 like a read (the services' 403 for a
-    role that may read but not act would tell that the case exists)."""
-    case = services.load_case(pk)
-    if case is not None:
-        person = case.participation.person
-        sections.require_section(
-            request.user, Actor.from_request(request), sections.Section.SUBSIDIES, _what(request, "stödärende"), person.pk,
-            protected=person.is_protected, context=case, action=Action.CHANGE,
-        )  # fmt: skip
->>>>>>> cap
 
 
 def _steps_prefetch() -> Prefetch:
@@ -331,142 +312,6 @@ class LonebidragStepViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(s.SubsidyBoardRowSerializer(selectors.board(timezone.localdate()), many=True).data)
 
 
-<<<<<<< HEAD
-=======
-class QualificationRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    capability_refused_messages = {"create": "Bara systemförvaltaren lägger till regelversioner."}
-    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
-        "list": "subsidies.read_rules",
-        "retrieve": "subsidies.read_rules",
-        "create": "subsidies.manage_rules",
-    }
-    pagination_class = Pagination
-    renderer_classes = [JSONRenderer]
-    parser_classes = [SafeJSONParser]
-    serializer_class = s.SubsidyRuleSerializer
-    lookup_value_regex = ID_PATTERN
-    queryset = QualificationRule.objects.order_by("subsidy_type", "valid_from", "version")
-
-    @extend_schema(summary="Kvalificeringsregler (alla versioner)", tags=TAG)
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(summary="En regelversion", tags=TAG)
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().retrieve(request, *args, **kwargs)
-
-    @extend_schema(
-        summary="Lägg till en ny regelversion (systemförvaltare)",
-        request=s.SubsidyRuleInput,
-        responses={201: s.SubsidyRuleSerializer, **ERRORS},
-        tags=TAG,
-    )
-    def create(self, request: Request) -> Response:
-        v = s.SubsidyRuleInput(data=request.data)
-        v.is_valid(raise_exception=True)
-        rule = services.add_rule_version(Actor.from_request(request), **v.validated_data)
-        return Response(s.SubsidyRuleSerializer(rule).data, status=201)
-
-
-class EligibilityViewSet(viewsets.GenericViewSet):
-    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
-        "create": "subsidies.check_eligibility",
-    }
-    renderer_classes = [JSONRenderer]
-    parser_classes = [SafeJSONParser]
-    serializer_class = s.SubsidyEvaluateInput
-    queryset = Person.objects.none()
-
-    @extend_schema(
-        summary="Bedöm om en person uppfyller villkoren för ett stöd, med skäl",
-        request=s.SubsidyEvaluateInput,
-        responses={200: s.SubsidyEvaluationSerializer, **ERRORS},
-        tags=TAG,
-    )
-    def create(self, request: Request) -> Response:
-        v = s.SubsidyEvaluateInput(data=request.data)
-        v.is_valid(raise_exception=True)
-        d = v.validated_data
-        try:
-            result = services.evaluate_for(request.user, Actor.from_request(request), d["person"], d["subsidy_type"], d.get("on"))
-        except PermissionDenied as exc:
-            raise DRFPermissionDenied(str(exc)) from exc
-        return Response(s.SubsidyEvaluationSerializer(result).data)
-
-
-class EligibilityFactsViewSet(viewsets.GenericViewSet):
-    required_capabilities = {  # core.api_permissions.HasCapability (ADR 0013)
-        "retrieve": "subsidies.check_eligibility",
-        "update": "subsidies.check_eligibility",
-    }
-    renderer_classes = [JSONRenderer]
-    parser_classes = [SafeJSONParser]
-    serializer_class = s.SubsidyFactsInput
-    lookup_value_regex = ID_PATTERN
-    queryset = Person.objects.none()  # persons are reached only through open_person (for OPTIONS and the schema)
-
-    def _facts(self, person_id: int) -> dict[str, Any]:
-        stored = services.facts_of(Person.objects.get(pk=person_id))
-        months = LabourMarketMonth.objects.filter(person_id=person_id).order_by("-month")
-        return {
-            "version": stored.version if stored.pk else None,
-            **{
-                n: getattr(stored, n)
-                for n in (
-                    "registered_at_af",
-                    "establishment_programme",
-                    "job_guarantee",
-                    "newly_arrived",
-                    "residence_permit_on",
-                    "youth_guarantee_days",
-                )
-            },
-            "months": [{"month": f"{m.month:%Y-%m}", "kind": m.kind} for m in months],
-        }
-
-    @extend_schema(
-        summary="Uppgifter för kvalificering och arbetsmarknadshistorik", responses={200: s.SubsidyFactsInput, **ERRORS}, tags=TAG
-    )
-    def retrieve(self, request: Request, pk: str) -> Response:
-        what = _what(request, "kvalificeringsuppgifter")
-        try:  # the role is checked before the read is logged: a 403 is a refused entry, not an allowed one
-            person = services.open_facts(request.user, Actor.from_request(request), int(pk), what)
-        except PermissionDenied as exc:
-            raise DRFPermissionDenied(str(exc)) from exc
-        return Response(self._facts(person.pk))
-
-    @extend_schema(
-        summary="Spara uppgifter för kvalificering och månader i historiken (tom kind tar bort månaden)",
-        request=s.SubsidyFactsInput,
-        responses={200: s.SubsidyFactsInput, **ERRORS},
-        tags=TAG,
-    )
-    def update(self, request: Request, pk: str) -> Response:
-        v = s.SubsidyFactsInput(data=request.data)
-        v.is_valid(raise_exception=True)
-        d = v.validated_data
-        actor = Actor.from_request(request)
-        try:
-            services.save_facts(
-                request.user,
-                actor,
-                int(pk),
-                version=d.get("version"),
-                registered_at_af=d["registered_at_af"],
-                establishment_programme=d["establishment_programme"],
-                job_guarantee=d["job_guarantee"],
-                newly_arrived=d["newly_arrived"],
-                residence_permit_on=d["residence_permit_on"],
-                youth_guarantee_days=d["youth_guarantee_days"],
-            )
-            if d.get("months"):
-                services.save_history(request.user, actor, int(pk), {m["month"]: m["kind"] or None for m in d["months"]})
-        except PermissionDenied as exc:
-            raise DRFPermissionDenied(str(exc)) from exc
-        return Response(self._facts(int(pk)))
-
-
->>>>>>> cap
 def register(router) -> None:
     router.register("subsidy-cases", SubsidyCaseViewSet, basename="subsidy-case")
     router.register("lonebidrag-steps", LonebidragStepViewSet, basename="lonebidrag-step")

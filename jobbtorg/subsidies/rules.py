@@ -13,19 +13,13 @@ from enum import StrEnum
 from django.utils.translation import gettext as _
 
 from jobbtorg.accounts.models import Role
-<<<<<<< HEAD
+from jobbtorg.accounts.rules import PERSON_ROLES, every
+from jobbtorg.core.capabilities import ALL, UNIT, CapabilityTable
 from jobbtorg.core.errors import DomainError
 from jobbtorg.core.workdays import add_months
 from jobbtorg.eligibility.rules import DATE_MAX, DATE_MIN
 from jobbtorg.subsidies.models import CaseStatus, StepStatus, SubsidyType
 from jobbtorg.subsidies.steps import STEP_RULES, StepKind, step_due
-=======
-from jobbtorg.accounts.rules import EVERY_ROLE, PERSON_ROLES, every
-from jobbtorg.core.capabilities import ALL, UNIT
-from jobbtorg.core.types import StrOrPromise
-from jobbtorg.core.workdays import add_months, add_working_days
-from jobbtorg.subsidies.models import CaseStatus, MonthKind, Route, SubsidyType
->>>>>>> cap
 
 Errors = dict[str, list[str]]
 
@@ -74,20 +68,26 @@ IN_PROCESS: dict[str, set[CaseStep]] = {
 # The status each case step leads to, for the close form's choice (refused / withdrawn).
 STEP_FOR_TARGET: dict[str, CaseStep] = {to: step for (_from, step), to in TRANSITIONS.items()}
 
-# Who may do what to a subsidy case, beyond seeing the person (access.policy, access.sections).
-# Scopes: "unit" = only cases of participations at the user's own Jobbtorg unit; "city" = not
-# bound to a place (the board shows aggregates; its list is narrowed by visible_persons).
-# Eligibility facts: eligibility.rules.CAPABILITIES.
-CAPABILITIES: dict[str, dict[str, str]] = {
-    "create_case": {Role.COACH: "unit", Role.UNIT_MANAGER: "unit"},
-    "edit_case": {Role.COACH: "unit", Role.UNIT_MANAGER: "unit"},
-    "record_decision": {Role.COACH: "unit", Role.UNIT_MANAGER: "unit"},
-    "withdraw_case": {Role.COACH: "unit", Role.UNIT_MANAGER: "unit"},
-    "terminate_case": {Role.COACH: "unit", Role.UNIT_MANAGER: "unit"},
-    "end_case": {Role.COACH: "unit", Role.UNIT_MANAGER: "unit"},
-    "complete_step": {Role.COACH: "unit", Role.UNIT_MANAGER: "unit"},
-    "view_board": {Role.COACH: "city", Role.UNIT_MANAGER: "city", Role.ANALYST: "city", Role.SYSADMIN: "city"},
-    "list_board": {Role.COACH: "city", Role.UNIT_MANAGER: "city"},
+# Who may do what to a subsidy case, beyond seeing the person (access.policy, access.sections);
+# core.capabilities (ADR 0013) collects this table as "subsidies.<name>". Scopes: UNIT = only
+# cases of participations at the user's own Jobbtorg unit; ALL = not bound to a place (the board
+# shows aggregates; its list is narrowed by visible_persons). Eligibility: eligibility.rules.
+CAPABILITIES: CapabilityTable = {
+    # The case pages and API: which roles see which kinds of case is access.sections' table
+    # (SUBSIDIES), whose refusals are audited against the person; the rows below are asked per case.
+    "read": every(PERSON_ROLES),
+    "act": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
+    "create_case": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
+    "edit_case": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
+    "record_decision": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
+    "withdraw_case": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
+    "terminate_case": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
+    "end_case": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
+    "complete_step": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
+    # The city-wide lönebidrag board and reports: aggregates only.
+    "board": every((Role.COACH, Role.UNIT_MANAGER, Role.ANALYST, Role.SYSADMIN)),
+    # The board's rows link to a list with names (narrowed by visible_persons).
+    "board_list": every((Role.COACH, Role.UNIT_MANAGER)),
 }
 
 # Capabilities that act on one case (all "unit"-scoped): the page shows its forms only with them.
@@ -97,9 +97,9 @@ CASE_CAPABILITIES = ("edit_case", "record_decision", "withdraw_case", "terminate
 def may(capability: str, role: str, user_unit_id: int | None = None, unit_id: int | None = None) -> bool:
     """May a user with this role (and Jobbtorg unit) do `capability`, on a case at `unit_id`?"""
     scope = CAPABILITIES[capability].get(role)
-    if scope == "unit":
+    if scope == UNIT:
         return user_unit_id is not None and user_unit_id == unit_id
-    return scope == "city"
+    return scope == ALL
 
 
 def roles_with(capability: str) -> set[str]:
@@ -144,7 +144,6 @@ def transition_error(current: str, step: CaseStep) -> str:
     }
 
 
-<<<<<<< HEAD
 # --- the steps' state machine, as data ------------------------------------------------------------------
 
 
@@ -153,25 +152,6 @@ class StepAction(StrEnum):
     COMPLETE = "complete"  # registered as done
     CANCEL = "cancel"  # falls away (the case ended, or a planned start was removed)
     REOPEN = "reopen"  # again: a new request for completion, or a planned start set again
-=======
-# --- who may do what (beyond seeing the person: access.policy) --------------------------------------
-
-# core.capabilities (ADR 0013). Coaches and unit managers act on cases of participations at
-# their own Jobbtorg unit. Which kinds of case a role reads is access.sections (SUBSIDIES).
-CAPABILITIES: dict[str, dict[str, str]] = {
-    # The case pages and API: which roles see which kinds of case is access.sections' table
-    # (SUBSIDIES), whose refusals are audited against the person; "act" is asked per case.
-    "read": every(PERSON_ROLES),
-    "act": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
-    "check_eligibility": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
-    # The city-wide lönebidrag board and reports: aggregates only.
-    "board": every((Role.COACH, Role.UNIT_MANAGER, Role.ANALYST, Role.SYSADMIN)),
-    # The board's rows link to a list with names (narrowed by visible_persons).
-    "board_list": every((Role.COACH, Role.UNIT_MANAGER)),
-    "read_rules": every(EVERY_ROLE),
-    "manage_rules": {Role.SYSADMIN: ALL},
-}
->>>>>>> cap
 
 
 # (from, action) → to. Every status write of a step goes through `step_next` / `step_sources`.

@@ -24,16 +24,12 @@ from django.utils import timezone
 from jobbtorg.access.policy import visible_persons
 from jobbtorg.access.sections import subsidy_case_q
 from jobbtorg.accounts.models import User
-<<<<<<< HEAD
+from jobbtorg.core.capabilities import holds
 from jobbtorg.deadlines import selectors as deadline_selectors
 from jobbtorg.deadlines.models import Deadline
 from jobbtorg.deadlines.rules import Kind
-=======
-from jobbtorg.core.capabilities import holds
->>>>>>> cap
 from jobbtorg.organisation.models import JobbtorgUnit
 from jobbtorg.people.models import Person, ProtectionLevel
-from jobbtorg.subsidies import rules
 from jobbtorg.subsidies import steps as step_rules
 from jobbtorg.subsidies.models import CaseStatus, StepStatus, SubsidyCase, SubsidyStep, SubsidyType
 
@@ -108,19 +104,11 @@ def overdue_steps_for_coach(user: User, today: datetime.date | None = None) -> Q
 
 
 def may_see_board(user: User) -> bool:
-<<<<<<< HEAD
-    return user.is_authenticated and rules.may("view_board", getattr(user, "role", ""))
-
-
-def may_list_from_board(user: User) -> bool:
-    return user.is_authenticated and rules.may("list_board", getattr(user, "role", ""))
-=======
     return holds(user, "subsidies.board")
 
 
 def may_list_from_board(user: User) -> bool:
     return holds(user, "subsidies.board_list")
->>>>>>> cap
 
 
 @dataclass

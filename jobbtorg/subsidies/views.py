@@ -26,14 +26,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jobbtorg.access.services import log_listed
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
-<<<<<<< HEAD
 from jobbtorg.accounts.models import User
 from jobbtorg.audit.services import Actor
-=======
-from jobbtorg.audit.models import Action
-from jobbtorg.audit.services import Actor, record
-from jobbtorg.core.capabilities import may, requires
->>>>>>> cap
+from jobbtorg.core.capabilities import requires
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.deadlines.rules import State, state_of
 from jobbtorg.eligibility import services as eligibility_services
@@ -62,6 +57,9 @@ def _open_case(request: AuthenticatedHttpRequest, case_id: int, what: str) -> Su
         raise Http404 from exc
 
 
+SECTION_REFUSED = gettext_lazy("Ärenden om anställningsstöd visas för coacher, enhetschefer och OSA-handläggare.")
+
+
 def _section_for_change(request: AuthenticatedHttpRequest, case_id: int) -> None:
     """A change to a case of a refused section is a 404 like a read (audited as refused by the service)."""
     try:
@@ -70,19 +68,6 @@ def _section_for_change(request: AuthenticatedHttpRequest, case_id: int) -> None
         raise Http404 from exc
 
 
-<<<<<<< HEAD
-=======
-SECTION_REFUSED = gettext_lazy("Ärenden om anställningsstöd visas för coacher, enhetschefer och OSA-handläggare.")
-
-
-def _require_subsidy_section(request: AuthenticatedHttpRequest, what: str, action: str = Action.LIST) -> None:
-    """Roles that see no subsidy case at all get a 403 for the lists (audited as refused)."""
-    if not sections.may_see_section(request.user, sections.Section.SUBSIDIES):
-        sections.refuse(_actor(request), sections.Section.SUBSIDIES, what, None, action=action)
-        raise PermissionDenied(SECTION_REFUSED)
-
-
->>>>>>> cap
 # --- the case list and a new case ---------------------------------------------------------------------
 
 
@@ -133,16 +118,7 @@ def new(request: AuthenticatedHttpRequest, participation_id: int) -> HttpRespons
         participation = services.open_new_case(request.user, _actor(request), participation_id)
     except AccessDenied as exc:
         raise Http404 from exc
-<<<<<<< HEAD
     person = participation.person
-=======
-    if not may(request.user, "subsidies.act", unit_id=participation.unit_id):
-        record(
-            _actor(request), Action.CREATE, f"deltagande {participation_id}: nytt stödärende", person.pk,
-            allowed=False, protected=person.is_protected,
-        )  # fmt: skip
-        raise PermissionDenied(_("Du har inte behörighet att hantera stödärenden för deltagandet."))
->>>>>>> cap
     form = forms.CaseForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -234,10 +210,6 @@ def _detail(
         "end": forms.EndForm(initial={**initial, "ended_on": case.period_to}, prefix="end"),
     }
     page_forms.update({k: v for k, v in bound.items() if not k.startswith("step-")})
-<<<<<<< HEAD
-=======
-    may_act = may(request.user, "subsidies.act", unit_id=case.participation.unit_id)
->>>>>>> cap
     steps = _step_rows(case, today, bound)
     context = {
         "case": case,
@@ -425,100 +397,6 @@ def step(request: AuthenticatedHttpRequest, case_id: int, kind: str) -> HttpResp
     )
 
 
-<<<<<<< HEAD
-=======
-# --- eligibility facts and evaluation per person ---------------------------------------------------------
-
-
-@login_required
-@requires("subsidies.read", refused=Http404)
-@never_cache
-@require_http_methods(["GET", "POST"])
-def eligibility(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
-    what = f"kvalificering person {person_id}"
-    try:  # PermissionDenied (a role without subsidies) is logged as refused and answered 403
-        person = services.open_facts(request.user, _actor(request), person_id, what)
-    except AccessDenied as exc:
-        raise Http404 from exc
-    today = timezone.localdate()
-    stored = services.facts_of(person)
-    months = rules.month_choices(today, 24)
-    kinds = {m.month: m.kind for m in person.labour_market_months.filter(month__in=months)}
-    facts_form = forms.FactsForm(
-        initial={
-            "version": stored.version if stored.pk else 0,
-            **{
-                n: forms.tri_initial(getattr(stored, n))
-                for n in ("registered_at_af", "establishment_programme", "job_guarantee", "newly_arrived")
-            },
-            "residence_permit_on": stored.residence_permit_on,
-            "youth_guarantee_days": stored.youth_guarantee_days,
-        },
-        prefix="facts",
-    )
-    history_form = forms.HistoryForm(months=months, initial_kinds=kinds, prefix="history")
-    status = 200
-    if request.method == "POST":
-        section = request.POST.get("section")
-        try:
-            if section == "facts":
-                facts_form = forms.FactsForm(request.POST, prefix="facts")
-                if facts_form.is_valid():
-                    d = facts_form.cleaned_data
-                    services.save_facts(
-                        request.user,
-                        _actor(request),
-                        person.pk,
-                        version=d.get("version") or None,
-                        registered_at_af=forms.tri(d["registered_at_af"]),
-                        establishment_programme=forms.tri(d["establishment_programme"]),
-                        job_guarantee=forms.tri(d["job_guarantee"]),
-                        newly_arrived=forms.tri(d["newly_arrived"]),
-                        residence_permit_on=d["residence_permit_on"],
-                        youth_guarantee_days=d["youth_guarantee_days"],
-                    )
-                    messages.success(request, _("Uppgifterna är sparade."))
-                    return redirect("subsidies:eligibility", person.pk)
-            elif section == "history":
-                history_form = forms.HistoryForm(request.POST, months=months, initial_kinds=kinds, prefix="history")
-                if history_form.is_valid():
-                    services.save_history(request.user, _actor(request), person.pk, history_form.month_values())
-                    messages.success(request, _("Historiken är sparad."))
-                    return redirect("subsidies:eligibility", person.pk)
-        except ConflictError as exc:
-            facts_form.add_error(None, exc.messages[0])
-            status = 409
-        except DomainError as exc:
-            (facts_form if section == "facts" else history_form).add_domain_error(exc)
-        status = _status(request, status if status != 200 else 400)
-    evaluate_form = forms.EvaluateForm(request.GET or None)
-    evaluations = []
-    on = today
-    if evaluate_form.is_valid() and evaluate_form.cleaned_data.get("datum"):
-        on = evaluate_form.cleaned_data["datum"]
-    chosen = evaluate_form.cleaned_data.get("stod") if evaluate_form.is_valid() else ""
-    for kind in [chosen] if chosen else SubsidyType.values:
-        try:
-            evaluations.append(services.evaluate_for(request.user, _actor(request), person.pk, kind, on))
-        except DomainError as exc:
-            evaluate_form.add_error(None, exc.messages[0])
-            break
-    return render(
-        request,
-        "subsidies/eligibility.html",
-        {
-            "person": person,
-            "facts_form": facts_form,
-            "history_form": history_form,
-            "evaluate_form": evaluate_form,
-            "evaluations": evaluations,
-            "on": on,
-        },
-        status=status,
-    )
-
-
->>>>>>> cap
 # --- the city-wide lönebidrag board --------------------------------------------------------------------------
 
 

@@ -21,21 +21,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
-<<<<<<< HEAD
 from jobbtorg.audit.services import Actor
+from jobbtorg.core.capabilities import requires
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.core.forms import Form
 from jobbtorg.people.models import Person
-from jobbtorg.timeline import services
-=======
-from jobbtorg.audit.models import Action
-from jobbtorg.audit.services import Actor, record
-from jobbtorg.core.capabilities import requires
-from jobbtorg.core.errors import DomainError
-from jobbtorg.people.models import Person
 from jobbtorg.people.views import not_found
-from jobbtorg.timeline import selectors, services
->>>>>>> cap
+from jobbtorg.timeline import services
 from jobbtorg.timeline.forms import CorrectionForm, ObjectionForm
 
 WHAT = {"correction": services.CORRECTION, "objection": services.OBJECTION}

@@ -22,11 +22,6 @@ DEMO_CACHE_SECONDS = 300
 # shared (database) cache would cost the query it saves. Each process may be 5 minutes late.
 DEMO_CACHE_ALIAS = "local"
 
-<<<<<<< HEAD
-# Roles with a worklist of deadlines (the same as get the daily digest e-mail).
-NOTIFICATION_ROLES = {Role.COACH, Role.SOCIAL_WORKER, Role.UNIT_MANAGER, Role.OSA_OFFICER}
-=======
->>>>>>> cap
 
 
 @dataclass(frozen=True)

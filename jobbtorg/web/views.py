@@ -21,11 +21,8 @@ from jobbtorg.access.listing import ACTIVITY_SORTS, PARTICIPATION_SORTS, build_l
 from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.activities import selectors as activity_selectors
-<<<<<<< HEAD
-from jobbtorg.deadlines.rows import deadline_rows
-=======
 from jobbtorg.core.capabilities import requires
->>>>>>> cap
+from jobbtorg.deadlines.rows import deadline_rows
 from jobbtorg.organisation.models import JobbtorgUnit
 from jobbtorg.osa import selectors as osa_selectors
 from jobbtorg.participations import selectors as participation_selectors

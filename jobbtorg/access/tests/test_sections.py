@@ -132,17 +132,6 @@ def test_issue_8_item_7_inactive_user_sees_no_section():
 
 
 def test_issue_8_item_7_table_agrees_with_the_apps_own_role_lists():
-<<<<<<< HEAD
-    """The plan, assessment and timeline apps keep their own role lists; they must not drift from the table."""
-
-    def holders(section: Section) -> set[str]:
-        return {role for role, shown in sections.TABLE.items() if section in shown}
-
-    assert holders(S.PLAN) == set(plan_rules.READ_ROLES)
-    assert holders(S.ASSESSMENT) == set(assessment_rules.READ_ROLES)
-    assert holders(S.TIMELINE) == set(timeline_selectors.TIMELINE_ROLES)
-    assert subsidy_rules.roles_with("edit_case") <= holders(S.SUBSIDIES)
-=======
     """The plan, assessment and timeline capabilities (core.capabilities) must not drift from the table."""
     def holders(section: Section) -> set[str]:
         return {role for role, shown in sections.TABLE.items() if section in shown}
@@ -151,7 +140,6 @@ def test_issue_8_item_7_table_agrees_with_the_apps_own_role_lists():
     assert holders(S.ASSESSMENT) == roles_holding("assessments.read")
     assert holders(S.TIMELINE) == roles_holding("timeline.read")
     assert roles_holding("subsidies.act") <= holders(S.SUBSIDIES)
->>>>>>> cap
     for kinds in sections.SUBSIDY_TYPES.values():
         assert kinds <= set(SubsidyType.values)
 

@@ -6,8 +6,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from jobbtorg.testing import factories as f
 from jobbtorg.people import selectors
+from jobbtorg.testing import factories as f
 
 pytestmark = pytest.mark.django_db
 
