@@ -47,6 +47,7 @@ class OsaCaseViewSet(viewsets.ViewSet):
         "transition": "osa.manage",
         "transfer": "osa.manage",
         "plan": "osa.manage",
+        "end": "osa.manage",
     }
     renderer_classes = [JSONRenderer]
     parser_classes = [SafeJSONParser]

@@ -253,6 +253,7 @@ def transfer(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
+@requires("osa.manage", refused=Http404)
 @require_POST
 def end(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     return _action(

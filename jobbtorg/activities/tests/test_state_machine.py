@@ -15,6 +15,7 @@ from jobbtorg.participations import services as participations
 from jobbtorg.participations.rules import Outcome
 from jobbtorg.participations.tests.fixtures import actor_for as participation_actor
 from jobbtorg.testing import factories as f
+from jobbtorg.testing.capabilities import permits, user_at
 
 OPEN_STEPS = {Step.EDIT: ActivityStatus.OPEN, Step.CONTINUE: ActivityStatus.OPEN, Step.REPLACE: ActivityStatus.REPLACED,
               Step.END: ActivityStatus.ENDED}  # fmt: skip
@@ -24,7 +25,8 @@ OPEN_STEPS = {Step.EDIT: ActivityStatus.OPEN, Step.CONTINUE: ActivityStatus.OPEN
 @pytest.mark.parametrize("status", ActivityStatus.values)
 def test_only_a_coach_takes_steps_and_only_on_an_open_activity(role, status):
     expected = set(OPEN_STEPS) if role == Role.COACH and status == ActivityStatus.OPEN else set()
-    assert set(rules.allowed_steps(status, role)) == expected
+    coach_at_unit = user_at(role, unit_id=1)
+    assert set(rules.allowed_steps(status, permits(coach_at_unit, "activities", unit_id=1, coach_id=None))) == expected
 
 
 @pytest.mark.parametrize("status", ActivityStatus.values)

@@ -12,6 +12,7 @@ from jobbtorg.assessments.models import Status
 from jobbtorg.assessments.rules import Step
 from jobbtorg.assessments.tests.conftest import actor_for
 from jobbtorg.core.errors import DomainError
+from jobbtorg.testing.capabilities import permits, user_at
 
 EXPECTED = {Status.DRAFT: {Step.EDIT: Status.DRAFT, Step.COMPLETE: Status.COMPLETE}, Status.COMPLETE: {Step.REVISE: Status.COMPLETE}}
 ME, UNIT = 7, 1
@@ -20,9 +21,10 @@ ME, UNIT = 7, 1
 @pytest.mark.parametrize("role", Role.values)
 @pytest.mark.parametrize("status", Status.values)
 def test_only_the_participations_coaches_take_steps(role, status):
-    own = rules.allowed_steps(status, role=role, user_id=ME, user_unit_id=None, coach_id=ME, unit_id=UNIT)
-    colleague = rules.allowed_steps(status, role=role, user_id=8, user_unit_id=UNIT, coach_id=ME, unit_id=UNIT)
-    stranger = rules.allowed_steps(status, role=role, user_id=9, user_unit_id=2, coach_id=ME, unit_id=UNIT)
+    facts = {"coach_id": ME, "unit_id": UNIT}
+    own = rules.allowed_steps(status, permits(user_at(role, pk=ME), "assessments", **facts))
+    colleague = rules.allowed_steps(status, permits(user_at(role, pk=8, unit_id=UNIT), "assessments", **facts))
+    stranger = rules.allowed_steps(status, permits(user_at(role, pk=9, unit_id=2), "assessments", **facts))
     expected = set(EXPECTED[status]) if role == Role.COACH else set()
     assert set(own) == set(colleague) == expected
     assert stranger == []

@@ -16,6 +16,7 @@ from jobbtorg.participations.models import Status
 from jobbtorg.participations.rules import TRANSITIONS, Action, Outcome, allowed_actions, next_status
 from jobbtorg.participations.tests.fixtures import actor_for, login
 from jobbtorg.testing import factories as f
+from jobbtorg.testing.capabilities import permits, user_at
 
 DAY = datetime.timedelta(days=1)
 UNIT, DISTRICT = 1, 9
@@ -40,10 +41,12 @@ EXPECTED = {
 @pytest.mark.parametrize("role", EXPECTED)
 @pytest.mark.parametrize("status", Status.values)
 def test_each_role_may_take_exactly_the_expected_steps_from_each_status(role, status):
-    place = {"user_unit_id": UNIT, "user_district_id": DISTRICT, "unit_id": UNIT, "district_id": DISTRICT}
-    assert set(allowed_actions(status, role, **place)) == set(EXPECTED[role][status])
+    facts = {"unit_id": UNIT, "home_district_id": DISTRICT, "coach_id": None}
+    here = user_at(role, unit_id=UNIT, district_id=DISTRICT)
+    assert set(allowed_actions(status, permits(here, "participations", **facts))) == set(EXPECTED[role][status])
     # At another unit and district a role takes no step at all.
-    assert allowed_actions(status, role, user_unit_id=2, user_district_id=8, unit_id=UNIT, district_id=DISTRICT) == []
+    elsewhere = user_at(role, unit_id=2, district_id=8)
+    assert allowed_actions(status, permits(elsewhere, "participations", **facts)) == []
 
 
 @pytest.mark.parametrize("status", Status.values)
