@@ -7,6 +7,7 @@ OSA follow-ups all live here, so badges, digests and worklists read one table.
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.deadlines.rules import RULES, Kind
@@ -61,4 +62,4 @@ class Deadline(models.Model):
 
     @property
     def label(self) -> str:
-        return RULES[Kind(self.kind)].label
+        return gettext(RULES[Kind(self.kind)].label)

@@ -14,6 +14,8 @@ import datetime
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext_noop as N_
+
 from jobbtorg.core.workdays import add_months, add_working_days
 
 
@@ -76,7 +78,7 @@ DUE_SOON_WORKING_DAYS = 3
 @dataclass(frozen=True)
 class Rule:
     kind: Kind
-    label: str  # Swedish, shown in worklists
+    label: str  # Swedish msgid (marked with N_), translated where shown (Deadline.label)
     amount: int
     unit: Unit
     responsible: str  # Responsible: who acts
@@ -96,35 +98,35 @@ class Rule:
 RULES: dict[Kind, Rule] = {
     rule.kind: rule
     for rule in [
-        Rule(Kind.FIRST_APPOINTMENT, "Första besök", 5, Unit.WORKING_DAYS, "coach", "DOMAIN §4.1: tid direkt vid anvisning"),
-        Rule(Kind.JOB_GUARANTEE_OFFER, "Jobbgaranti: arbete eller utbildning erbjuds", 5, Unit.WORKING_DAYS, "coach",
+        Rule(Kind.FIRST_APPOINTMENT, N_("Första besök"), 5, Unit.WORKING_DAYS, "coach", "DOMAIN §4.1: tid direkt vid anvisning"),
+        Rule(Kind.JOB_GUARANTEE_OFFER, N_("Jobbgaranti: arbete eller utbildning erbjuds"), 5, Unit.WORKING_DAYS, "coach",
              "DOMAIN §4.1, seed 002: inom fem dagar"),
-        Rule(Kind.PLAN_DRAWN_UP, "Aktivitetsplan upprättas", 5, Unit.WORKING_DAYS, "coach",
+        Rule(Kind.PLAN_DRAWN_UP, N_("Aktivitetsplan upprättas"), 5, Unit.WORKING_DAYS, "coach",
              "DOMAIN §4.4, seed 002: inom 5 dagar från ankomst"),
-        Rule(Kind.PLAN_APPROVAL, "Stadsdelen godkänner aktivitetsplan", 5, Unit.WORKING_DAYS, "district",
+        Rule(Kind.PLAN_APPROVAL, N_("Stadsdelen godkänner aktivitetsplan"), 5, Unit.WORKING_DAYS, "district",
              "DOMAIN §4.4: planen godkänns av stadsdelen (servicenivå, konfigurerbar)", Subject.PLAN),
-        Rule(Kind.PLAN_REVIEW, "Omprövning av aktivitetsplan", 6, Unit.MONTHS, "coach",
+        Rule(Kind.PLAN_REVIEW, N_("Omprövning av aktivitetsplan"), 6, Unit.MONTHS, "coach",
              "DOMAIN §4.4, seed 002: högst sex månader, därefter omprövning", Subject.PLAN),
-        Rule(Kind.PARTICIPATION_LIMIT_WARNING, "18 månader närmar sig (en månad kvar)", 17, Unit.MONTHS, "coach",
+        Rule(Kind.PARTICIPATION_LIMIT_WARNING, N_("18 månader närmar sig (en månad kvar)"), 17, Unit.MONTHS, "coach",
              "DOMAIN §4.4: högst 18 månader, varning en månad före"),
-        Rule(Kind.PARTICIPATION_LIMIT, "18 månaders deltagande nås", 18, Unit.MONTHS, "coach",
+        Rule(Kind.PARTICIPATION_LIMIT, N_("18 månaders deltagande nås"), 18, Unit.MONTHS, "coach",
              "DOMAIN §4.4, seed 002: som längst 18 månader"),
-        Rule(Kind.ACTIVITY_FOLLOWUP, "Uppföljning av insats", 0, Unit.CALENDAR_DAYS, "coach",
+        Rule(Kind.ACTIVITY_FOLLOWUP, N_("Uppföljning av insats"), 0, Unit.CALENDAR_DAYS, "coach",
              "DOMAIN §4.5: efter avslutad insats ska en uppföljning ske", Subject.ACTIVITY),
-        Rule(Kind.DEVIATION_ACKNOWLEDGEMENT, "Stadsdelen kvitterar avvikelse", 2, Unit.WORKING_DAYS, "district",
+        Rule(Kind.DEVIATION_ACKNOWLEDGEMENT, N_("Stadsdelen kvitterar avvikelse"), 2, Unit.WORKING_DAYS, "district",
              "DOMAIN §6: avvikelserapport till stadsdelen (servicenivå, konfigurerbar)", Subject.DEVIATION),
-        Rule(Kind.FOLLOWUP_2_MONTHS, "Uppföljning 2 månader efter avslut", 2, Unit.MONTHS, "coach",
+        Rule(Kind.FOLLOWUP_2_MONTHS, N_("Uppföljning 2 månader efter avslut"), 2, Unit.MONTHS, "coach",
              "DOMAIN §7: uppföljning 2 och 8 månader efter avslut"),
-        Rule(Kind.FOLLOWUP_8_MONTHS, "Uppföljning 8 månader efter avslut", 8, Unit.MONTHS, "coach",
+        Rule(Kind.FOLLOWUP_8_MONTHS, N_("Uppföljning 8 månader efter avslut"), 8, Unit.MONTHS, "coach",
              "DOMAIN §7: uppföljning 2 och 8 månader efter avslut"),
         # The coach follows every step of the participant's subsidy case, Arbetsförmedlingen's too.
-        Rule(Kind.SUBSIDY_STEP, "Stödanställning: steg att göra", 0, Unit.SUBJECT, "coach",
+        Rule(Kind.SUBSIDY_STEP, N_("Stödanställning: steg att göra"), 0, Unit.SUBJECT, "coach",
              "DOMAIN §18, seed 000: stegen i subsidies.rules.STEP_RULES", Subject.SUBSIDY_STEP),
-        Rule(Kind.OSA_FIRST_PERIOD_MEETING, "OSA: gemensamt möte under första perioden", 0, Unit.SUBJECT, "osa",
+        Rule(Kind.OSA_FIRST_PERIOD_MEETING, N_("OSA: gemensamt möte under första perioden"), 0, Unit.SUBJECT, "osa",
              "seed 000 (OSA): osa.rules.follow_ups", Subject.OSA_CASE),
-        Rule(Kind.OSA_YEARLY_MEETING, "OSA: gemensam uppföljning minst en gång per år", 0, Unit.SUBJECT, "osa",
+        Rule(Kind.OSA_YEARLY_MEETING, N_("OSA: gemensam uppföljning minst en gång per år"), 0, Unit.SUBJECT, "osa",
              "seed 000 (OSA): osa.rules.follow_ups", Subject.OSA_CASE),
-        Rule(Kind.OSA_FINAL_MEETING, "OSA: gemensam uppföljning inför anställningens slut", 0, Unit.SUBJECT, "osa",
+        Rule(Kind.OSA_FINAL_MEETING, N_("OSA: gemensam uppföljning inför anställningens slut"), 0, Unit.SUBJECT, "osa",
              "seed 000 (OSA): osa.rules.follow_ups", Subject.OSA_CASE),
     ]
 }

@@ -8,6 +8,7 @@ back). Counts and links only: no personal data.
 import datetime
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.core.capabilities import holds
@@ -53,7 +54,7 @@ def notices(user: User, today: datetime.date) -> list[Notice]:
     if not has_notifications(user):
         return []
     items = [
-        Notice(RULES[Kind(kind)].label, counts["overdue"], counts["due"], _deadline_url(user, kind))
+        Notice(gettext(RULES[Kind(kind)].label), counts["overdue"], counts["due"], _deadline_url(user, kind))
         for kind, counts in counts_by_kind(user, today).items()
     ]
     for source in registered():

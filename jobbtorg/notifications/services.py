@@ -28,7 +28,7 @@ def digest_lines(user: User, today: datetime.date) -> list[str]:
     """Counts per kind of deadline, in Swedish. No personal data of participants."""
     lines = []
     for kind, counts in sorted(counts_by_kind(user, today).items()):
-        label = RULES[Kind(kind)].label
+        label = _(RULES[Kind(kind)].label)
         if counts["overdue"]:
             lines.append(_("%(label)s: %(n)d försenade") % {"label": label, "n": counts["overdue"]})
         if counts["due"]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jobbtorg.access.policy import visible_persons
 from jobbtorg.accounts.models import User
@@ -181,7 +182,7 @@ def deadline_kind_choices(user: User, today: datetime.date) -> list[tuple[str, s
     """(kind, label, overdue, due) for the kinds in the user's worklist, in the digest's order."""
     counts = deadline_selectors.counts_by_kind(user, today)
     return [
-        (kind, RULES[Kind(kind)].label, c["overdue"], c["due"])
+        (kind, gettext(RULES[Kind(kind)].label), c["overdue"], c["due"])
         for kind, c in sorted(counts.items(), key=lambda item: RULES[Kind(item[0])].label)
     ]
 
