@@ -208,11 +208,22 @@ def _section_response(request: AuthenticatedHttpRequest, pk: int, key: str, view
             view = _section_view(request, assessment, spec, health_visible=health_visible, health=health, editing=editing)
         view.saved = error is None
         view.error = error
+        if error is None and request.headers.get("X-Autosave") and view.form is not None:
+            # An autosave: only the version and the save state change; the form the user is typing in stays.
+            response = render(request, "assessments/_autosaved.html", {"assessment": assessment, "s": view})
+            response["HX-Reswap"] = "none"
+            response["X-Saved"] = "1"
+            return response
         if editing and work_form is None:
             work_form = WorkExperienceForm()
         context: dict[str, Any] = {"assessment": assessment, "s": view, "editing": editing, "work_form": work_form,
                    "work_rows": list(assessment.work_experience.all()), "occupation_queries": {}}
-        return render(request, "assessments/_section_response.html", context)
+        response = render(request, "assessments/_section_response.html", context)
+        if error is None:
+            response["X-Saved"] = "1"
+        elif isinstance(error, ConflictError):
+            response["X-Conflict"] = "1"  # autosave stops: only a deliberate save may overwrite another's change
+        return response
     if error is None:
         messages.success(request, success)
         return redirect(reverse("assessments:detail", kwargs={"pk": pk}) + f"#{key}")

@@ -62,7 +62,7 @@ def test_coach_starts_fills_and_completes_assessment_on_the_pages(coach, partici
     assert response.status_code == 200
     html = response.content.decode()
     assessment.refresh_from_db()
-    assert html.lstrip().startswith('<section id="svenska"') and "Sparat." in html
+    assert html.lstrip().startswith('<section id="svenska"') and "Sparad 10:00" in html
     assert f'value="{assessment.version}" class="assessment-version" hx-swap-oob="outerHTML:.assessment-version"' in html
     c.post(reverse("assessments:section", args=[assessment.pk, "mal"]),
            {"version": assessment.version, "mal-goals": "Arbete som elektriker", "mal-goal_occupation": "57"},
@@ -102,6 +102,29 @@ def test_concurrent_assessment_edit_conflict_on_the_page(coach, colleague, draft
                            HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "Någon annan har ändrat kartläggningen" in response.content.decode()
     assert Assessment.objects.get(pk=draft.pk).goals == "Första"
+
+
+def test_assessment_section_autosaves_and_refuses_stale_version(coach, colleague, draft):
+    page = login(coach).get(reverse("assessments:detail", args=[draft.pk])).content.decode()
+    # Each section's form saves itself (htmx, in order) and has a save state that screen readers hear.
+    assert 'id="mal-form"' in page and 'hx-trigger="submit, autosave"' in page and "data-autosave" in page
+    assert 'id="mal-save-state" aria-live="polite"' in page and 'data-unsaved="Ej sparad"' in page
+    autosave = {"HTTP_HX_REQUEST": "true", "HTTP_X_AUTOSAVE": "1"}
+    url = reverse("assessments:section", args=[draft.pk, "mal"])
+    response = login(coach).post(url, {"version": draft.version, "mal-goals": "Undersköterska"}, **autosave)
+    # Saved: only the version and the save state come back; the form being typed in is not replaced.
+    assert response.status_code == 200 and response["HX-Reswap"] == "none" and response["X-Saved"] == "1"
+    html = response.content.decode()
+    assert "<form" not in html and "Sparad 10:00" in html and 'hx-swap-oob="innerHTML"' in html
+    saved = Assessment.objects.get(pk=draft.pk)
+    assert saved.goals == "Undersköterska" and f'value="{saved.version}"' in html
+    # A colleague's autosave from the page she loaded before: refused with a clear message, never overwrites.
+    response = login(colleague).post(url, {"version": draft.version, "mal-goals": "Lärare"}, **autosave)
+    html = response.content.decode()
+    assert response.status_code == 200 and "X-Saved" not in response and "HX-Reswap" not in response
+    assert response["X-Conflict"] == "1"  # the page stops autosaving that section
+    assert "Någon annan har ändrat kartläggningen" in html and "Ej sparad" in html
+    assert Assessment.objects.get(pk=draft.pk).goals == "Undersköterska"
 
 
 def test_occupation_search_for_the_select(coach):
