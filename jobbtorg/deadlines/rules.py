@@ -74,6 +74,22 @@ class State(StrEnum):
 
 DUE_SOON_WORKING_DAYS = 3
 
+# "Snart" (soon) is shown only inside a rule's warning window: a running clock due within so many
+# calendar days; further off it is "Kommande". A clock counted in months warns a month ahead.
+WARNING_DAYS = 14
+WARNING_DAYS_MONTHS = 31
+
+
+class Shown(StrEnum):
+    """What a page says about a deadline: State, with UPCOMING split at the rule's warning window."""
+
+    OVERDUE = "overdue"
+    DUE = "due"
+    SOON = "soon"
+    UPCOMING = "upcoming"
+    PAUSED = "paused"
+    DONE = "done"
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -84,6 +100,11 @@ class Rule:
     responsible: str  # Responsible: who acts
     source: str
     subject: Subject = Subject.PARTICIPATION
+
+    @property
+    def warning_days(self) -> int:
+        """The warning window: how many calendar days before the due date the deadline is "Snart"."""
+        return WARNING_DAYS_MONTHS if self.unit == Unit.MONTHS else WARNING_DAYS
 
     def due(self, start: datetime.date) -> datetime.date:
         if self.unit == Unit.SUBJECT:
@@ -162,6 +183,17 @@ def state_of(*, is_open: bool, due: datetime.date | None, paused_on: datetime.da
     if due <= add_working_days(today, DUE_SOON_WORKING_DAYS):
         return State.DUE
     return State.UPCOMING
+
+
+def shown_state(state: State, kind: str, due: datetime.date | None, today: datetime.date) -> Shown:
+    """What the page calls the deadline: "Snart" only inside the rule's warning window."""
+    if state != State.UPCOMING:
+        return Shown(state.value)
+    rule = RULES.get(Kind(kind)) if kind in Kind._value2member_map_ else None
+    window = rule.warning_days if rule else WARNING_DAYS
+    if due is not None and due <= today + datetime.timedelta(days=window):
+        return Shown.SOON
+    return Shown.UPCOMING
 
 
 def due_date(kind: Kind, start: datetime.date) -> datetime.date:

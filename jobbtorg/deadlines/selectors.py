@@ -41,10 +41,12 @@ class DeadlineRow:
 
     deadline: Deadline
     state: rules.State
+    shown: rules.Shown | None = None  # what the page calls it ("Snart" only inside the warning window)
 
     @classmethod
     def of(cls, deadline: Deadline, today: datetime.date) -> "DeadlineRow":
-        return cls(deadline, state(deadline, today))
+        current = state(deadline, today)
+        return cls(deadline, current, rules.shown_state(current, deadline.kind, deadline.due_date, today))
 
     @property
     def person(self) -> Any:

@@ -12,7 +12,7 @@ from django.template.loader import get_template
 from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 register = template.Library()
 
@@ -78,17 +78,31 @@ def sort_header(context: dict[str, Any], key: str, label: str) -> str:
 DEADLINE_STATES = {
     "overdue": gettext_lazy("Försenad"),
     "due": gettext_lazy("Att göra nu"),
-    "upcoming": gettext_lazy("Snart"),
+    "soon": gettext_lazy("Snart"),  # only inside the rule's warning window (deadlines.rules.shown_state)
+    "upcoming": gettext_lazy("Kommande"),
     "paused": gettext_lazy("Pausad"),
     "done": gettext_lazy("Klar"),
 }
 
 
 @register.simple_tag
-def deadline_state(state: str) -> str:
-    """A deadline's state as a labelled badge: `<span class="deadline deadline--overdue">Försenad</span>`."""
+def deadline_state(state: Any) -> str:
+    """A deadline's state as a labelled badge: `<span class="deadline deadline--overdue">Försenad</span>`.
+
+    Give it the row (`{% deadline_state row %}`): then a deadline far off is "Kommande", and "Snart"
+    only within its rule's warning window. A bare state can not tell, so "upcoming" is "Kommande"."""
+    shown = getattr(state, "shown", None)
+    state = str(shown or getattr(state, "state", state))
     label = DEADLINE_STATES.get(state, state)
     return format_html('<span class="deadline deadline--{}">{}</span>', state, label)
+
+
+@register.simple_tag
+def waiting_since(days: int | None) -> str:
+    """How long something has waited, in working days: "sedan idag", never "sedan 0 arbetsdagar"."""
+    if not days:
+        return _("sedan idag")
+    return ngettext("sedan %(days)s arbetsdag", "sedan %(days)s arbetsdagar", days) % {"days": days}
 
 
 @register.simple_tag(takes_context=True)
