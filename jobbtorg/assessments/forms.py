@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from jobbtorg.assessments.models import Assessment, HealthInformation, Occupation, WorkExperience
 from jobbtorg.assessments.rules import SECTIONS_BY_KEY, Section
 from jobbtorg.core.forms import Form
+from jobbtorg.core.models import max_length_of
 
 MAX_VERSION = 2**31 - 1
 CHOOSE = _("Välj")
@@ -113,8 +114,9 @@ class WorkExperienceForm(SectionForm):
     occupation = OccupationField(label=_("Yrke"))
     years = forms.DecimalField(label=_("Antal år"), min_value=0, max_value=60, max_digits=3, decimal_places=1,
                                help_text=_("Till exempel 2 eller 0,5."), localize=True)
-    country = forms.CharField(label=_("Land"), required=False, max_length=100)
-    description = forms.CharField(label=_("Beskrivning"), required=False, max_length=300)
+    country = forms.CharField(label=_("Land"), required=False, max_length=max_length_of(WorkExperience, "country"))
+    description = forms.CharField(label=_("Beskrivning"), required=False,
+                                  max_length=max_length_of(WorkExperience, "description"))
 
     def __init__(self, *args: Any, occupation_matches: list[Occupation] | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "arbete")

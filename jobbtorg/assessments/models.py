@@ -23,7 +23,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.core.errors import DomainError
-from jobbtorg.core.models import VersionedModel
+from jobbtorg.core.models import LimitedTextField, VersionedModel
+
+# Long texts of the instrument: one limit, shown to the user and read by forms and the API.
+TEXT_LIMIT = 2000
 
 FROZEN_MESSAGE = _("Kartläggningen är slutförd och kan inte ändras. Starta en ny version för att ändra den.")
 
@@ -132,7 +135,7 @@ class Assessment(VersionedModel):
     education_years = models.PositiveSmallIntegerField(
         _("antal år i utbildning"), null=True, blank=True, validators=[MaxValueValidator(30)]
     )
-    education_notes = models.TextField(_("om utbildningen"), blank=True)
+    education_notes = LimitedTextField(_("om utbildningen"), max_length=TEXT_LIMIT, blank=True)
 
     # Svenska
     swedish_level = models.CharField(_("kunskaper i svenska"), max_length=20, choices=SwedishLevel.choices, blank=True)
@@ -145,10 +148,10 @@ class Assessment(VersionedModel):
     children_in_household = models.PositiveSmallIntegerField(
         _("antal barn i hushållet"), null=True, blank=True, validators=[MaxValueValidator(20)]
     )
-    social_situation = models.TextField(_("social situation"), blank=True)
+    social_situation = LimitedTextField(_("social situation"), max_length=TEXT_LIMIT, blank=True)
 
     # Mål
-    goals = models.TextField(_("deltagarens mål"), blank=True)
+    goals = LimitedTextField(_("deltagarens mål"), max_length=TEXT_LIMIT, blank=True)
     goal_occupation = models.ForeignKey(
         Occupation, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("önskat yrke")
     )
@@ -156,7 +159,7 @@ class Assessment(VersionedModel):
     # Vägledning och validering
     guidance_requested = models.BooleanField(_("studie- och yrkesvägledning (SYV) önskas"), default=False)
     validation_requested = models.BooleanField(_("validering av utländsk kompetens önskas"), default=False)
-    validation_notes = models.TextField(_("vad som ska valideras"), blank=True)
+    validation_notes = LimitedTextField(_("vad som ska valideras"), max_length=TEXT_LIMIT, blank=True)
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -254,12 +257,12 @@ class HealthInformation(_FrozenWithAssessment):
     """
 
     assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="health", verbose_name=_("kartläggning"))
-    health = models.TextField(_("hälsa"), blank=True)
-    disabilities = models.TextField(_("funktionsnedsättningar"), blank=True)
+    health = LimitedTextField(_("hälsa"), max_length=TEXT_LIMIT, blank=True)
+    disabilities = LimitedTextField(_("funktionsnedsättningar"), max_length=TEXT_LIMIT, blank=True)
     work_capacity = models.CharField(
         _("påverkar hälsan arbetsförmågan?"), max_length=20, choices=WorkCapacity.choices, default=WorkCapacity.UNKNOWN
     )
-    adaptations = models.TextField(_("anpassningar som behövs"), blank=True)
+    adaptations = LimitedTextField(_("anpassningar som behövs"), max_length=TEXT_LIMIT, blank=True)
 
     class Meta:
         verbose_name = _("hälsouppgifter")

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from jobbtorg.assessments import rules
 from jobbtorg.assessments.models import Assessment, HealthInformation, Occupation, WorkExperience
 from jobbtorg.core import api_fields
+from jobbtorg.core.models import max_length_of
 
 MAX_ID = 2**63 - 1
 MAX_VERSION = 2**31 - 1
@@ -67,8 +68,10 @@ class HealthUpdateSerializer(serializers.ModelSerializer):
 class WorkRowInputSerializer(serializers.Serializer):
     occupation = occupation_field()
     years = serializers.DecimalField(max_digits=3, decimal_places=1, min_value=0, max_value=60)
-    country = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
-    description = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    country = serializers.CharField(required=False, allow_blank=True, max_length=max_length_of(WorkExperience, "country"),
+                                    default="")
+    description = serializers.CharField(required=False, allow_blank=True,
+                                        max_length=max_length_of(WorkExperience, "description"), default="")
 
 
 class WorkExperienceInputSerializer(AssessmentVersionSerializer):

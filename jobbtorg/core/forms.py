@@ -11,8 +11,22 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
 
 from jobbtorg.core.date_bounds import validate_sane_date
+
+
+def show_length_limit(field: forms.Field) -> None:
+    """A long text field tells its limit ("Högst 2 000 tecken."); the widget already has maxlength,
+    and static/js/forms.js adds a counter. The limit is the field's, which a model form reads from the model."""
+    limit = getattr(field, "max_length", None)
+    if limit is None or not isinstance(field.widget, forms.Textarea) or getattr(field, "_limit_shown", False):
+        return
+    hint = _("Högst %(limit)s tecken.") % {"limit": number_format(limit, force_grouping=True)}
+    field.help_text = format_lazy("{} {}", field.help_text, hint) if field.help_text else hint
+    field._limit_shown = True  # type: ignore[attr-defined]
 
 
 class JobbtorgFormMixin:
@@ -25,6 +39,7 @@ class JobbtorgFormMixin:
         for field in self.fields.values():  # type: ignore[attr-defined]
             if isinstance(field, (forms.DateField, forms.DateTimeField)) and validate_sane_date not in field.validators:
                 field.validators.append(validate_sane_date)
+            show_length_limit(field)
 
     def add_domain_error(self, exc: ValidationError) -> None:
         """Put a service's DomainError on the form: each message on its field, or on the form.

@@ -2,8 +2,26 @@
 
 from typing import Any, NoReturn
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class LimitedTextField(models.TextField):
+    """A long text with a limit, enforced like a CharField's: the model's `max_length` is the one
+    source that forms (maxlength, counter, "högst 2 000 tecken") and the API read (issue 10 item 6)."""
+
+    def __init__(self, *args: Any, max_length: int, **kwargs: Any) -> None:
+        super().__init__(*args, max_length=max_length, **kwargs)
+        self.validators.append(MaxLengthValidator(max_length))
+
+
+def max_length_of(model: type[models.Model], name: str) -> int:
+    """A text field's limit, read from the model (for a form or serializer field declared by hand)."""
+    limit = getattr(model._meta.get_field(name), "max_length", None)
+    if limit is None:
+        raise ValueError(f"{model._meta.label}.{name} has no max_length")
+    return int(limit)
 
 
 class TimeStampedModel(models.Model):
