@@ -78,6 +78,23 @@ def test_timeline_shows_every_participation_newest_first_with_author_and_role(lo
     assert html.index("Insatser och närvaro") < html.index('id="timeline-heading"')
 
 
+def test_timeline_names_authors_own_organisation(login, coach, participation):
+    social_worker = UserFactory(social_worker=True, first_name="Sara", last_name="Socialsekreterare")
+    provider_staff = UserFactory(provider_staff=True, first_name="Per", last_name="Anordnare",
+                                 provider__name="Lärande AB")
+    add(participation, "plan_approved", "Aktivitetsplanen godkänd", days_ago=2, author=social_worker)
+    add(participation, "participant_arrived", "Deltagaren kom till insatsen", days_ago=1, author=provider_staff)
+    add(participation, "participant_arrived", "Deltagaren kom till jobbtorget", days_ago=0)
+
+    html = login(coach).get(f"/personer/{participation.person.pk}/").content.decode()
+
+    # Each author is named with the organisation they work for, not the participant's Jobbtorg.
+    assert f"Sara Socialsekreterare, {Role.SOCIAL_WORKER.label} · {social_worker.district.name}" in html
+    assert f"Per Anordnare, {Role.PROVIDER_STAFF.label} · Lärande AB" in html
+    assert f"Cora Coach, {Role.COACH.label} · {coach.jobbtorg_unit.name}" in html
+    assert social_worker.district.name != participation.unit.name
+
+
 def test_timeline_filter_by_group_in_url_and_htmx(login, coach, participation):
     add(participation, "participant_arrived", "Kom till jobbtorget", days_ago=3)
     plan = add(participation, "plan_approved", "Planen godkänd", days_ago=2)
