@@ -38,7 +38,8 @@
       counter.className = 'field__counter';
       counter.id = field.id + '_counter';
       counter.setAttribute('aria-live', 'polite');
-      var template = document.documentElement.dataset.counterText || '%(count)s / %(max)s';
+      var meta = document.querySelector('meta[name=jobbtorg-counter]');
+      var template = meta ? meta.content : '%(count)s / %(max)s';
       var format = function (n) { return n.toLocaleString(document.documentElement.lang || 'sv'); };
       var update = function () {
         counter.textContent = template.replace('%(count)s', format(field.value.length)).replace('%(max)s', format(max));
