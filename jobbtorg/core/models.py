@@ -11,9 +11,11 @@ class LimitedTextField(models.TextField):
     """A long text with a limit, enforced like a CharField's: the model's `max_length` is the one
     source that forms (maxlength, counter, "högst 2 000 tecken") and the API read (issue 10 item 6)."""
 
-    def __init__(self, *args: Any, max_length: int, **kwargs: Any) -> None:
-        super().__init__(*args, max_length=max_length, **kwargs)
-        self.validators.append(MaxLengthValidator(max_length))
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if not kwargs.get("max_length"):
+            raise TypeError("LimitedTextField needs max_length")
+        super().__init__(*args, **kwargs)
+        self.validators.append(MaxLengthValidator(kwargs["max_length"]))
 
 
 def max_length_of(model: type[models.Model], name: str) -> int:
