@@ -199,7 +199,10 @@ def _activities(facts: PathFacts, pid: int, allowed: set[str], can: Callable[[st
 
 
 def _close(facts: PathFacts, pid: int, allowed: set[str], can: Callable[[str], bool]) -> NextAction | None:
-    if rules.Action.CLOSE in allowed and facts.status != Status.REFERRED:
+    # The primary step only once the planned activities have ended; before that closing stays
+    # on the page as a secondary action (a job can come at any time), never the button to press.
+    done = facts.plan_status == PLAN_APPROVED and facts.activity_count and not facts.running_activity_id
+    if rules.Action.CLOSE in allowed and facts.status == Status.ACTIVE and done:
         return NextAction(gettext_noop("Avsluta deltagandet"), reverse("participations:close", args=[pid]), key="close")
     return None
 

@@ -125,9 +125,10 @@ def test_a_submitted_plan_is_decided_by_the_home_district_not_by_the_coach():
     action = _action(social_worker, plan.participation)
     assert action.label == "Besluta om planen"
     assert action.url.endswith(f"/{plan.pk}/")
-    # The coach waits: closing is the only step left to her, offered after the plan is decided.
-    coach_action = _action(plan.participation.coach, plan.participation)
-    assert coach_action is None or coach_action.key == "close"
+    # The coach waits for the decision: no button, the bar says what it waits for.
+    assert _action(plan.participation.coach, plan.participation) is None
+    path = selectors.path_for(plan.participation.coach, plan.participation, timezone.localdate())
+    assert path.waiting == "Planen väntar på stadsdelens beslut."
 
 
 def test_an_approved_plan_leads_the_coach_to_add_an_activity():
@@ -176,3 +177,10 @@ def test_a_role_without_the_enrolment_section_sees_no_deadline():
     today = timezone.localdate()
     Deadline.objects.create(participation=p, kind="first_appointment", due_date=today, responsible="coach")
     assert selectors.path_for(coach, p, today, with_deadline=False).deadline is None
+
+
+def test_closing_is_the_next_action_once_the_activities_have_ended():
+    plan = ActivityPlanFactory(approved=True)
+    ActivityFactory(participation=plan.participation, ended=True, status="ended")
+    action = _action(plan.participation.coach, plan.participation)
+    assert (action.label, action.key) == ("Avsluta deltagandet", "close")
