@@ -252,4 +252,3 @@ def path_of(user: Any, participation: Any, deadline: Any = None, facts: PathFact
         action=action,
         waiting="" if action else WAITING.get(current, ""),
     )
-

@@ -22,7 +22,6 @@ from jobbtorg.deadlines.models import Deadline
 from jobbtorg.deadlines.selectors import DeadlineRow
 from jobbtorg.organisation.models import JobbtorgUnit
 from jobbtorg.participations import rules
-from jobbtorg.participations.path import Path, PathFacts, path_of
 from jobbtorg.participations.models import (
     OPEN_STATUSES,
     Appointment,
@@ -31,6 +30,7 @@ from jobbtorg.participations.models import (
     PostClosureFollowUp,
     Status,
 )
+from jobbtorg.participations.path import Path, PathFacts, path_of
 from jobbtorg.people.models import Person
 from jobbtorg.plans.models import ActivityPlan
 
@@ -148,17 +148,13 @@ def coach_appointments(coach: User, day: datetime.date | None = None) -> QuerySe
 
 def capabilities(user: User, participation: Participation) -> dict[str, Any]:
     """Which actions to offer on the participation page (the services check again)."""
-    return {
-        name: may(user, f"participations.{name}", **rules.facts(participation)) for name in rules.CAPABILITIES
-    }
+    return {name: may(user, f"participations.{name}", **rules.facts(participation)) for name in rules.CAPABILITIES}
 
 
 def steps(user: User, participation: Participation) -> dict[str, bool]:
     """The state machine's steps this user may take now (rules.TRANSITIONS): the page offers exactly these."""
     facts = rules.facts(participation)
-    actions = rules.allowed_actions(
-        participation.status, lambda capability: may(user, f"participations.{capability}", **facts)
-    )
+    actions = rules.allowed_actions(participation.status, lambda capability: may(user, f"participations.{capability}", **facts))
     return dict.fromkeys(actions, True)
 
 
@@ -210,9 +206,11 @@ def path_deadline(participation: Participation, today: datetime.date) -> Deadlin
 
 def with_path_one(participation: Participation) -> Participation:
     """One participation with the path's annotations (one query)."""
-    return with_path(Participation.objects.filter(pk=participation.pk)).select_related(
-        "person", "unit", "coach", "home_district"
-    ).get()
+    return (
+        with_path(Participation.objects.filter(pk=participation.pk))
+        .select_related("person", "unit", "coach", "home_district")
+        .get()
+    )
 
 
 def path_for(user: User, participation: Participation, today: datetime.date, *, with_deadline: bool = True) -> Path:

@@ -160,14 +160,20 @@ def test_the_path_shows_the_next_deadline_of_the_deadline_store():
     coach = UserFactory(coach=True)
     p = ParticipationFactory(referred=True, coach=coach)
     today = timezone.localdate()
-    Deadline.objects.create(participation=p, kind="plan_drawn_up", due_date=today + datetime.timedelta(days=30), responsible="coach")
-    Deadline.objects.create(participation=p, kind="first_appointment", due_date=today - datetime.timedelta(days=1), responsible="coach")
+    Deadline.objects.create(
+        participation=p, kind="plan_drawn_up", due_date=today + datetime.timedelta(days=30), responsible="coach"
+    )
+    Deadline.objects.create(
+        participation=p, kind="first_appointment", due_date=today - datetime.timedelta(days=1), responsible="coach"
+    )
     expected = next_deadline(p, today)
     path = selectors.path_for(coach, p, today)
     shown = path.deadline
-    assert (shown.deadline.kind, shown.deadline.due_date, shown.state) == (
-        expected.deadline.kind, expected.deadline.due_date, expected.state
-    ) == ("first_appointment", today - datetime.timedelta(days=1), "overdue")
+    assert (
+        (shown.deadline.kind, shown.deadline.due_date, shown.state)
+        == (expected.deadline.kind, expected.deadline.due_date, expected.state)
+        == ("first_appointment", today - datetime.timedelta(days=1), "overdue")
+    )
     assert [s.step for s in path.steps if s.current] == [PathStep.REFERRED]
 
 
