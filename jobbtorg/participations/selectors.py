@@ -148,13 +148,17 @@ def coach_appointments(coach: User, day: datetime.date | None = None) -> QuerySe
 
 def capabilities(user: User, participation: Participation) -> dict[str, Any]:
     """Which actions to offer on the participation page (the services check again)."""
-    return {name: may(user, f"participations.{name}", **rules.facts(participation)) for name in rules.CAPABILITIES}
+    return {
+        name: may(user, f"participations.{name}", **rules.facts(participation)) for name in rules.CAPABILITIES
+    }
 
 
 def steps(user: User, participation: Participation) -> dict[str, bool]:
     """The state machine's steps this user may take now (rules.TRANSITIONS): the page offers exactly these."""
     facts = rules.facts(participation)
-    actions = rules.allowed_actions(participation.status, lambda capability: may(user, f"participations.{capability}", **facts))
+    actions = rules.allowed_actions(
+        participation.status, lambda capability: may(user, f"participations.{capability}", **facts)
+    )
     return dict.fromkeys(actions, True)
 
 
