@@ -190,3 +190,48 @@ def test_closing_is_the_next_action_once_the_activities_have_ended():
     ActivityFactory(participation=plan.participation, ended=True, status="ended")
     action = _action(plan.participation.coach, plan.participation)
     assert (action.label, action.key) == ("Avsluta deltagandet", "close")
+
+
+# --- the pages: one step bar, the current step marked, exactly one primary button -----------------
+
+
+def _primary_buttons(html: str) -> int:
+    return html.count("button--primary")
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+def test_the_person_page_shows_the_step_bar_with_one_primary_button(login):
+    coach = UserFactory(coach=True)
+    p = ParticipationFactory(referred=True, coach=coach)
+    html = login(coach).get(f"/personer/{p.person.pk}/").content.decode()
+    bar = html[html.index("Deltagarens väg") : html.index("</section>", html.index("Deltagarens väg"))]
+    assert 'aria-current="step"' in bar
+    assert bar.index('aria-current="step"') < bar.index("Anvisad") < bar.index("Inskriven")
+    assert "Registrera ankomst" in bar and f"/deltaganden/{p.pk}/#arrive-h" in bar
+
+
+def test_the_participation_page_offers_its_next_action_as_the_only_primary_button(login):
+    coach = UserFactory(coach=True)
+    p = ParticipationFactory(referred=True, coach=coach)
+    html = login(coach).get(f"/deltaganden/{p.pk}/").content.decode()
+    main = html[html.index("<main") :]
+    assert _primary_buttons(main) == 1
+    assert 'data-next-action="arrive"' in main
+    assert 'id="arrive-h"' in main  # the button's target: the arrival form on the same page
+
+
+def test_a_district_social_worker_sees_the_step_bar_without_the_coachs_button(login):
+    p = ParticipationFactory(referred=True)
+    social_worker = UserFactory(social_worker=True, district=p.home_district)
+    html = login(social_worker).get(f"/deltaganden/{p.pk}/").content.decode()
+    assert 'aria-current="step"' in html
+    assert "data-next-action" not in html
+    assert "Väntar på att deltagaren kommer till jobbtorget." in html
