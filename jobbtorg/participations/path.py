@@ -183,7 +183,7 @@ def _plan(facts: PathFacts, pid: int, allowed: set[str], can: Callable[[str], bo
         label = gettext_noop("Skicka planen") if facts.plan_status == "draft" else gettext_noop("Rätta och skicka planen")
         return NextAction(label, reverse("plans:detail", args=[facts.plan_id]), key="plan_send")
     if facts.plan_status == PLAN_SUBMITTED and can("plans.decide"):
-        return NextAction(gettext_noop("Besluta om planen"), reverse("plans:detail", args=[facts.plan_id]), key="plan_decide")
+        return NextAction(gettext_noop("Besluta om planen"), reverse("plans:decide", args=[facts.plan_id]), key="plan_decide")
     return None
 
 

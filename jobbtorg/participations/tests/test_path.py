@@ -124,7 +124,7 @@ def test_a_submitted_plan_is_decided_by_the_home_district_not_by_the_coach():
     social_worker = UserFactory(social_worker=True, district=plan.participation.home_district)
     action = _action(social_worker, plan.participation)
     assert action.label == "Besluta om planen"
-    assert action.url.endswith(f"/{plan.pk}/")
+    assert action.url.endswith(f"/{plan.pk}/beslut/")  # the decision form itself
     # The coach waits for the decision: no button, the bar says what it waits for.
     assert _action(plan.participation.coach, plan.participation) is None
     path = selectors.path_for(plan.participation.coach, plan.participation, timezone.localdate())
