@@ -444,7 +444,11 @@ def test_participant_path_from_referral_to_closure(journey, e2e_server):
         district.get_by_label(label("Kommentar")).fill("Bra plan, godkänd.")
         district.get_by_role("button", name="Godkänn planen").click()
         expect(district.get_by_role("main")).to_contain_text("Planen är godkänd.")
-        expect(district.get_by_role("heading", level=1)).to_contain_text("Godkänd")
+        expect(district.get_by_role("row").filter(has_text=display(number))).to_have_count(0)
+        journey.look(district, "the queue after the approval")
+        # The plan is approved: the next step is the coach's, no button for the district.
+        journey.find_person(district, number, LIST_NAME)
+        journey.expect_path(district, "Godkänd", None)
 
     # 7. The coach sees the approval, creates the activity and registers an unexcused absence today.
     with journey.step("coach registers an unexcused absence", "coach") as coach:
