@@ -9,14 +9,17 @@ The lead includes the partials `participations/_person_section.html` and
 import datetime
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jobbtorg.access.policy import visible_persons
 from jobbtorg.accounts.models import Role, User
+from jobbtorg.activities.models import Activity, ActivityStatus
+from jobbtorg.assessments.models import Assessment
 from jobbtorg.core.capabilities import may
 from jobbtorg.deadlines.models import Deadline
+from jobbtorg.deadlines.selectors import DeadlineRow
 from jobbtorg.organisation.models import JobbtorgUnit
 from jobbtorg.participations import rules
 from jobbtorg.participations.models import (
@@ -27,7 +30,9 @@ from jobbtorg.participations.models import (
     PostClosureFollowUp,
     Status,
 )
+from jobbtorg.participations.path import Path, PathFacts, path_of
 from jobbtorg.people.models import Person
+from jobbtorg.plans.models import ActivityPlan
 
 
 def caseload_balance(unit: JobbtorgUnit | int | None, today: datetime.date | None = None) -> QuerySet[User]:
@@ -155,3 +160,77 @@ def steps(user: User, participation: Participation) -> dict[str, bool]:
         participation.status, lambda capability: may(user, f"participations.{capability}", **facts)
     )
     return dict.fromkeys(actions, True)
+
+
+def _first(qs: QuerySet[Any], field: str) -> Subquery:
+    return Subquery(qs.values(field)[:1])
+
+
+def with_path(qs: QuerySet[Participation]) -> QuerySet[Participation]:
+    """The facts of the step bar (participations.path.PathFacts) and the next open deadline, as
+    annotations: the same query whatever the number of rows (no query per row)."""
+    participation = OuterRef("pk")
+    assessment = Assessment.objects.filter(participation=participation).order_by("-number", "-id")
+    plan = ActivityPlan.objects.filter(participation=participation).order_by("-number", "-id")
+    activities = Activity.objects.filter(participation=participation)
+    running = activities.filter(status=ActivityStatus.OPEN).order_by("end_date", "id")
+    activity_count = activities.order_by().values("participation").annotate(n=Count("id")).values("n")
+    # The deadline that drives the step: running clocks before paused ones, the earliest first
+    # (the same order as deadlines.rows.next_deadline).
+    deadline = Deadline.objects.filter(participation=participation, status=Deadline.Status.OPEN).order_by(
+        F("paused_on").asc(nulls_first=True), "due_date", "id"
+    )
+    return qs.annotate(
+        path_assessment_id=_first(assessment, "id"),
+        path_assessment_status=_first(assessment, "status"),
+        path_plan_id=_first(plan, "id"),
+        path_plan_status=_first(plan, "status"),
+        path_activity_count=Coalesce(Subquery(activity_count, output_field=IntegerField()), Value(0)),
+        path_running_activity_id=_first(running, "id"),
+        path_deadline_kind=_first(deadline, "kind"),
+        path_deadline_due=_first(deadline, "due_date"),
+        path_deadline_paused_on=_first(deadline, "paused_on"),
+    )
+
+
+def path_deadline(participation: Participation, today: datetime.date) -> DeadlineRow | None:
+    """The next open deadline read by `with_path`, as the row every list shows (None: none open)."""
+    kind = getattr(participation, "path_deadline_kind", None)
+    if not kind or not participation.is_open:
+        return None
+    deadline = Deadline(
+        participation=participation,
+        kind=kind,
+        due_date=participation.path_deadline_due,  # type: ignore[attr-defined]
+        paused_on=participation.path_deadline_paused_on,  # type: ignore[attr-defined]
+        status=Deadline.Status.OPEN,
+    )
+    return DeadlineRow.of(deadline, today)
+
+
+def with_path_one(participation: Participation) -> Participation:
+    """One participation with the path's annotations (one query)."""
+    return (
+        with_path(Participation.objects.filter(pk=participation.pk))
+        .select_related("person", "unit", "coach", "home_district")
+        .get()
+    )
+
+
+def path_for(user: User, participation: Participation, today: datetime.date, *, with_deadline: bool = True) -> Path:
+    """The step bar of one participation for this user (two queries: the facts, then none per step)."""
+    annotated = with_path_one(participation)
+    deadline = path_deadline(annotated, today) if with_deadline else None
+    return path_of(user, annotated, deadline=deadline)
+
+
+def attach_paths(user: User, rows: list[Participation], today: datetime.date, *, with_deadline: bool = True) -> None:
+    """Give each row of a list page its `path` (step, next action, next deadline): one query for
+    the whole page, whatever its length, and none when the page is empty."""
+    if not rows:
+        return
+    annotated = {p.pk: p for p in with_path(Participation.objects.filter(pk__in=[row.pk for row in rows]))}
+    for row in rows:
+        facts = annotated[row.pk]
+        deadline = path_deadline(facts, today) if with_deadline else None
+        row.path = path_of(user, row, deadline=deadline, facts=PathFacts.of(facts))  # type: ignore[attr-defined]

@@ -111,6 +111,7 @@ def _detail(
         "limit": selectors.limit_status(p, today) if p.arrived_on and enrolment else None,
         "can": selectors.capabilities(request.user, p),
         "step": selectors.steps(request.user, p),
+        "path": selectors.path_for(request.user, p, today, with_deadline=enrolment),
         "forms": page_forms,
         "conflict": conflict,
     }

@@ -110,6 +110,9 @@ def detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
         "current": current,
         "today": today,
         "next_deadline": next_deadline(current, today) if may_see_section(user, Section.ENROLMENT) else None,
+        "path": participation_selectors.path_for(
+            user, current, today, with_deadline=may_see_section(user, Section.ENROLMENT)
+        ) if current is not None and current.is_open else None,
         # Who may change the protection level (the page itself decides exactly; no query here).
         "protection_link": person_services.may_reach_protection_page(user),
         **timeline,

@@ -44,7 +44,7 @@ OPEN_STATUS_CHOICES = [(s.value, s.label) for s in Status if s in OPEN_STATUSES]
 COACH_STATUS_CHOICES = [*OPEN_STATUS_CHOICES, (Status.CLOSED.value, Status.CLOSED.label)]
 
 # Which columns each role's participation list shows (data minimisation: only what the task needs).
-COACH_COLUMNS = {"personnummer", "age", "district", "arrived"}
+COACH_COLUMNS = {"personnummer", "age", "district", "arrived", "next_step"}
 DISTRICT_COLUMNS = {"personnummer", "unit", "coach"}
 MANAGER_COLUMNS = {"personnummer", "coach", "arrived"}
 MATCHER_COLUMNS = {"age", "district", "unit", "coach"}
@@ -93,6 +93,8 @@ def coach_start(request: HttpRequest, user: User) -> HttpResponse:
     listing = _status_list(
         request, selectors.coach_caseload(user), what="startsida: egen deltagarlista", choices=COACH_STATUS_CHOICES
     )
+    # The "next step / deadline" column: one query for the page (issue 10 item 1).
+    participation_selectors.attach_paths(user, listing.rows, timezone.localdate())
     context: dict[str, Any] = {
         "listing": listing,
         "status_choices": COACH_STATUS_CHOICES,

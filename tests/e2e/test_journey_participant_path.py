@@ -18,6 +18,12 @@ Every step asserts on what that user sees (status texts, lists, messages) and th
 page's timeline shows the events, for the coach and for the district. Controls are found
 by role and label: a control that cannot be found that way is an accessibility bug.
 
+Each role's part starts from the start page (issue 10, "Tests and measures") and moves by the
+menu, the start page's own lists and the step bar's ONE primary button ("Deltagarens väg",
+participations/_path.html): at every stage the test asserts the step the bar marks as current
+(aria-current="step") and the label of the primary button. No URL is typed. axe-core runs on
+every page the journey looks at: 0 serious/critical violations.
+
 Each step leaves a screenshot in JOURNEY_DIR (default /tmp/journey/) and a line in
 JOURNEY_DIR/steps.txt (PASS/FAIL per step). Navigation the user cannot do by following a
 link (a page reachable only by typing its URL) does not stop the journey: the gap is
@@ -37,6 +43,7 @@ from playwright.sync_api import Page, expect
 
 from jobbtorg.core.workdays import add_working_days
 from tests.e2e.conftest import BASE_DIR, log_in
+from tests.e2e.test_accessibility import _blocking_violations, _describe
 
 pytestmark = pytest.mark.browser
 
@@ -115,6 +122,7 @@ class Journey:
         self.pages: dict[str, Page] = {}
         self.contexts = []
         self.gaps: list[str] = []
+        self.axe: list[str] = []
         self.shot = 0
         self.step_name = ""
         JOURNEY_DIR.mkdir(parents=True, exist_ok=True)
@@ -138,6 +146,42 @@ class Journey:
         self.shot += 1
         slug = re.sub(r"[^a-z0-9]+", "-", what.lower()).strip("-")
         page.screenshot(path=str(JOURNEY_DIR / f"{self.shot:02d}-{slug}.png"), full_page=True)
+
+    def look(self, page: Page, what: str) -> None:
+        """A page the journey visits: a screenshot, and axe-core (serious/critical collected)."""
+        page.wait_for_load_state()
+        self.screenshot(page, what)
+        violations = _blocking_violations(page)
+        if violations:
+            self.axe.append(f"{what} ({page.url}):\n{_describe(violations)}")
+
+    def expect_path(self, page: Page, step: str, action: str | None) -> None:
+        """The step bar marks `step` as current and offers `action` as its one primary button."""
+        bar = page.get_by_role("region", name="Deltagarens väg")
+        expect(bar.locator('[aria-current="step"]')).to_contain_text(step)
+        button = bar.locator("[data-next-action]")
+        if action is None:
+            expect(button).to_have_count(0)
+        else:
+            expect(button).to_have_count(1)
+            expect(button).to_have_text(action)
+
+    def primary(self, page: Page, step: str, action: str) -> None:
+        """Assert the step bar, look at the page, then click its primary button."""
+        self.expect_path(page, step, action)
+        self.look(page, f"path at {step}: {action}")
+        page.get_by_role("region", name="Deltagarens väg").locator("[data-next-action]").click()
+        page.wait_for_load_state()
+
+    def find_person(self, page: Page, number: str, name: str) -> None:
+        """From the start page, by the menu's person search, to the person page."""
+        page.goto("/")
+        page.get_by_role("navigation").get_by_role("link", name="Sök person").click()
+        page.get_by_label("Personnummer eller namn").fill(number)
+        page.get_by_role("search").get_by_role("button", name="Sök").click()
+        page.get_by_role("link", name=name).first.click()
+        page.wait_for_load_state()
+        expect(page.get_by_role("heading", level=1)).to_have_text(FULL_NAME)
 
     @contextmanager
     def step(self, name: str, page_user: str) -> Iterator[Page]:
@@ -193,13 +237,6 @@ def _today() -> datetime.date:
     return datetime.datetime.now(STOCKHOLM).date()
 
 
-def _timeline(page: Page, person_url: str):
-    page.goto(person_url)
-    timeline = page.get_by_role("region", name="Tidslinje")
-    expect(timeline).to_be_visible()
-    return timeline
-
-
 def test_participant_path_from_referral_to_closure(journey, e2e_server):
     today = _today()
     # The first visit on the next working day, at 10: a visit is booked in office hours, so a run
@@ -243,6 +280,8 @@ def test_participant_path_from_referral_to_closure(journey, e2e_server):
         expect(main).to_contain_text(UNIT)
         expect(main).to_contain_text(TARGET_GROUP)
         expect(main).to_contain_text("Första besök")
+        # The district referred; the next step is the Jobbtorg's: no button for the district.
+        journey.expect_path(district, "Anvisad", None)
         urls["person"] = district.get_by_role("link", name=re.compile("Till personsidan")).get_attribute("href")
 
     # 2. The manager assigns the coach (the district only booked the first appointment with her).
@@ -272,10 +311,11 @@ def test_participant_path_from_referral_to_closure(journey, e2e_server):
         row = caseload.get_by_role("row").filter(has_text=LIST_NAME)
         expect(row).to_contain_text("Anvisad")
         expect(row).to_contain_text(display(number))
+        expect(row).to_contain_text("Registrera ankomst")  # the caseload's "next step" column
         row.get_by_role("link", name=LIST_NAME).click()
         expect(coach).to_have_url(re.compile(rf"{urls['person']}$"))
-        journey.follow(coach, [(re.compile(rf"^{UNIT}, anvisad"),)], urls["participation"], "the person page")
-        expect(coach).to_have_url(re.compile(rf"{urls['participation']}$"))
+        journey.primary(coach, "Anvisad", "Registrera ankomst")
+        expect(coach).to_have_url(re.compile(rf"{urls['participation']}#arrive-h$"))
         enrolment = coach.get_by_role("region", name="Inskrivning")
         expect(enrolment).to_contain_text("Personlig coach tilldelad")
 
@@ -304,12 +344,12 @@ def test_participant_path_from_referral_to_closure(journey, e2e_server):
         expect(enrolment).to_contain_text(f"Inskriven på Arbetsförmedlingen sedan {today.isoformat()}")
         expect(enrolment).to_contain_text(f"signerad av {COACH_NAME}")
         expect(coach.get_by_role("region", name="Tidsfrister", exact=True)).to_contain_text("Aktivitetsplan upprättas")
+        journey.expect_path(coach, "Inskriven", "Starta kartläggningen")
 
     # 4. The assessment: education, one work experience (occupation from the JobTech list), Swedish, goals.
     with journey.step("coach completes the assessment", "coach") as coach:
-        coach.goto(urls["person"])
-        coach.get_by_role("region", name="Kartläggning").get_by_role("link", name="Öppna kartläggningen").click()
-        coach.get_by_role("button", name="Påbörja kartläggningen").click()
+        journey.find_person(coach, number, LIST_NAME)
+        journey.primary(coach, "Inskriven", "Starta kartläggningen")
         expect(coach.get_by_role("heading", level=1)).to_contain_text("Kartläggning, version 1")
         expect(coach.get_by_role("heading", level=1)).to_contain_text("Utkast")
         assessment_url = coach.url
@@ -350,11 +390,10 @@ def test_participant_path_from_referral_to_closure(journey, e2e_server):
 
     # 5. The activity plan: goal, review date (the default six months), one planned activity; submitted.
     with journey.step("coach writes and submits the plan", "coach") as coach:
-        coach.goto(urls["person"])
+        journey.find_person(coach, number, LIST_NAME)
         plan_section = coach.get_by_role("region", name="Aktivitetsplan", exact=True)
         expect(plan_section).to_contain_text("Ingen godkänd plan ännu.")
-        plan_section.get_by_role("link", name="Alla versioner").click()
-        coach.get_by_role("button", name="Upprätta aktivitetsplan").click()
+        journey.primary(coach, "Kartläggning", "Upprätta aktivitetsplan")
         expect(coach.get_by_role("heading", level=1)).to_contain_text("Aktivitetsplan, version 1")
         urls["plan"] = re.search(r"/planer/\d+/$", coach.url).group(0)
 
@@ -379,6 +418,11 @@ def test_participant_path_from_referral_to_closure(journey, e2e_server):
         expect(main).to_contain_text("Planen är skickad till stadsdelen för godkännande.")
         expect(coach.get_by_role("heading", level=1)).to_contain_text("Väntar på godkännande")
         expect(main).to_contain_text("Planen väntar på stadsdelens godkännande")
+        journey.look(coach, "the submitted plan")
+        # Back on the person page the coach waits for the district: the bar says so, no button.
+        journey.find_person(coach, number, LIST_NAME)
+        journey.expect_path(coach, "Plan skickad", None)
+        expect(coach.get_by_role("region", name="Deltagarens väg")).to_contain_text("Planen väntar på stadsdelens beslut.")
 
     # 6. The district sees the plan in its inbox and approves it.
     with journey.step("district approves the plan", "socialsekreterare") as district:
@@ -391,24 +435,28 @@ def test_participant_path_from_referral_to_closure(journey, e2e_server):
         expect(row).to_contain_text(COACH_NAME)
         expect(row).to_contain_text("Version 1")
         expect(row).to_contain_text("0 arbetsdagar")
-        row.get_by_role("link", name=LIST_NAME).click()
+        journey.look(district, "the district's plan queue")
+        # The person page's step bar leads the district to its decision.
+        journey.find_person(district, number, LIST_NAME)
+        journey.primary(district, "Plan skickad", "Besluta om planen")
         expect(district.get_by_role("main")).to_contain_text(PLAN_GOAL)
         expect(district.get_by_role("main")).to_contain_text(PLANNED)
         district.get_by_label(label("Kommentar")).fill("Bra plan, godkänd.")
         district.get_by_role("button", name="Godkänn planen").click()
         expect(district.get_by_role("main")).to_contain_text("Planen är godkänd.")
         expect(district.get_by_role("row").filter(has_text=display(number))).to_have_count(0)
-        district.goto(urls["plan"])
-        expect(district.get_by_role("heading", level=1)).to_contain_text("Godkänd")
+        journey.look(district, "the queue after the approval")
+        # The plan is approved: the next step is the coach's, no button for the district.
+        journey.find_person(district, number, LIST_NAME)
+        journey.expect_path(district, "Godkänd", None)
 
     # 7. The coach sees the approval, creates the activity and registers an unexcused absence today.
     with journey.step("coach registers an unexcused absence", "coach") as coach:
-        coach.goto(urls["person"])
+        journey.find_person(coach, number, LIST_NAME)
         plan_section = coach.get_by_role("region", name="Aktivitetsplan", exact=True)
         expect(plan_section).to_contain_text("Godkänd")
         expect(plan_section).to_contain_text(PLAN_GOAL)
-        activities = coach.get_by_role("region", name="Insatser och närvaro")
-        activities.get_by_role("link", name="Ny insats").click()
+        journey.primary(coach, "Godkänd", "Lägg till insats")
         expect(coach.get_by_role("heading", level=1)).to_have_text("Ny insats")
         coach.get_by_label(label("Insats")).select_option(label="Arbetsträning")
         coach.get_by_label(label("Anordnare")).select_option(label="Jobbtorg Stockholm egen regi – Arbetsträning")
@@ -429,6 +477,11 @@ def test_participant_path_from_referral_to_closure(journey, e2e_server):
         sessions = coach.get_by_role("region", name="Tillfällen", exact=True).first
         expect(sessions.get_by_role("row").filter(has_text=today.isoformat())).to_contain_text("Ogiltig frånvaro")
         expect(coach.get_by_role("region", name="Närvaro", exact=True)).to_contain_text("0 av 1")
+        journey.look(coach, "the activity with its attendance")
+        # The activity runs: the step bar's next action is the attendance of the activity.
+        journey.find_person(coach, number, LIST_NAME)
+        journey.primary(coach, "Insatser", "Registrera närvaro")
+        expect(coach.get_by_role("heading", level=1)).to_contain_text("Arbetsträning")
 
     # 8. The district sees the deviation in its inbox and acknowledges it.
     with journey.step("district acknowledges the deviation", "socialsekreterare") as district:
@@ -448,8 +501,12 @@ def test_participant_path_from_referral_to_closure(journey, e2e_server):
 
     # 9. The coach closes the participation: work, permanent, full time, without subsidy.
     with journey.step("coach closes with an outcome", "coach") as coach:
-        coach.goto(urls["participation"])
-        coach.get_by_role("link", name="Avsluta deltagandet").click()
+        # A job came before the activity ended: closing is the participation page's secondary
+        # action (the primary one stays "Registrera närvaro" while the activity runs).
+        journey.find_person(coach, number, LIST_NAME)
+        coach.get_by_role("region", name="Deltaganden").get_by_role("link", name=re.compile(rf"^{UNIT}, anvisad")).click()
+        journey.expect_path(coach, "Insatser", "Registrera närvaro")
+        coach.get_by_role("region", name="Avslut och uppföljning").get_by_role("link", name="Avsluta deltagandet").click()
         expect(coach.get_by_role("heading", level=1)).to_have_text(f"Avsluta deltagandet – {FULL_NAME}")
         coach.get_by_role("radio", name="Arbete", exact=True).check()
         # Choosing the reason swaps in the form with only that reason's questions (htmx); wait for it,
@@ -470,6 +527,7 @@ def test_participant_path_from_referral_to_closure(journey, e2e_server):
         closure = coach.get_by_role("region", name="Avslut och uppföljning")
         expect(closure).to_contain_text("2 månader efter avslut")
         expect(closure).to_contain_text("8 månader efter avslut")
+        journey.expect_path(coach, "Avslut", None)
 
     # 10. The person page's timeline has every event, for the coach and for the district.
     expected_events = [
@@ -489,7 +547,9 @@ def test_participant_path_from_referral_to_closure(journey, e2e_server):
     ]
     for username in ("coach", "socialsekreterare"):
         with journey.step(f"timeline as {username}", username) as page:
-            timeline = _timeline(page, urls["person"])
+            journey.find_person(page, number, LIST_NAME)
+            timeline = page.get_by_role("region", name="Tidslinje")
+            expect(timeline).to_be_visible()
             expect(page.get_by_role("heading", level=1)).to_have_text(FULL_NAME)
             expect(page.locator("header").filter(has_text="Personnummer")).to_contain_text(display(number))
             entries = timeline.get_by_role("listitem").filter(has=page.locator("time"))
@@ -506,3 +566,4 @@ def test_participant_path_from_referral_to_closure(journey, e2e_server):
             expect(page.get_by_role("article").first).to_contain_text("Avslutad")
 
     assert not journey.gaps, "The journey needed URLs typed by hand:\n" + "\n".join(journey.gaps)
+    assert not journey.axe, "axe-core: serious/critical violations on the journey's pages:\n" + "\n".join(journey.axe)

@@ -8,8 +8,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from jobbtorg.deadlines.models import Deadline
 from jobbtorg.participations.models import Status
-from jobbtorg.testing.factories import ActivityFactory, ParticipationFactory, ProviderFactory, UserFactory
+from jobbtorg.testing.factories import (
+    ActivityFactory,
+    ActivityPlanFactory,
+    AssessmentFactory,
+    ParticipationFactory,
+    ProviderFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +48,29 @@ def test_coach_start_page(login):
         ActivityFactory.create_batch(n, participation__coach=coach, end_date=timezone.localdate() + datetime.timedelta(days=3))
 
     assert_constant(login(coach), "/", rows)
+
+
+def test_coach_caseload_next_step_column_costs_the_same_for_3_and_25_rows(login):
+    """The "next step / deadline" column reads every row's path in one query for the page."""
+    coach = UserFactory(coach=True)
+    today = timezone.localdate()
+
+    def rows(n):
+        for i in range(n):
+            plan = ActivityPlanFactory(participation__coach=coach, status=("draft", "submitted", "approved")[i % 3])
+            AssessmentFactory(participation=plan.participation, complete=True)
+            ActivityFactory(participation=plan.participation)
+            Deadline.objects.create(
+                participation=plan.participation, kind="plan_review", due_date=today + datetime.timedelta(days=i), responsible="coach"
+            )
+
+    client = login(coach)
+    assert_constant(client, "/", rows)
+    response = client.get("/")
+    shown = [p.path for p in response.context["listing"].rows]
+    assert all(path.deadline is not None for path in shown)
+    assert {path.current for path in shown} == {"assessment", "plan_sent", "activities"}
+    assert "Nästa steg / tidsfrist" in response.content.decode()
 
 
 def test_coach_start_page_htmx_list(login):
