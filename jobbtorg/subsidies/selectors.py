@@ -116,7 +116,7 @@ class BoardRow:
     unit_id: int | None
     unit_name: str
     kind: str
-    number: int
+    number: str  # the step's unique code (steps.StepRule.code): "2b"
     label: str
     open: int
     overdue: int
@@ -152,7 +152,7 @@ def board(today: datetime.date | None = None) -> list[BoardRow]:
                 unit_id=g[unit_key],
                 unit_name=names.get(g[unit_key], ""),
                 kind=g["kind"],
-                number=rule.number,
+                number=rule.code,
                 label=str(rule.label),
                 open=g["open"],
                 overdue=g["overdue"],

@@ -188,7 +188,7 @@ class SubsidyBoardRowSerializer(serializers.Serializer):
     unit_id = serializers.IntegerField(allow_null=True)
     unit_name = serializers.CharField()
     kind = serializers.CharField()
-    number = serializers.IntegerField()
+    number = serializers.CharField(help_text="Stegets nummer, unikt i processen (t.ex. 2b).")
     label = serializers.CharField()
     open = serializers.IntegerField()
     overdue = serializers.IntegerField()

@@ -19,7 +19,7 @@ from typing import Any, Self
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jobbtorg.access import sections
@@ -70,6 +70,16 @@ def load_case(case_id: int) -> SubsidyCase | None:
 
 def _what(case_id: int | None, what: StrOrPromise) -> str:
     return f"stödärende {case_id or '-'}: {what}"
+
+
+def _step_what(kind: str) -> str:
+    """A step as the log names it, in words: "steg 3a (Samordnarfunktionen utreder …)", never the code "lb_3_eligibility"."""
+    if kind not in step_rules.StepKind.__members__.values():
+        return "okänt steg"
+    rule = step_rules.STEP_RULES[StepKind(kind)]
+    with translation.override("sv"):
+        label = str(rule.label)
+    return f"steg {rule.code} ({label})" if rule.code else label
 
 
 def authorise(
@@ -730,7 +740,7 @@ def complete_step(
     """
     today = today or timezone.localdate()
     data = dict(data or {})
-    case = _authorised_case(user, actor, case_id, f"steg {kind}", "complete_step")
+    case = _authorised_case(user, actor, case_id, _step_what(kind), "complete_step")
     if kind not in step_rules.StepKind.__members__.values():
         _raise({"kind": [_("Okänt steg.")]})
     step_kind = StepKind(kind)
@@ -766,7 +776,7 @@ def complete_step(
             data={"subsidy_case": case.pk, "step": step_kind.value, "outcome": step.outcome},
         )
         store_deadlines(case)
-        _audit(actor, case, f"steg {step_kind.value}")
+        _audit(actor, case, _step_what(step_kind))
     return case, warnings
 
 
@@ -782,7 +792,7 @@ def _mark_done(
 
 def _label(case: SubsidyCase, step: SubsidyStep) -> str:
     rule = step_rules.STEP_RULES[StepKind(step.kind)]
-    prefix = _("Steg %(n)s: ") % {"n": rule.number} if rule.number else ""
+    prefix = _("Steg %(n)s: ") % {"n": rule.code} if rule.code else ""
     return prefix + rule.label_for(case.route)
 
 
