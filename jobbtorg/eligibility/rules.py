@@ -177,6 +177,9 @@ class Facts:
     residence_permit_on: datetime.date | None = None
     youth_guarantee_days: int | None = None
     months: dict[datetime.date, str] = field(default_factory=dict)  # first of month → MonthKind
+    # Months the person spent enrolled at a Jobbtorg that the coach recorded nothing else for: they are in
+    # `months` as PROGRAMME (with_jobbtorg_months) and named in the reasons.
+    jobbtorg_months: frozenset[datetime.date] = frozenset()
     disability_documentation: str | None = None  # "valid" | "expired" | "missing" | "hidden" | None (not known)
 
 
@@ -258,6 +261,32 @@ def count_months(
     return in_window, skipped
 
 
+def jobbtorg_months(periods: list[tuple[datetime.date, datetime.date | None]], on: datetime.date) -> set[datetime.date]:
+    """The full calendar months before the month of `on` that the person spent enrolled at a Jobbtorg:
+    `periods` are (arrived_on, closed_on or None) of the participations. A month counts when the
+    enrolment covers all of it (the seed's "på heltid" read as the whole month)."""
+    current = first_of_month(on)
+    found: set[datetime.date] = set()
+    for arrived, closed in periods:
+        month = first_of_month(arrived) if arrived.day == 1 else add_months(first_of_month(arrived), 1)
+        month = max(month, add_months(current, -MAX_MONTHS_BACK))
+        while month < current:
+            if closed is not None and closed < last_day_of_month(month):
+                break
+            found.add(month)
+            month = add_months(month, 1)
+    return found
+
+
+def with_jobbtorg_months(
+    recorded: dict[datetime.date, str], periods: list[tuple[datetime.date, datetime.date | None]], on: datetime.date
+) -> tuple[dict[datetime.date, str], frozenset[datetime.date]]:
+    """The history with the person's own Jobbtorg months counted as a labour-market programme (the Jobbtorg is
+    the city's labour-market programme, DOMAIN §4): a month the coach recorded stays as recorded."""
+    own = {m for m in jobbtorg_months(periods, on) if m not in recorded}
+    return {**{m: str(MonthKind.PROGRAMME) for m in own}, **recorded}, frozenset(own)
+
+
 def _age_condition(facts: Facts, on: datetime.date, lo: int | None, hi: int | None) -> Condition:
     age = age_on(facts.birth_date, on)
     if lo is not None and hi is not None:
@@ -296,6 +325,9 @@ def _months_condition(
             "n": len(skipped),
             "months": ", ".join(month_label(m.month) for m in skipped),
         }
+    own = [m for m in in_window if m.month in facts.jobbtorg_months and m.counted]
+    if own:
+        text += " " + _("%(n)s av dem är månader inskriven på Jobbtorg, som räknas som program.") % {"n": len(own)}
     if n_counted >= required:
         met: bool | None = True
     elif n_counted + len(missing) < required:

@@ -178,8 +178,9 @@ class IndividualReview(TimeStampedModel):
     @property
     def decider_name(self) -> str:
         """Who decided: the user, or the free text of a review recorded before the decision fields."""
-        if self.decided_by_id is not None:
-            return self.decided_by.get_full_name() or self.decided_by.get_username()
+        user = self.decided_by
+        if user is not None:
+            return user.get_full_name() or user.get_username()
         return self.legacy_reviewed_by
 
 

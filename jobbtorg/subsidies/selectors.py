@@ -29,6 +29,8 @@ from jobbtorg.deadlines import selectors as deadline_selectors
 from jobbtorg.deadlines.models import Deadline
 from jobbtorg.deadlines.rules import Kind
 from jobbtorg.organisation.models import JobbtorgUnit
+from jobbtorg.osa.models import CaseStatus as OsaStatus
+from jobbtorg.osa.models import OsaCase
 from jobbtorg.people.models import Person, ProtectionLevel
 from jobbtorg.subsidies import steps as step_rules
 from jobbtorg.subsidies.models import CaseStatus, StepStatus, SubsidyCase, SubsidyStep, SubsidyType
@@ -105,6 +107,12 @@ def overdue_steps_for_coach(user: User, today: datetime.date | None = None) -> Q
 
 def may_see_board(user: User) -> bool:
     return holds(user, "subsidies.board")
+
+
+def in_osa(person_id: int) -> bool:
+    """Does the person have an ongoing OSA employment (sheltered public employment, DOMAIN §10)? Only the fact:
+    no ground, employer or officer is read."""
+    return OsaCase.objects.filter(person_id=person_id, status=OsaStatus.ACTIVE).exists()
 
 
 def may_list_from_board(user: User) -> bool:

@@ -93,6 +93,7 @@ class SubsidyCaseSerializer(serializers.ModelSerializer):
             "decision_on",
             "period_from",
             "period_to",
+            "decision_missing_facts",
             "ended_on",
             "end_reason",
             "steps",
@@ -141,6 +142,8 @@ class SubsidyDecisionInput(StrictSerializer):
     decision_on = BoundedDateField()
     period_from = BoundedDateField()
     period_to = BoundedDateField()
+    # Nystartsjobb while eligibility cannot be determined: what the decision rests on for the missing facts.
+    missing_facts = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class SubsidyCloseInput(StrictSerializer):
