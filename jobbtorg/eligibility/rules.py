@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from jobbtorg.accounts.models import Role
 from jobbtorg.accounts.rules import EVERY_ROLE, PERSON_ROLES, every
@@ -227,6 +227,27 @@ class Evaluation:
     @property
     def type_label(self) -> str:
         return str(SubsidyType(self.subsidy_type).label)
+
+
+# The labels of the §18 default paths (rule data, loaded by the migration), marked so the catalogue holds
+# them: a label is shown in the reader's language when the catalogue knows it, as written otherwise.
+DEFAULT_PATH_LABELS = [
+    gettext_noop("25 år eller äldre, 12 av de senaste 15 månaderna"),
+    gettext_noop("20–24 år, 6 av de senaste 9 månaderna"),
+    gettext_noop("Nyanländ 20 år eller äldre i etableringsprogrammet"),
+    gettext_noop("Nyanländ 20 år eller äldre, 6 av 9 månader och uppehållstillstånd inom 36 månader"),
+    gettext_noop("Jobb- och utvecklingsgarantin, 20 år eller äldre"),
+    gettext_noop("Jobb- och utvecklingsgarantin"),
+    gettext_noop("20 år eller äldre med minst 200 ersättningsdagar i jobbgarantin för ungdomar"),
+    gettext_noop("Nyanländ 20 år eller äldre (uppehållstillstånd inom 36 månader)"),
+    gettext_noop("15–24 år"),
+    gettext_noop("Dokumenterad funktionsnedsättning med nedsatt arbetsförmåga"),
+]
+
+
+def path_label(path: dict[str, Any]) -> str:
+    label = str(path.get("label", ""))
+    return _(label) if label else ""
 
 
 def first_of_month(day: datetime.date) -> datetime.date:
@@ -464,7 +485,7 @@ def evaluate(rule: RuleVersion | None, subsidy_type: str, facts: Facts, on: date
             outcome = Outcome.ELIGIBLE
         else:
             outcome = Outcome.UNKNOWN
-        paths.append(PathResult(str(path.get("label", "")), outcome, results))
+        paths.append(PathResult(path_label(path), outcome, results))
 
     eligible = [p for p in paths if p.outcome == Outcome.ELIGIBLE]
     unknown = [p for p in paths if p.outcome == Outcome.UNKNOWN]
