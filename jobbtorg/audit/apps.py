@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
     name = "jobbtorg.audit"
     label = "audit"
+    verbose_name = _("Loggar")
 
     def ready(self) -> None:
         from jobbtorg.audit import checks  # noqa: F401  (registers the system checks)

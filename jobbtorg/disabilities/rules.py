@@ -34,6 +34,7 @@ import datetime
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.accounts.models import Role
@@ -194,7 +195,8 @@ CODES: dict[str, Code] = {
     ]
 }
 
-CODE_CHOICES = [(c.code, f"{c.code} {c.label}") for c in CODES.values()]
+# Lazy, so each reader sees the label in her language (an f-string here froze it in Swedish at import).
+CODE_CHOICES = [(c.code, format_lazy("{} {}", c.code, c.label)) for c in CODES.values()]
 SUB_KIND_CHOICES = [("", _("Ej aktuellt"))] + [(s.key, s.label) for c in CODES.values() if c.needs_sub_kind for s in c.sub_kinds]
 
 

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from jobbtorg.accounts.models import Role
 from jobbtorg.accounts.rules import EVERY_ROLE, PERSON_ROLES, every
@@ -177,6 +177,9 @@ class Facts:
     residence_permit_on: datetime.date | None = None
     youth_guarantee_days: int | None = None
     months: dict[datetime.date, str] = field(default_factory=dict)  # first of month → MonthKind
+    # Months the person spent enrolled at a Jobbtorg that the coach recorded nothing else for: they are in
+    # `months` as PROGRAMME (with_jobbtorg_months) and named in the reasons.
+    jobbtorg_months: frozenset[datetime.date] = frozenset()
     disability_documentation: str | None = None  # "valid" | "expired" | "missing" | "hidden" | None (not known)
 
 
@@ -226,6 +229,27 @@ class Evaluation:
         return str(SubsidyType(self.subsidy_type).label)
 
 
+# The labels of the §18 default paths (rule data, loaded by the migration), marked so the catalogue holds
+# them: a label is shown in the reader's language when the catalogue knows it, as written otherwise.
+DEFAULT_PATH_LABELS = [
+    gettext_noop("25 år eller äldre, 12 av de senaste 15 månaderna"),
+    gettext_noop("20–24 år, 6 av de senaste 9 månaderna"),
+    gettext_noop("Nyanländ 20 år eller äldre i etableringsprogrammet"),
+    gettext_noop("Nyanländ 20 år eller äldre, 6 av 9 månader och uppehållstillstånd inom 36 månader"),
+    gettext_noop("Jobb- och utvecklingsgarantin, 20 år eller äldre"),
+    gettext_noop("Jobb- och utvecklingsgarantin"),
+    gettext_noop("20 år eller äldre med minst 200 ersättningsdagar i jobbgarantin för ungdomar"),
+    gettext_noop("Nyanländ 20 år eller äldre (uppehållstillstånd inom 36 månader)"),
+    gettext_noop("15–24 år"),
+    gettext_noop("Dokumenterad funktionsnedsättning med nedsatt arbetsförmåga"),
+]
+
+
+def path_label(path: dict[str, Any]) -> str:
+    label = str(path.get("label", ""))
+    return _(label) if label else ""
+
+
 def first_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
@@ -256,6 +280,32 @@ def count_months(
         current = add_months(current, -1)
         steps += 1
     return in_window, skipped
+
+
+def jobbtorg_months(periods: list[tuple[datetime.date, datetime.date | None]], on: datetime.date) -> set[datetime.date]:
+    """The full calendar months before the month of `on` that the person spent enrolled at a Jobbtorg:
+    `periods` are (arrived_on, closed_on or None) of the participations. A month counts when the
+    enrolment covers all of it (the seed's "på heltid" read as the whole month)."""
+    current = first_of_month(on)
+    found: set[datetime.date] = set()
+    for arrived, closed in periods:
+        month = first_of_month(arrived) if arrived.day == 1 else add_months(first_of_month(arrived), 1)
+        month = max(month, add_months(current, -MAX_MONTHS_BACK))
+        while month < current:
+            if closed is not None and closed < last_day_of_month(month):
+                break
+            found.add(month)
+            month = add_months(month, 1)
+    return found
+
+
+def with_jobbtorg_months(
+    recorded: dict[datetime.date, str], periods: list[tuple[datetime.date, datetime.date | None]], on: datetime.date
+) -> tuple[dict[datetime.date, str], frozenset[datetime.date]]:
+    """The history with the person's own Jobbtorg months counted as a labour-market programme (the Jobbtorg is
+    the city's labour-market programme, DOMAIN §4): a month the coach recorded stays as recorded."""
+    own = {m for m in jobbtorg_months(periods, on) if m not in recorded}
+    return {**{m: str(MonthKind.PROGRAMME) for m in own}, **recorded}, frozenset(own)
 
 
 def _age_condition(facts: Facts, on: datetime.date, lo: int | None, hi: int | None) -> Condition:
@@ -296,6 +346,9 @@ def _months_condition(
             "n": len(skipped),
             "months": ", ".join(month_label(m.month) for m in skipped),
         }
+    own = [m for m in in_window if m.month in facts.jobbtorg_months and m.counted]
+    if own:
+        text += " " + _("%(n)s av dem är månader inskriven på Jobbtorg, som räknas som program.") % {"n": len(own)}
     if n_counted >= required:
         met: bool | None = True
     elif n_counted + len(missing) < required:
@@ -432,7 +485,7 @@ def evaluate(rule: RuleVersion | None, subsidy_type: str, facts: Facts, on: date
             outcome = Outcome.ELIGIBLE
         else:
             outcome = Outcome.UNKNOWN
-        paths.append(PathResult(str(path.get("label", "")), outcome, results))
+        paths.append(PathResult(path_label(path), outcome, results))
 
     eligible = [p for p in paths if p.outcome == Outcome.ELIGIBLE]
     unknown = [p for p in paths if p.outcome == Outcome.UNKNOWN]

@@ -315,7 +315,15 @@ def interpret_documentation(result: Any) -> str | None:
 
 def facts_for(person: Person, on: datetime.date, user: User | None = None) -> rules.Facts:
     stored = EligibilityFacts.objects.filter(person=person).first()
-    months = {m.month: m.kind for m in LabourMarketMonth.objects.filter(person=person)}
+    recorded = {m.month: m.kind for m in LabourMarketMonth.objects.filter(person=person)}
+    enrolments = [
+        (arrived, closed)
+        for arrived, closed in Participation.objects.filter(person=person, arrived_on__isnull=False).values_list(
+            "arrived_on", "closed_on"
+        )
+        if arrived is not None
+    ]
+    months, own = rules.with_jobbtorg_months(recorded, enrolments, on)
     registered = stored.registered_at_af if stored else None
     if registered is None:
         # Fall back on the participation's own answer (recorded at enrolment, DOMAIN §4.2).
@@ -331,8 +339,16 @@ def facts_for(person: Person, on: datetime.date, user: User | None = None) -> ru
         residence_permit_on=stored.residence_permit_on if stored else None,
         youth_guarantee_days=stored.youth_guarantee_days if stored else None,
         months=months,
+        jobbtorg_months=own,
         disability_documentation=disability_documentation(person, on, user),
     )
+
+
+def evaluation_of(person: Person, subsidy_type: str, on: datetime.date) -> rules.Evaluation:
+    """The evaluation as another service's check (the subsidy decision): that service authorised and audits
+    its own action, so this reads without an audit entry of its own. Disability data is not hidden here:
+    the result's text goes no further than the refusal to the coach of the case."""
+    return rules.evaluate(rule_for(subsidy_type, on), subsidy_type, facts_for(person, on), on)
 
 
 def evaluate_for(

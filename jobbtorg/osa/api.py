@@ -103,7 +103,7 @@ class OsaCaseViewSet(viewsets.ViewSet):
     def reviews(self, request: Request, pk: str) -> Response:
         v = self._input(s.ReviewInput, request)
         services.record_review(request.user, Actor.from_request(request), int(pk), reviewed_on=v["reviewed_on"],
-                               reviewed_by=v["reviewed_by"], reasoning=v["reasoning"])  # fmt: skip
+                               outcome=v["outcome"], reasoning=v["reasoning"])  # fmt: skip
         return self._represent(int(pk), status.HTTP_201_CREATED)
 
     @extend_schema(summary="Registrera uppföljningsmöte", tags=TAGS, request=s.MeetingInput,

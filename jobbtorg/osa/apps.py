@@ -2,11 +2,13 @@ import datetime
 from typing import Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OsaConfig(AppConfig):
     name = "jobbtorg.osa"
     label = "osa"
+    verbose_name = _("OSA – skyddat arbete hos offentlig arbetsgivare")
 
     def ready(self) -> None:
         """OSA follow-ups are deadlines of the case: the officer's badge and digest reach the cases

@@ -9,7 +9,7 @@ from jobbtorg.core.forms import Form
 from jobbtorg.disabilities.forms import DomainForm, VersionedForm, date_field
 from jobbtorg.organisation.models import AFUnit, District, Employer
 from jobbtorg.osa import rules
-from jobbtorg.osa.models import AssessmentOutcome
+from jobbtorg.osa.models import AssessmentOutcome, ReviewOutcome
 
 PARTY_CHOICES = [
     ("employee", _("Den anställde")),
@@ -62,8 +62,12 @@ class ExtensionForm(VersionedForm):
 
 
 class ReviewForm(DomainForm):
-    reviewed_on = date_field(_("Datum för prövningen"), required=False)
-    reviewed_by = forms.CharField(label=_("Prövad av"), max_length=150, required=False)
+    """The review is decided by the officer who records it (shown on the page); date and outcome are asked."""
+
+    reviewed_on = date_field(_("Beslutsdatum"), required=False)
+    outcome = forms.ChoiceField(
+        label=_("Beslut"), required=False, widget=forms.RadioSelect, choices=ReviewOutcome.choices,
+    )  # fmt: skip
     reasoning = forms.CharField(label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
 

@@ -140,12 +140,26 @@ class OsaCase(VersionedModel):
         return self.district_id
 
 
+class ReviewOutcome(models.TextChoices):
+    """The decision of an individual review (DOMAIN §10: past 2 years only after a recorded review)."""
+
+    APPROVED = "approved", _("Anställningen får förlängas utöver 24 månader")
+    REFUSED = "refused", _("Anställningen förlängs inte utöver 24 månader")
+
+
 class IndividualReview(TimeStampedModel):
-    """Individuell prövning: needed for an extension that takes the total past 24 months; used by one extension."""
+    """Individuell prövning: a decision, by a user, on a date, with an outcome. An approving review
+    allows the one extension that takes the total past 24 months; a refusing one stays on the case's
+    history and allows nothing. Reviews recorded before issue 10 named the reviewer in free text:
+    that text is kept in `legacy_reviewed_by` and shown as such; their outcome was approval."""
 
     case = models.ForeignKey(OsaCase, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("OSA-anställning"))
-    reviewed_on = models.DateField(_("datum för prövningen"))
-    reviewed_by = models.CharField(_("prövad av"), max_length=150)
+    reviewed_on = models.DateField(_("beslutsdatum"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("beslutad av")
+    )
+    outcome = models.CharField(_("beslut"), max_length=10, choices=ReviewOutcome.choices, default=ReviewOutcome.APPROVED)
+    legacy_reviewed_by = models.CharField(_("prövad av (fritext, före beslutsfälten)"), max_length=150, blank=True)
     reasoning = models.TextField(_("motivering"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -155,7 +169,19 @@ class IndividualReview(TimeStampedModel):
         ordering = ["reviewed_on", "id"]
 
     def __str__(self) -> str:
-        return f"{self.case_id}: {self.reviewed_on}"
+        return f"{self.case_id}: {self.reviewed_on} {self.outcome}"
+
+    @property
+    def approves(self) -> bool:
+        return self.outcome == ReviewOutcome.APPROVED
+
+    @property
+    def decider_name(self) -> str:
+        """Who decided: the user, or the free text of a review recorded before the decision fields."""
+        user = self.decided_by
+        if user is not None:
+            return user.get_full_name() or user.get_username()
+        return self.legacy_reviewed_by
 
 
 class OsaPeriod(TimeStampedModel):

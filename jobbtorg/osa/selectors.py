@@ -24,7 +24,7 @@ from jobbtorg.disabilities.access import health_relation
 from jobbtorg.organisation.models import District
 from jobbtorg.osa import rules
 from jobbtorg.osa.access import officer_scope
-from jobbtorg.osa.models import AnnualPlaces, OsaCase, OsaPeriod, Transfer
+from jobbtorg.osa.models import AnnualPlaces, OsaCase, OsaPeriod, ReviewOutcome, Transfer
 from jobbtorg.people.models import Person
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ class PeriodRow:
 def case_detail(user: User, case: OsaCase, today: datetime.date | None = None) -> dict[str, Any]:
     """Everything the case page shows (the case was opened through osa.services.open_case)."""
     today = today or timezone.localdate()
-    periods = list(case.periods.select_related("review").order_by("number"))
+    periods = list(case.periods.select_related("review__decided_by").order_by("number"))
     rows, running = [], 0
     for p in periods:
         running += p.months
@@ -114,8 +114,8 @@ def case_detail(user: User, case: OsaCase, today: datetime.date | None = None) -
         "total_months": running,
         "ends_on": periods[-1].end_date if periods else None,
         "over_limit": running > rules.MAX_TOTAL_MONTHS,
-        "reviews": list(case.reviews.select_related("period").order_by("reviewed_on", "id")),
-        "unused_review": case.reviews.filter(period__isnull=True).exists(),
+        "reviews": list(case.reviews.select_related("period", "decided_by").order_by("reviewed_on", "id")),
+        "unused_review": case.reviews.filter(period__isnull=True, outcome=ReviewOutcome.APPROVED).exists(),
         "plan": plan,
         "plan_versions": versions,
         "current_plan": versions[0] if versions else None,

@@ -45,7 +45,11 @@ class PeriodSerializer(serializers.ModelSerializer):
 class ReviewSerializer(serializers.ModelSerializer):
     class Meta:
         model = IndividualReview
-        fields = ["id", "reviewed_on", "reviewed_by", "reasoning"]
+        fields = ["id", "reviewed_on", "decided_by", "decided_by_name", "outcome", "outcome_display", "legacy_reviewed_by",
+                  "reasoning"]  # fmt: skip
+
+    decided_by_name = serializers.CharField(source="decider_name", read_only=True)
+    outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -137,7 +141,8 @@ class ExtensionInput(serializers.Serializer):
 
 class ReviewInput(serializers.Serializer):
     reviewed_on = date_field(required=False, allow_null=True, default=None)
-    reviewed_by = text(150)
+    # The decider is the requesting user (the officer responsible for the case).
+    outcome = text(10, help_text="approved | refused")
     reasoning = text(4000)
 
 

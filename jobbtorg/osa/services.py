@@ -40,6 +40,7 @@ from jobbtorg.osa.models import (
     OsaPeriod,
     PlanItem,
     PlanVersion,
+    ReviewOutcome,
     Transfer,
 )
 from jobbtorg.timeline import services as timeline
@@ -207,7 +208,7 @@ def extend(user: User, actor: Actor, case_id: int, *, version: int | None, month
         case = _locked(case)
         periods = list(case.periods.order_by("number"))
         total_before = sum(p.months for p in periods)
-        review = case.reviews.filter(period__isnull=True).order_by("reviewed_on", "id").first()
+        review = case.reviews.filter(period__isnull=True, outcome=ReviewOutcome.APPROVED).order_by("reviewed_on", "id").first()
         decision = rules.extension(months, total_before, review is not None)
         _fail(decision.errors)
         assert months is not None
@@ -229,27 +230,35 @@ def extend(user: User, actor: Actor, case_id: int, *, version: int | None, month
 
 
 def record_review(
-    user: User, actor: Actor, case_id: int, *, reviewed_on: datetime.date | None, reviewed_by: str, reasoning: str
+    user: User, actor: Actor, case_id: int, *, reviewed_on: datetime.date | None, outcome: str, reasoning: str
 ) -> IndividualReview:
+    """The individual review as a decision: the deciding officer is `user` (the one responsible for the
+    case, who records it), with its date and outcome (ReviewOutcome). Only an approving review lets an
+    extension take the total past 24 months (`extend`)."""
     case = open_case(user, actor, case_id, "individuell prövning", Action.CREATE)
     _step(user, actor, case, rules.CaseAction.REVIEW, "individuell prövning")
     errors: dict[str, str] = {}
     if reviewed_on is None:
-        errors["reviewed_on"] = _("Ange datum för den individuella prövningen.")
+        errors["reviewed_on"] = _("Ange datum för beslutet.")
     elif reviewed_on > timezone.localdate():
-        errors["reviewed_on"] = _("Prövningens datum kan inte vara i framtiden.")
-    if not reviewed_by.strip():
-        errors["reviewed_by"] = _("Ange vem som gjorde prövningen.")
+        errors["reviewed_on"] = _("Beslutets datum kan inte vara i framtiden.")
+    if outcome not in ReviewOutcome.values:
+        errors["outcome"] = _("Välj beslutet: förlängning utöver 24 månader medges eller medges inte.")
     if len(reasoning.strip()) < 10:
         errors["reasoning"] = _("Skriv motiveringen till prövningen (minst 10 tecken).")
     _fail(errors)
     assert reviewed_on is not None
     with transaction.atomic():
         review = IndividualReview.objects.create(
-            case=case, reviewed_on=reviewed_on, reviewed_by=reviewed_by.strip(), reasoning=reasoning.strip(), recorded_by=user
-        )
+            case=case, reviewed_on=reviewed_on, decided_by=user, outcome=outcome, reasoning=reasoning.strip(),
+            recorded_by=user,
+        )  # fmt: skip
         timeline.append(kind="osa_review_recorded", person=case.person, author=user, occurred_on=reviewed_on,
-                        text=_("Individuell prövning av OSA-anställningens längd registrerad."))  # fmt: skip
+                        text=_("Individuell prövning av OSA-anställningens längd: %(outcome)s.")
+                        % {"outcome": ReviewOutcome(outcome).label},
+                        data={"review": review.pk, "outcome": outcome})  # fmt: skip
+        record(actor, Action.CREATE, _what(f"OSA {case.pk}: individuell prövning beslutad ({outcome})"), case.person_id,
+               protected=case.person.is_protected)  # fmt: skip
     return review
 
 

@@ -197,7 +197,7 @@ def review(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     return _action(
         request, case_id, "review", lambda: forms.ReviewForm(request.POST, prefix="review"),
         lambda d: services.record_review(request.user, Actor.from_request(request), case_id,
-                                         reviewed_on=d["reviewed_on"], reviewed_by=d["reviewed_by"], reasoning=d["reasoning"]),
+                                         reviewed_on=d["reviewed_on"], outcome=d["outcome"], reasoning=d["reasoning"]),
         _("Den individuella prövningen är registrerad."),
     )  # fmt: skip
 

@@ -175,6 +175,7 @@ class SubsidyCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                 decision_on=v.validated_data["decision_on"],
                 period_from=v.validated_data["period_from"],
                 period_to=v.validated_data["period_to"],
+                missing_facts=v.validated_data["missing_facts"],
             ),
         )
 

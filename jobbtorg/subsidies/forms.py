@@ -94,6 +94,17 @@ class DecisionForm(VersionedForm):
     decision_on = date_field(_("Beslutsdatum"))
     period_from = date_field(_("Beslutet gäller från"))
     period_to = date_field(_("Beslutet gäller till"))
+    # Asked only while the nystartsjobb eligibility check cannot tell (the page drops it otherwise).
+    missing_facts = forms.CharField(
+        label=_("Uppgifter som saknas i kvalificeringen"),
+        help_text=_(
+            "Skriv vad Arbetsförmedlingens beslut bygger på för varje uppgift som saknas, eller registrera uppgifterna "
+            "under Kvalificering."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
 
 
 CLOSE_TARGETS = [

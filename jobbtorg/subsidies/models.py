@@ -79,6 +79,9 @@ class SubsidyCase(VersionedModel):
     decision_on = models.DateField(_("beslutsdatum"), null=True, blank=True)
     period_from = models.DateField(_("beslut gäller från"), null=True, blank=True)
     period_to = models.DateField(_("beslut gäller till"), null=True, blank=True)
+    # Nystartsjobb decided while the eligibility check could not tell (facts missing): what the decision
+    # rested on for the missing facts, as the coach recorded it (issue 10 item 9).
+    decision_missing_facts = models.TextField(_("uppgifter som saknades i kvalificeringen"), blank=True)
 
     ended_on = models.DateField(_("avslutat"), null=True, blank=True)
     end_reason = models.TextField(_("orsak"), blank=True)

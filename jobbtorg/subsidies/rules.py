@@ -211,7 +211,7 @@ def completion_errors(step: StepState, previous: StepState | None, done_on: date
             errors,
             "non_field_errors",
             _("Steg %(prev)s (%(label)s) måste vara klart innan steg %(number)s kan registreras.")
-            % {"prev": prev_rule.number, "label": prev_rule.label, "number": rule.number},
+            % {"prev": prev_rule.code, "label": prev_rule.label, "number": rule.code},
         )
         return errors
     if step.paused_on is not None:

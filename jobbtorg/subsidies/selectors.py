@@ -29,6 +29,8 @@ from jobbtorg.deadlines import selectors as deadline_selectors
 from jobbtorg.deadlines.models import Deadline
 from jobbtorg.deadlines.rules import Kind
 from jobbtorg.organisation.models import JobbtorgUnit
+from jobbtorg.osa.models import CaseStatus as OsaStatus
+from jobbtorg.osa.models import OsaCase
 from jobbtorg.people.models import Person, ProtectionLevel
 from jobbtorg.subsidies import steps as step_rules
 from jobbtorg.subsidies.models import CaseStatus, StepStatus, SubsidyCase, SubsidyStep, SubsidyType
@@ -107,6 +109,12 @@ def may_see_board(user: User) -> bool:
     return holds(user, "subsidies.board")
 
 
+def in_osa(person_id: int) -> bool:
+    """Does the person have an ongoing OSA employment (sheltered public employment, DOMAIN §10)? Only the fact:
+    no ground, employer or officer is read."""
+    return OsaCase.objects.filter(person_id=person_id, status=OsaStatus.ACTIVE).exists()
+
+
 def may_list_from_board(user: User) -> bool:
     return holds(user, "subsidies.board_list")
 
@@ -116,7 +124,7 @@ class BoardRow:
     unit_id: int | None
     unit_name: str
     kind: str
-    number: int
+    number: str  # the step's unique code (steps.StepRule.code): "2b"
     label: str
     open: int
     overdue: int
@@ -152,7 +160,7 @@ def board(today: datetime.date | None = None) -> list[BoardRow]:
                 unit_id=g[unit_key],
                 unit_name=names.get(g[unit_key], ""),
                 kind=g["kind"],
-                number=rule.number,
+                number=rule.code,
                 label=str(rule.label),
                 open=g["open"],
                 overdue=g["overdue"],

@@ -93,6 +93,7 @@ class SubsidyCaseSerializer(serializers.ModelSerializer):
             "decision_on",
             "period_from",
             "period_to",
+            "decision_missing_facts",
             "ended_on",
             "end_reason",
             "steps",
@@ -141,6 +142,8 @@ class SubsidyDecisionInput(StrictSerializer):
     decision_on = BoundedDateField()
     period_from = BoundedDateField()
     period_to = BoundedDateField()
+    # Nystartsjobb while eligibility cannot be determined: what the decision rests on for the missing facts.
+    missing_facts = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class SubsidyCloseInput(StrictSerializer):
@@ -188,7 +191,7 @@ class SubsidyBoardRowSerializer(serializers.Serializer):
     unit_id = serializers.IntegerField(allow_null=True)
     unit_name = serializers.CharField()
     kind = serializers.CharField()
-    number = serializers.IntegerField()
+    number = serializers.CharField(help_text="Stegets nummer, unikt i processen (t.ex. 2b).")
     label = serializers.CharField()
     open = serializers.IntegerField()
     overdue = serializers.IntegerField()

@@ -19,7 +19,7 @@ from typing import Any, Self
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jobbtorg.access import sections
@@ -33,6 +33,7 @@ from jobbtorg.core.locking import save_versioned
 from jobbtorg.core.types import StrOrPromise
 from jobbtorg.deadlines import services as deadlines
 from jobbtorg.deadlines.rules import Kind
+from jobbtorg.eligibility import rules as eligibility_rules
 from jobbtorg.eligibility import services as eligibility_services
 from jobbtorg.organisation.models import Employer, EmployerContact
 from jobbtorg.participations.models import OPEN_STATUSES, Participation
@@ -70,6 +71,16 @@ def load_case(case_id: int) -> SubsidyCase | None:
 
 def _what(case_id: int | None, what: StrOrPromise) -> str:
     return f"stödärende {case_id or '-'}: {what}"
+
+
+def _step_what(kind: str) -> str:
+    """A step as the log names it, in words: "steg 3a (Samordnarfunktionen utreder …)", never the code "lb_3_eligibility"."""
+    if kind not in step_rules.StepKind.__members__.values():
+        return "okänt steg"
+    rule = step_rules.STEP_RULES[StepKind(kind)]
+    with translation.override("sv"):
+        label = str(rule.label)
+    return f"steg {rule.code} ({label})" if rule.code else label
 
 
 def authorise(
@@ -192,10 +203,28 @@ def _supervisor(
     return contact, (name.strip() or contact.name), (phone.strip() or contact.phone), (email.strip() or contact.email)
 
 
+def osa_warnings(person_id: int, subsidy_type: str | None = None) -> list[str]:
+    """A warning, not a refusal, when lönebidrag is sought for someone in an ongoing OSA employment: the two
+    are forms of the same support (förordning 2017:462) and neither DOMAIN §9–§10 nor seed 000 forbids the
+    case, but the coach must align with the OSA officer and Arbetsförmedlingen first. `subsidy_type` None:
+    the new-case page, before the type is chosen."""
+    if subsidy_type not in (None, SubsidyType.LONEBIDRAG) or not selectors.in_osa(person_id):
+        return []
+    return [
+        _(
+            "Personen har en pågående OSA-anställning (skyddat arbete hos offentlig arbetsgivare). Lönebidrag och OSA "
+            "är stöd enligt samma förordning: stäm av med OSA-handläggaren och Arbetsförmedlingen innan ansökan om lönebidrag."
+        )
+    ]
+
+
 def case_warnings(case: SubsidyCase) -> list[str]:
     rule = eligibility_services.rule_for(case.subsidy_type, case.decision_on or case.notified_on)
     limit = (rule.parameters.get("limits") or {}).get("max_months_per_decision") if rule else None
-    return rules.case_warnings(_facts(case), limit if isinstance(limit, int) else None)
+    warnings = rules.case_warnings(_facts(case), limit if isinstance(limit, int) else None)
+    if case.is_open:
+        warnings += osa_warnings(case.participation.person_id, case.subsidy_type)
+    return warnings
 
 
 # --- cases -----------------------------------------------------------------------------------------
@@ -455,9 +484,13 @@ def record_decision(
     decision_on: datetime.date | None,
     period_from: datetime.date | None,
     period_to: datetime.date | None,
+    missing_facts: str = "",
     today: datetime.date | None = None,
 ) -> tuple[SubsidyCase, list[str]]:
-    """Arbetsförmedlingen granted the subsidy. Lönebidrag records its decision in step 6 instead."""
+    """Arbetsförmedlingen granted the subsidy. Lönebidrag records its decision in step 6 instead.
+
+    Nystartsjobb: refused while the eligibility check says "cannot be determined" (facts missing), unless
+    `missing_facts` records what the decision rested on for them (`decision_missing`)."""
     today = today or timezone.localdate()
     case = _authorised_case(user, actor, case_id, "beslut", rules.WHO[CaseStep.GRANT])
     if case.subsidy_type == SubsidyType.LONEBIDRAG:
@@ -465,10 +498,27 @@ def record_decision(
     rules.next_status(case.status, CaseStep.GRANT)
     facts = _facts(case, decision_on=decision_on, period_from=period_from, period_to=period_to)
     limit = eligibility_services.max_months_per_decision(case.subsidy_type, decision_on) if decision_on else None
-    _raise(rules.decision_errors(facts, today, max_months=limit))
+    errors = rules.decision_errors(facts, today, max_months=limit)
+    # Asked once the decision's own fields hold and the form is not stale (a stale form is a conflict
+    # first, as the save would say): the eligibility check runs for the decision date.
+    stale = version is not None and version != case.version
+    missing = [] if errors or stale else decision_missing(case, decision_on or today)
+    missing_facts = missing_facts.strip() if missing else ""
+    if missing and not missing_facts:
+        rules._add(
+            errors,
+            "missing_facts",
+            _(
+                "Rätten till nystartsjobb går inte att avgöra – uppgifter saknas: %(missing)s Registrera uppgifterna "
+                "under Kvalificering, eller skriv här vad Arbetsförmedlingens beslut bygger på för dem."
+            )
+            % {"missing": " ".join(dict.fromkeys(missing))},
+        )
+    _raise(errors)
     # decision_errors (required) refused any of the three missing.
     assert decision_on is not None and period_from is not None and period_to is not None
     with transaction.atomic():
+        case.decision_missing_facts = missing_facts
         _grant(case, version, decision_on, period_from, period_to)
         _finish_step(case, StepKind.INTRO_DECISION, decision_on, user)
         warnings = case_warnings(case)
@@ -491,12 +541,21 @@ def record_decision(
     return case, warnings
 
 
+def decision_missing(case: SubsidyCase, on: datetime.date) -> list[str]:
+    """The facts the eligibility check misses for a nystartsjobb decision on `on` (empty when it can tell,
+    and for every other subsidy: their decision is not gated here)."""
+    if case.subsidy_type != SubsidyType.NYSTARTSJOBB:
+        return []
+    evaluation = eligibility_services.evaluation_of(case.participation.person, case.subsidy_type, on)
+    return evaluation.missing if evaluation.outcome == eligibility_rules.Outcome.UNKNOWN else []
+
+
 def _grant(
     case: SubsidyCase, version: int | None, decision_on: datetime.date, period_from: datetime.date, period_to: datetime.date
 ) -> None:
     case.decision_on, case.period_from, case.period_to = decision_on, period_from, period_to
     case.status = rules.next_status(case.status, CaseStep.GRANT)
-    _lock(case, version, ["decision_on", "period_from", "period_to", "status"])
+    _lock(case, version, ["decision_on", "period_from", "period_to", "status", "decision_missing_facts"])
 
 
 def _finish_step(case: SubsidyCase, kind: StepKind, on: datetime.date, user: User | None) -> None:
@@ -730,7 +789,7 @@ def complete_step(
     """
     today = today or timezone.localdate()
     data = dict(data or {})
-    case = _authorised_case(user, actor, case_id, f"steg {kind}", "complete_step")
+    case = _authorised_case(user, actor, case_id, _step_what(kind), "complete_step")
     if kind not in step_rules.StepKind.__members__.values():
         _raise({"kind": [_("Okänt steg.")]})
     step_kind = StepKind(kind)
@@ -766,7 +825,7 @@ def complete_step(
             data={"subsidy_case": case.pk, "step": step_kind.value, "outcome": step.outcome},
         )
         store_deadlines(case)
-        _audit(actor, case, f"steg {step_kind.value}")
+        _audit(actor, case, _step_what(step_kind))
     return case, warnings
 
 
@@ -782,7 +841,7 @@ def _mark_done(
 
 def _label(case: SubsidyCase, step: SubsidyStep) -> str:
     rule = step_rules.STEP_RULES[StepKind(step.kind)]
-    prefix = _("Steg %(n)s: ") % {"n": rule.number} if rule.number else ""
+    prefix = _("Steg %(n)s: ") % {"n": rule.code} if rule.code else ""
     return prefix + rule.label_for(case.route)
 
 

@@ -140,6 +140,23 @@ class StepRule:
             return add_months(start, self.amount)
         return start + datetime.timedelta(days=self.amount)
 
+    @property
+    def code(self) -> str:
+        """The step's own number, unique within the process: the seed's step number, with a letter
+        when the seed's step holds several timed tasks (2a, 2b; 3a, 3b; 7a–7c). Empty outside the
+        lönebidrag process (number 0)."""
+        return STEP_CODES.get(self.kind, "")
+
+    @property
+    def title(self) -> str:
+        """"Steg 2b: Order skickad till Lönestödsfunktionen" — how a step is named to people."""
+        return self.title_for("")
+
+    def title_for(self, route: str) -> str:
+        if not self.code:
+            return self.label_for(route)
+        return _("Steg %(code)s: %(label)s") % {"code": self.code, "label": self.label_for(route)}
+
     def label_for(self, route: str) -> str:
         if route == ROUTE_LOCAL_OFFICE and self.label_local_office:
             return str(self.label_local_office)
@@ -320,6 +337,23 @@ STEP_RULES: dict[StepKind, StepRule] = {
         ),
     ]
 }
+
+
+
+def _codes(rules: dict[StepKind, StepRule]) -> dict[StepKind, str]:
+    """Unique step numbers: a seed step with one task keeps its number; several tasks get a, b, c in order."""
+    by_number: dict[int, list[StepRule]] = {}
+    for rule in sorted(rules.values(), key=lambda r: r.seq):
+        if rule.number:
+            by_number.setdefault(rule.number, []).append(rule)
+    codes: dict[StepKind, str] = {}
+    for number, group in by_number.items():
+        for i, rule in enumerate(group):
+            codes[rule.kind] = str(number) if len(group) == 1 else f"{number}{'abcdefgh'[i]}"
+    return codes
+
+
+STEP_CODES: dict[StepKind, str] = _codes(STEP_RULES)
 
 LONEBIDRAG_STEPS: tuple[StepKind, ...] = tuple(k for k in StepKind if k.value.startswith("lb_"))
 # The steps created with every lönebidrag case (the completion sub-step is created on demand).

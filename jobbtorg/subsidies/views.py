@@ -134,7 +134,8 @@ def new(request: AuthenticatedHttpRequest, participation_id: int) -> HttpRespons
                 messages.success(request, _("Ärendet är registrerat."))
                 return redirect("subsidies:detail", case.pk)
         status = _status(request, 400)
-    return render(request, "subsidies/new.html", {"form": form, "participation": participation, "person": person}, status=status)
+    context = {"form": form, "participation": participation, "person": person, "osa_warnings": services.osa_warnings(person.pk)}
+    return render(request, "subsidies/new.html", context, status=status)
 
 
 # --- the case page and its actions ------------------------------------------------------------------------
@@ -210,12 +211,16 @@ def _detail(
         "end": forms.EndForm(initial={**initial, "ended_on": case.period_to}, prefix="end"),
     }
     page_forms.update({k: v for k, v in bound.items() if not k.startswith("step-")})
+    decision_missing = services.decision_missing(case, today) if case.is_open else []
+    if not decision_missing:
+        page_forms["decision"].fields.pop("missing_facts", None)
     steps = _step_rows(case, today, bound)
     context = {
         "case": case,
         "person": case.participation.person,
         "steps": steps,
         "warnings": services.case_warnings(case),
+        "decision_missing": decision_missing,
         "documentation": eligibility_services.disability_documentation(case.participation.person, today, request.user)
         if case.subsidy_type == SubsidyType.LONEBIDRAG
         else None,
@@ -315,6 +320,7 @@ def decision(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
             decision_on=d["decision_on"],
             period_from=d["period_from"],
             period_to=d["period_to"],
+            missing_facts=d.get("missing_facts", ""),
         ),
         _("Beslutet är registrerat."),
     )

@@ -34,7 +34,7 @@ def extend(officer, case, months):
 
 
 def review(officer, case):
-    return services.record_review(officer, actor_of(officer), case.pk, reviewed_on=TODAY(), reviewed_by="Karin Ek, enhetschef",
+    return services.record_review(officer, actor_of(officer), case.pk, reviewed_on=TODAY(), outcome="approved",
                                   reasoning="Behöver mer tid för att nå arbete på öppna marknaden.")  # fmt: skip
 
 
@@ -98,7 +98,7 @@ def test_osa_total_over_24_months_needs_individual_review(officer, person, city_
     assert case.periods.count() == 3 and services.total_months(case) == 24  # nothing saved
     # A review without reasoning is refused too.
     with pytest.raises(DomainError):
-        services.record_review(officer, actor_of(officer), case.pk, reviewed_on=TODAY(), reviewed_by="", reasoning="")
+        services.record_review(officer, actor_of(officer), case.pk, reviewed_on=TODAY(), outcome="", reasoning="")
     assert not IndividualReview.objects.exists()
     r = review(officer, case)
     period = extend(officer, case, 12)
@@ -275,3 +275,36 @@ def test_osa_deadlines_stored(officer, person):
     # ADR 0016: the follow-ups live in the one deadline store, with the case as subject.
     stored = Deadline.objects.filter(kind="first_period_meeting", status="open", subject_id=case.pk)
     assert stored.count() == 1 and stored.get().responsible == "osa" and stored.get().participation is None
+
+
+def test_osa_individual_review_is_a_decision(officer, person, city_employer):
+    """Decider (the recording officer, a user), date and outcome; a refusal allows no extension past 24
+    months, an approval does; timeline and audit name the outcome; no free-text "Prövad av"."""
+    case = create(officer, person, city_employer)
+    extend(officer, case, 12)
+    extend(officer, case, 6)
+    with pytest.raises(DomainError) as exc:
+        services.record_review(officer, actor_of(officer), case.pk, reviewed_on=TODAY(), outcome="maybe",
+                               reasoning="Fortsatt behov av stöd.")  # fmt: skip
+    assert "outcome" in exc.value.message_dict
+    refused = services.record_review(officer, actor_of(officer), case.pk, reviewed_on=TODAY(), outcome="refused",
+                                     reasoning="Personen bedöms kunna gå vidare till annat arbete.")  # fmt: skip
+    assert refused.decided_by == officer and refused.reviewed_on == TODAY() and not refused.approves
+    assert refused.decider_name and refused.legacy_reviewed_by == ""
+    with pytest.raises(DomainError):
+        extend(officer, case, 6)  # a refusing review allows nothing
+    approved = services.record_review(officer, actor_of(officer), case.pk, reviewed_on=TODAY(), outcome="approved",
+                                      reasoning="Behöver mer tid för att nå arbete på öppna marknaden.")  # fmt: skip
+    assert extend(officer, case, 6).review == approved
+    entry = case.person.timeline.filter(kind="osa_review_recorded").order_by("id").first()
+    assert entry is not None and "förlängs inte" in entry.text and entry.data["outcome"] == "refused"
+    assert AuditEntry.objects.filter(what__contains="individuell prövning beslutad (refused)").exists()
+
+
+def test_osa_review_in_the_future_refused(officer, person, city_employer):
+    case = create(officer, person, city_employer)
+    with pytest.raises(DomainError) as exc:
+        services.record_review(officer, actor_of(officer), case.pk, reviewed_on=TODAY() + datetime.timedelta(days=1),
+                               outcome="approved", reasoning="Fortsatt behov av stöd.")  # fmt: skip
+    assert "reviewed_on" in exc.value.message_dict
+    assert not IndividualReview.objects.exists()

@@ -104,7 +104,7 @@ def test_an_employment_whose_time_ran_out_ends_on_its_last_day(officer, person):
 
 ATTEMPTS = {
     CaseAction.EXTEND: lambda o, c: services.extend(o, actor_of(o), c.pk, version=c.version, months=6),
-    CaseAction.REVIEW: lambda o, c: services.record_review(o, actor_of(o), c.pk, reviewed_on=TODAY(), reviewed_by="Karin",
+    CaseAction.REVIEW: lambda o, c: services.record_review(o, actor_of(o), c.pk, reviewed_on=TODAY(), outcome="approved",
                                                           reasoning="Behöver längre tid i anställningen."),
     CaseAction.PLAN: lambda o, c: services.save_plan(o, actor_of(o), c.pk, version=0,
                                                     items=[{"activity": "af_aids", "responsible": "af", "planned_on": TODAY()}]),

@@ -74,7 +74,7 @@ def test_api_review_then_extension_beyond_24_and_409(logged_in, person):
     case = f.OsaCaseFactory(person=person, periods=[12, 6])
     url = f"/api/v1/osa-cases/{case.pk}/"
     assert logged_in.post(url + "periods/", {"version": 1, "months": 12}, content_type="application/json").status_code == 400
-    review = logged_in.post(url + "reviews/", {"reviewed_on": str(TODAY()), "reviewed_by": "Chef",
+    review = logged_in.post(url + "reviews/", {"reviewed_on": str(TODAY()), "outcome": "approved",
                                                "reasoning": "Individuell prövning: fortsatt behov."},
                             content_type="application/json")  # fmt: skip
     assert review.status_code == 201

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 TEN_YEARS = "Ett beslut gäller högst 12 månader enligt förordningen: ange ett slutdatum senast 2027-03-04."
 BEFORE_NOTIFICATION = "Beslutsperioden kan inte börja före intresseanmälan (2026-03-02): stödet söks före anställningen."
+MISSING_FACTS = "Arbetsförmedlingens beslut: inskriven och arbetslös i 12 av de senaste 15 månaderna."
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +45,9 @@ def api(user) -> APIClient:
 
 
 def decision(case, period_from: str, period_to: str) -> dict:
-    return {"version": case.version, "decision_on": "2026-03-04", "period_from": period_from, "period_to": period_to}
+    # Nothing is recorded about the person's eligibility: the decision says what it rests on (issue 10 item 9).
+    return {"version": case.version, "decision_on": "2026-03-04", "period_from": period_from, "period_to": period_to,
+            "missing_facts": MISSING_FACTS}  # fmt: skip
 
 
 def test_nystartsjobb_decision_at_most_12_months_api(coach, case):
@@ -70,6 +73,7 @@ def test_nystartsjobb_decision_at_most_12_months_web(client, coach, case):
         "decision-decision_on": "2026-03-04",
         "decision-period_from": "2026-03-05",
         "decision-period_to": "2036-03-04",
+        "decision-missing_facts": MISSING_FACTS,
     }
     response = client.post(f"/stod/{case.pk}/beslut/", body)
     assert response.status_code == 400
