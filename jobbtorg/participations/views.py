@@ -475,10 +475,10 @@ def followup(request: AuthenticatedHttpRequest, followup_id: int) -> HttpRespons
 @never_cache
 def assignments(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The manager's page: caseload balance per coach and the participations still without an assigned coach."""
-    _require_unit(request, _("Sidan är för enhetschefer."))
-    balance = list(selectors.caseload_balance(request.user.jobbtorg_unit_id))
+    unit_id = _require_unit(request, _("Sidan är för enhetschefer."))
+    balance = list(selectors.caseload_balance(unit_id))
     # One coach list for every row: a ModelChoiceField would query it again per row.
-    coaches = [(c.pk, c.get_full_name() or c.get_username()) for c in services.coaches_of(request.user.jobbtorg_unit_id)]
+    coaches = [(c.pk, c.get_full_name() or c.get_username()) for c in services.coaches_of(unit_id)]
     context = {
         **_unassigned_rows(request, selectors.unassigned(request.user), "fördelning av coacher"),
         "balance": balance,
@@ -488,9 +488,11 @@ def assignments(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "participations/assignments.html", context)
 
 
-def _require_unit(request: AuthenticatedHttpRequest, message: str) -> None:
+def _require_unit(request: AuthenticatedHttpRequest, message: str) -> int:
+    """The user's Jobbtorg unit; a user without one is refused with `message`."""
     if not request.user.jobbtorg_unit_id:
         raise PermissionDenied(message)
+    return request.user.jobbtorg_unit_id
 
 
 def _unassigned_rows(request: AuthenticatedHttpRequest, qs: Any, what: str) -> dict[str, Any]:
