@@ -15,6 +15,7 @@ from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.participations import selectors, services
 from jobbtorg.participations.models import Participation
 from jobbtorg.participations.tests.fixtures import actor_for, login
+from jobbtorg.participations.tests.test_query_counts import assert_constant, ok
 from jobbtorg.testing import factories as f
 from jobbtorg.timeline.models import TimelineEntry
 
@@ -178,3 +179,11 @@ def test_api_take_follows_the_same_rules(coach, manager, other_coach, today):
     again = api(other_coach).post(url, {"version": response.json()["version"]}, format="json")
     assert again.status_code == 400 and "redan en tilldelad coach" in str(again.json())
     assert coach_of(p) == (coach.pk, today)
+
+
+def test_the_list_without_coach_keeps_its_queries_constant(client, coach, other_coach):
+    login(client, coach)
+    assert_constant(
+        lambda: ok(client.get(reverse("participations:unassigned"))),
+        lambda n: f.ParticipationFactory.create_batch(n, referred=True, coach=other_coach),
+    )
