@@ -53,6 +53,7 @@ class ParticipationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         "list": "participations.read",
         "retrieve": "participations.read",
         "assign_coach": "participations.assign_coach",
+        "take": "participations.take",
         "appointments": "participations.book_appointment",
         "arrive": "participations.enrol",
         "af_registration": "participations.enrol",
@@ -122,6 +123,13 @@ class ParticipationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             lambda a, pk, v: services.assign_coach(
                 request.user, a, pk, version=v.validated_data["version"], coach_id=v.validated_data["coach"]
             ),
+        )
+
+    @_step("Ta ärendet: bli personlig coach för en deltagare utan tilldelad coach (coach)", s.TakeInput)
+    @action(detail=True, methods=["post"])
+    def take(self, request: Request, pk: str) -> Response:
+        return self._run(
+            request, s.TakeInput, lambda a, pk, v: services.take(request.user, a, pk, version=v.validated_data["version"])
         )
 
     @_step("Boka besökstid", s.AppointmentInput)

@@ -83,6 +83,10 @@ class AssignCoachForm(VersionedForm):
         self.fields["coach"].label_from_instance = lambda u: u.get_full_name() or u.get_username()  # type: ignore[attr-defined]
 
 
+class TakeForm(VersionedForm):
+    """A coach takes the participant (participations.services.take): only the version read."""
+
+
 class AppointmentForm(DomainForm):
     appointment_at = forms.DateTimeField(
         label=_("Dag och tid"),

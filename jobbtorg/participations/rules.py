@@ -36,6 +36,8 @@ CASEWORK: Mapping[str, Scope] = {Role.COACH: (OWN, UNIT)}
 CAPABILITIES: CapabilityTable = {
     "read": every(PERSON_ROLES),
     "assign_coach": {Role.UNIT_MANAGER: UNIT},
+    # A coach takes an unassigned participant of her own unit herself (issue 10 item 2).
+    "take": {Role.COACH: UNIT},
     "book_appointment": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT, Role.SOCIAL_WORKER: HOME_DISTRICT},
     "enrol": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
     "interrupt": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},

@@ -31,7 +31,7 @@ from jobbtorg.participations.models import (
     Status,
 )
 from jobbtorg.participations.path import Path, PathFacts, path_of
-from jobbtorg.people.models import Person
+from jobbtorg.people.models import Person, ProtectionLevel
 from jobbtorg.plans.models import ActivityPlan
 
 
@@ -74,23 +74,35 @@ def caseload_balance(unit: JobbtorgUnit | int | None, today: datetime.date | Non
     )
 
 
-def unassigned(user: User) -> QuerySet[Participation]:
-    """Open participations at the manager's unit whose coach is not yet assigned, oldest referral first.
+# Rows the lists of unassigned participants show; the page says "visar N av M" when there are more.
+UNASSIGNED_ROWS = 200
 
-    Only people the manager may see: protected identities never appear in a unit list (LEGAL.md).
-    """
+
+def _without_assigned_coach(user: User, people: Q) -> QuerySet[Participation]:
+    """Open participations at the user's unit that no one has been assigned to, oldest referral first."""
     if not user.jobbtorg_unit_id:
         return Participation.objects.none()
     return (
         Participation.objects.filter(
-            unit_id=user.jobbtorg_unit_id,
-            status__in=OPEN_STATUSES,
-            coach_assigned_on__isnull=True,
-            person__in=visible_persons(user),
+            people, unit_id=user.jobbtorg_unit_id, status__in=OPEN_STATUSES, coach_assigned_on__isnull=True
         )
         .select_related("person", "coach", "home_district")
         .order_by("referred_on", "id")
     )
+
+
+def unassigned(user: User) -> QuerySet[Participation]:
+    """The manager's "Utan tilldelad coach" (Fördelning, and the figure on her start page that links
+    there). Only people the manager may see: protected identities never appear in a unit list (LEGAL.md).
+    """
+    return _without_assigned_coach(user, Q(person__in=visible_persons(user)))
+
+
+def intake_pool(user: User) -> QuerySet[Participation]:
+    """The coach's "Utan coach" list (issue 10 item 2). A coach reaches these people only to take
+    one (services.take), so the list shows no more than the name and the referral; protected
+    identities are never in it (LEGAL.md) — the unit manager assigns those."""
+    return _without_assigned_coach(user, Q(person__protection_level=ProtectionLevel.NONE))
 
 
 def for_person(person: Person) -> list[Participation]:

@@ -254,6 +254,10 @@ class AssignCoachInput(StrictSerializer):
     coach = id_field(help_text="Coachens användar-id; bara coacher på deltagandets jobbtorg.")
 
 
+class TakeInput(StrictSerializer):
+    version = version_field()
+
+
 class AppointmentInput(StrictSerializer):
     starts_at = api_fields.DateTimeField()
     place = serializers.CharField(max_length=200)

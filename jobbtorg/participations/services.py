@@ -289,6 +289,35 @@ def assign_coach(user: User, actor: Actor, participation_id: int, *, version: in
     return p
 
 
+def take(user: User, actor: Actor, participation_id: int, *, version: int | None) -> Participation:
+    """A coach takes an open participant of her own unit who has no assigned coach yet (issue 10
+    item 2): she becomes the personal coach, as if the unit manager had assigned her. A coach
+    booked at referral is only proposed and may be replaced; an assigned coach may not.
+
+    The coach reaches the participant through her relation to the person, or through her unit's
+    intake pool (selectors.intake_pool: her unit, no protected identity), which exists to be taken from."""
+    what = _what(participation_id, _("coach tar ärendet"))
+    p = load(participation_id)
+    in_pool = p is not None and p.unit_id == user.jobbtorg_unit_id and not p.person.is_protected
+    if p is None or not (in_pool or check_person(user, p.person).allowed):
+        record(actor, Action.CHANGE, what, p.person_id if p else None, allowed=False,
+               protected=bool(p and p.person.is_protected))
+        raise AccessDenied()
+    if not capabilities.may(user, "participations.take", **rules.facts(p)):
+        record(actor, Action.CHANGE, what, p.person_id, allowed=False, protected=p.person.is_protected)
+        raise PermissionDenied(_("Du har inte behörighet att göra det här för deltagandet."))
+    _require_open(p)
+    if p.coach_assigned_on is not None:
+        raise DomainError(
+            {"non_field_errors": [_("Deltagaren har redan en tilldelad coach. Be enhetschefen om ärendet ska byta coach.")]}
+        )
+    coach = _check_coach(user.pk, p.unit_id, "non_field_errors")
+    with transaction.atomic():
+        _set_coach(user, actor, p, coach, version=version, assigned_on=timezone.localdate(), what=_("coach tar ärendet"),
+                   text=_("%(coach)s tog ärendet och är personlig coach."))
+    return p
+
+
 def set_provisional_coach(user: User, actor: Actor, participation: Participation, coach: User) -> Participation:
     """The coach booked for the first visit is the participation's coach until a unit manager
     assigns one (DOMAIN §4.2; coach_assigned_on stays empty). Called by referrals.services inside
@@ -300,7 +329,7 @@ def set_provisional_coach(user: User, actor: Actor, participation: Participation
 
 def _set_coach(
     user: User, actor: Actor, p: Participation, coach: User, *, version: int | None, assigned_on: datetime.date | None,
-    what: str,
+    what: str, text: str | None = None,
 ) -> None:
     old = p.coach_id
     p.coach = coach
@@ -312,7 +341,7 @@ def _set_coach(
     name = coach.get_full_name() or coach.get_username()
     timeline.append(
         kind=EventKind.COACH_ASSIGNED,
-        text=(_("%(coach)s är personlig coach.") if assigned_on else _("%(coach)s är coach till första besöket."))
+        text=(text or (_("%(coach)s är personlig coach.") if assigned_on else _("%(coach)s är coach till första besöket.")))
         % {"coach": name},
         author=user,
         participation=p,

@@ -7,7 +7,9 @@ from jobbtorg.participations import views
 app_name = "participations"
 urlpatterns = [
     path("fordelning/", views.assignments, name="assignments"),
+    path("utan-coach/", views.unassigned, name="unassigned"),
     path("<int:participation_id>/", views.detail, name="detail"),
+    path("<int:participation_id>/ta/", views.take, name="take"),
     path("<int:participation_id>/coach/", views.assign, name="assign"),
     path("<int:participation_id>/besok/", views.book, name="book"),
     path("<int:participation_id>/ankomst/", views.arrive, name="arrive"),

@@ -158,10 +158,15 @@ def _action(
 
 
 def _redirect_back(request: HttpRequest, p: Participation) -> HttpResponse:
+    return _redirect_to(request, reverse("participations:detail", args=[p.pk]))
+
+
+def _redirect_to(request: HttpRequest, default: str) -> HttpResponse:
+    """To the `next` the form carries when it is this site's, else to `default`."""
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(target)
-    return redirect("participations:detail", p.pk)
+    return redirect(default)
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -181,6 +186,29 @@ def assign(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResp
         _("Coachen är tilldelad."),
         form_kwargs=lambda p: {"coaches": services.coaches_of(p.unit_id)},
     )
+
+
+@login_required
+@requires("participations.take")
+@require_POST
+def take(request: AuthenticatedHttpRequest, participation_id: int) -> HttpResponse:
+    """A coach takes an unassigned participant of her unit (issue 10 item 2). She may reach the
+    participant only through her unit's list of participants without coach, so a refusal is told
+    where she came from, not on the participation page she may not open."""
+    form = forms.TakeForm(request.POST, prefix="take")
+    fallback = reverse("participations:unassigned")
+    if not form.is_valid():
+        messages.error(request, _("Sidan var inaktuell. Försök igen."))
+        return _redirect_to(request, fallback)
+    try:
+        services.take(request.user, _actor(request), participation_id, version=form.cleaned_data["version"])
+    except AccessDenied as exc:
+        raise Http404 from exc
+    except (ConflictError, DomainError) as exc:
+        messages.error(request, exc.messages[0])
+        return _redirect_to(request, fallback)
+    messages.success(request, _("Du är nu personlig coach för deltagaren."))
+    return _redirect_to(request, reverse("participations:detail", args=[participation_id]))
 
 
 @login_required
@@ -448,12 +476,41 @@ def followup(request: AuthenticatedHttpRequest, followup_id: int) -> HttpRespons
 @never_cache
 def assignments(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The manager's page: caseload balance per coach and the participations still without an assigned coach."""
-    if not request.user.jobbtorg_unit_id:
-        raise PermissionDenied(_("Sidan är för enhetschefer."))
-    balance = list(selectors.caseload_balance(request.user.jobbtorg_unit_id))
-    rows = list(selectors.unassigned(request.user)[:200])
-    log_listed(_actor(request), "fördelning av coacher", [p.person for p in rows])
+    unit_id = _require_unit(request, _("Sidan är för enhetschefer."))
+    balance = list(selectors.caseload_balance(unit_id))
     # One coach list for every row: a ModelChoiceField would query it again per row.
-    coaches = [(c.pk, c.get_full_name() or c.get_username()) for c in services.coaches_of(request.user.jobbtorg_unit_id)]
-    context = {"balance": balance, "rows": rows, "coaches": coaches, "next": reverse("participations:assignments")}
+    coaches = [(c.pk, c.get_full_name() or c.get_username()) for c in services.coaches_of(unit_id)]
+    context = {
+        **_unassigned_rows(request, selectors.unassigned(request.user), "fördelning av coacher"),
+        "balance": balance,
+        "coaches": coaches,
+        "next": reverse("participations:assignments"),
+    }
     return render(request, "participations/assignments.html", context)
+
+
+def _require_unit(request: AuthenticatedHttpRequest, message: str) -> int:
+    """The user's Jobbtorg unit; a user without one is refused with `message`."""
+    if not request.user.jobbtorg_unit_id:
+        raise PermissionDenied(message)
+    return request.user.jobbtorg_unit_id
+
+
+def _unassigned_rows(request: AuthenticatedHttpRequest, qs: Any, what: str) -> dict[str, Any]:
+    """The first UNASSIGNED_ROWS of a list of participants without an assigned coach and how many
+    there are: a figure that links here is the same count (selectors.unassigned for the manager)."""
+    rows = list(qs[: selectors.UNASSIGNED_ROWS])
+    total = len(rows) if len(rows) < selectors.UNASSIGNED_ROWS else qs.count()
+    log_listed(_actor(request), what, [p.person for p in rows])
+    return {"rows": rows, "total": total}
+
+
+@login_required
+@requires("participations.take")
+@never_cache
+def unassigned(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The coach's list of her unit's participants without an assigned coach, each with "Ta ärendet"."""
+    _require_unit(request, _("Sidan är för coacher på ett jobbtorg."))
+    rows = _unassigned_rows(request, selectors.intake_pool(request.user), "deltagare utan coach")
+    # After taking one she goes to the participation, now hers, where its next step is.
+    return render(request, "participations/unassigned.html", rows)

@@ -29,11 +29,12 @@ from jobbtorg.activities import selectors as activity_selectors
 from jobbtorg.assessments import selectors as assessment_selectors
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
-from jobbtorg.core.capabilities import holds, requires
+from jobbtorg.core.capabilities import holds, may, requires
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.deadlines.rows import next_deadline
 from jobbtorg.disabilities import selectors as disability_selectors
 from jobbtorg.osa import selectors as osa_selectors
+from jobbtorg.participations import rules as participation_rules
 from jobbtorg.participations import selectors as participation_selectors
 from jobbtorg.participations.models import Participation
 from jobbtorg.people import selectors
@@ -218,10 +219,14 @@ def protection(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespons
 def _sections(user: User, person: Any, current: Participation | None, today: Any) -> dict[str, Any]:
     """What each domain section of the person page needs, for the roles whose task needs it:
     `access.sections` decides (issue 8 item 7); a refused section is not even read."""
-    role = getattr(user, "role", "")
     shown = visible_sections(user)
     context: dict[str, Any] = {
         "sections": shown,
+        # "Ta ärendet" (issue 10 item 2): an open participation without an assigned coach, a coach of its unit.
+        "can_take": current is not None
+        and current.is_open
+        and current.coach_assigned_on is None
+        and may(user, "participations.take", **participation_rules.facts(current)),
         "show_plan": current is not None and shown[Section.PLAN],
         "show_assessment": current is not None and shown[Section.ASSESSMENT],
         "activity_section": activity_selectors.person_section(user, person, today) if shown[Section.ACTIVITIES] else None,
@@ -235,7 +240,11 @@ def _sections(user: User, person: Any, current: Participation | None, today: Any
     if context["show_subsidies"]:
         context["subsidy_cases"] = subsidy_selectors.cases_for_person(person, user)
         open_participation = current if current is not None and current.is_open else None
-        context["subsidy_participation"] = open_participation if role == Role.COACH else None
+        # The "new case" link: only where the user may open a subsidy case for this participation.
+        may_create = open_participation is not None and may(
+            user, "subsidies.create_case", **participation_rules.facts(open_participation)
+        )
+        context["subsidy_participation"] = open_participation if may_create else None
         context["subsidy_eligibility"] = holds(user, "eligibility.record_eligibility_facts")
     return context
 

@@ -83,12 +83,24 @@ class ReferralForm(DomainForm):
         error_messages={"required": _("Välj en coach."), "invalid_choice": _("Välj en coach i listan.")},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, receiving_unit: JobbtorgUnit | None = None, **kwargs: Any) -> None:
+        """`receiving_unit`: the Jobbtorg that will receive the person (the chosen one, else the one
+        serving the district); the coach list then offers only its coaches (issue 10 item 2). Without
+        it (no unit can be told yet) every unit's coaches are offered, grouped by unit."""
         super().__init__(*args, **kwargs)
         self.fields["target_groups"].queryset = selectors.target_groups()  # type: ignore[attr-defined]
         self.fields["unit"].queryset = JobbtorgUnit.objects.filter(valid_to__isnull=True)  # type: ignore[attr-defined]
+        self.receiving_unit = receiving_unit
+        coaches = selectors.appointment_coaches()
+        if receiving_unit is not None:
+            coaches = coaches.filter(jobbtorg_unit=receiving_unit)
+            # Without JavaScript the list is not reloaded when the unit changes: a coach of another
+            # unit is then refused in words the social worker understands.
+            self.fields["appointment_coach"].error_messages["invalid_choice"] = _(
+                "Välj en coach som arbetar på %(unit)s, det mottagande jobbtorget. Listan visar nu jobbtorgets coacher."
+            ) % {"unit": receiving_unit.name}
         groups: dict[str, list[tuple[int, str]]] = {}
-        for coach in selectors.appointment_coaches():
+        for coach in coaches:
             assert coach.jobbtorg_unit is not None  # appointment_coaches() has only coaches with a unit
             groups.setdefault(coach.jobbtorg_unit.name, []).append((coach.pk, coach.get_full_name() or coach.get_username()))
         self.fields["appointment_coach"].choices = [("", _("Välj coach")), *groups.items()]  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +30,6 @@ from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.organisation.models import JobbtorgUnit
 from jobbtorg.organisation.selectors import unit_for_district
 from jobbtorg.participations.forms import ReturnReferralForm
-from jobbtorg.participations.services import coaches_of
 from jobbtorg.referrals import csv_import, selectors, services
 from jobbtorg.referrals.forms import ImportForm, ReferralForm, ResubmitForm
 from jobbtorg.referrals.models import ImportJob, Referral, ReferralImport
@@ -80,7 +79,7 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_social_worker(request)
     if request.method == "POST":
-        form = ReferralForm(request.POST)
+        form = ReferralForm(request.POST, receiving_unit=_receiving_unit(request, request.POST))
         if form.is_valid():
             try:
                 referral = services.create_referral(request.user, Actor.from_request(request), form.referral_input())
@@ -90,7 +89,28 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 messages.success(request, _("Anvisningen är skickad och första besöket bokat."))
                 return redirect("participations:detail", referral.participation_id)
         return render(request, "referrals/form.html", {"form": form}, status=_error_status(request, 400))
-    return render(request, "referrals/form.html", {"form": ReferralForm()})
+    form = ReferralForm(receiving_unit=_receiving_unit(request, request.GET))
+    return render(request, "referrals/form.html", {"form": form})
+
+
+def _receiving_unit(request: AuthenticatedHttpRequest, data: QueryDict) -> JobbtorgUnit | None:
+    """The unit the referral goes to: the chosen one, else the one serving the worker's district on
+    the referral date (today when none is given); None when neither can be told."""
+    raw_unit = data.get("unit", "")
+    if raw_unit.isdigit():
+        chosen = JobbtorgUnit.objects.filter(pk=int(raw_unit), valid_to__isnull=True).first()
+        if chosen is not None:
+            return chosen
+    try:
+        day = datetime.date.fromisoformat(data.get("referred_on", ""))
+    except ValueError:
+        day = timezone.localdate()
+    if request.user.district_id is None:
+        return None
+    try:
+        return unit_for_district(request.user.district_id, day)
+    except DomainError:
+        return None
 
 
 @login_required
@@ -120,25 +140,8 @@ def person_lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
 def coach_options(request: AuthenticatedHttpRequest) -> HttpResponse:
     """htmx: the coach select for the receiving unit (the chosen one, else the service area's)."""
     _require_social_worker(request)
-    unit = None
-    if request.GET.get("unit", "").isdigit():
-        unit = JobbtorgUnit.objects.filter(pk=int(request.GET["unit"])).first()
-    if unit is None:
-        try:
-            day = datetime.date.fromisoformat(request.GET.get("referred_on", ""))
-        except ValueError:
-            day = timezone.localdate()
-        assert request.user.district_id is not None  # _require_social_worker let only a district's social worker in
-        try:
-            unit = unit_for_district(request.user.district_id, day)
-        except DomainError:
-            unit = None
-    form = ReferralForm()
-    if unit is not None:
-        form.fields["appointment_coach"].choices = [  # type: ignore[attr-defined]
-            ("", _("Välj coach")),
-            (unit.name, [(c.pk, c.get_full_name() or c.get_username()) for c in coaches_of(unit.pk)]),
-        ]
+    unit = _receiving_unit(request, request.GET)
+    form = ReferralForm(receiving_unit=unit)
     return render(request, "referrals/_coach_select.html", {"field": form["appointment_coach"], "unit": unit})
 
 

@@ -107,19 +107,30 @@ def activities_ending_soon(user: User, days: int = 7, today: datetime.date | Non
 # --- Aggregates (no identities) --------------------------------------------------------------
 
 
-def unit_figures(unit_id: int | None, today: datetime.date | None = None) -> dict[str, int]:
-    """Open participations at the unit by status, without a coach, and this month's flows."""
-    today = today or timezone.localdate()
-    month_start = today.replace(day=1)
-    return Participation.objects.filter(unit_id=unit_id).aggregate(
-        referred=Count("pk", filter=Q(status=Status.REFERRED)),
-        active=Count("pk", filter=Q(status=Status.ACTIVE)),
-        interrupted=Count("pk", filter=Q(status=Status.INTERRUPTED)),
-        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        without_coach=Count("pk", filter=Q(status__in=OPEN_STATUSES, coach__isnull=True)),
-        referred_this_month=Count("pk", filter=Q(referred_on__gte=month_start, referred_on__lte=today)),
-        closed_this_month=Count("pk", filter=Q(status=Status.CLOSED, closed_on__gte=month_start, closed_on__lte=today)),
+def unit_open_counts(user: User) -> dict[int | None, dict[str, int]]:
+    """Open participations in the manager's list (unit_participants) per coach id and status, in one
+    query. The figures on the manager's start page are sums of these, so each figure is the number
+    of rows the list it links to shows (issue 10 item 2). None: no coach."""
+    rows = (
+        unit_participants(user)
+        .filter(status__in=OPEN_STATUSES)
+        .order_by()
+        .values("coach_id", "status")
+        .annotate(n=Count("pk"))
     )
+    counts: dict[int | None, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row["coach_id"], {})[row["status"]] = row["n"]
+    return counts
+
+
+def status_totals(counts: dict[int | None, dict[str, int]]) -> dict[str, int]:
+    """Per status and in all ("open") over some of unit_open_counts' rows."""
+    totals = {s.value: 0 for s in Status if s in OPEN_STATUSES}
+    for by_status in counts.values():
+        for status, n in by_status.items():
+            totals[status] += n
+    return {**totals, "open": sum(totals.values())}
 
 
 @dataclass(frozen=True)

@@ -220,13 +220,21 @@ def manager_start(request: HttpRequest, user: User) -> HttpResponse:
     if not _wants_list_only(request):
         today = timezone.localdate()
         context["today"] = today
-        context["figures"] = selectors.unit_figures(user.jobbtorg_unit_id, today)
+        # Every figure is counted from the list it links to (issue 10 item 2): the unit's list by
+        # status and coach (web.selectors.unit_open_counts), the unassigned by participations.selectors.
+        open_counts = selectors.unit_open_counts(user)
+        context["figures"] = {
+            **selectors.status_totals(open_counts),
+            "without_coach": participation_selectors.unassigned(user).count(),
+        }
         context["flows"] = selectors.unit_flows(user.jobbtorg_unit_id, today)
         late = selectors.overdue_by_coach(user.jobbtorg_unit_id, today)
         for coach in coaches:
             counts = late.pop(coach.pk, {})
             coach.overdue = counts.get("overdue", 0)  # type: ignore[attr-defined]
             coach.due_soon = counts.get("due_soon", 0)  # type: ignore[attr-defined]
+            coach.here = selectors.status_totals({coach.pk: open_counts.get(coach.pk, {})})  # type: ignore[attr-defined]
+        context["no_coach"] = selectors.status_totals({None: open_counts.get(None, {})})
         # Deadlines of participations that have no coach yet, or a coach from another unit.
         context["late_elsewhere"] = {
             "overdue": sum(c["overdue"] for c in late.values()),
