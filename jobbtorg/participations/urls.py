@@ -7,6 +7,8 @@ from jobbtorg.participations import views
 app_name = "participations"
 urlpatterns = [
     path("fordelning/", views.assignments, name="assignments"),
+    path("kalender/", views.calendar, name="calendar"),
+    path("besok/<int:appointment_id>/", views.visit, name="visit"),
     path("<int:participation_id>/", views.detail, name="detail"),
     path("<int:participation_id>/coach/", views.assign, name="assign"),
     path("<int:participation_id>/besok/", views.book, name="book"),
