@@ -143,3 +143,16 @@ def test_other_units_coach_and_the_district_get_no_visit_page(client, coach, soc
     assert client.get(f"/deltaganden/besok/{visit.pk}/").status_code == 404
     visit.refresh_from_db()
     assert visit.status == VisitStatus.BOOKED
+
+
+def test_missed_visit_reaches_the_districts_deviation_inbox(client, coach, social_worker):
+    visit = visit_at(coach, timezone.now() - datetime.timedelta(hours=1))
+    login(client, coach)
+    client.post(f"/deltaganden/besok/{visit.pk}/", {"action": "no_show", "no_show-version": visit.version})
+    deviation = Deviation.objects.get(appointment=visit)
+    login(client, social_worker)
+    assert social_worker.district_id == deviation.district_id
+    inbox = client.get("/insatser/avvikelser/").content.decode()
+    assert "Uteblev från besök kl." in inbox and visit.participation.person.last_name in inbox
+    page = client.get(f"/insatser/avvikelser/{deviation.pk}/kvittera/")
+    assert page.status_code == 200 and visit.place in page.content.decode()
