@@ -215,3 +215,55 @@ def test_district_social_worker_cannot_book_a_later_visit_or_change_one(coach, s
         services.mark_no_show(social_worker, actor_for(social_worker), visit.pk, version=visit.version)
     visit.refresh_from_db()
     assert visit.status == VisitStatus.BOOKED
+
+
+# --- the API --------------------------------------------------------------------------------------
+
+
+def api(user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_api_visit_actions_declare_manage_visits():
+    from jobbtorg.participations.api import ParticipationViewSet
+
+    table = ParticipationViewSet.required_capabilities
+    for name in ("visit_reschedule", "visit_cancel", "visit_held", "visit_no_show"):
+        assert table[name] == "participations.manage_visits"
+
+
+def test_api_cancel_and_no_show_through_the_service(coach, today):
+    visit = past_visit(coach)
+    p = visit.participation
+    base = f"/api/v1/participations/{p.pk}/visits/{visit.pk}"
+    response = api(coach).post(f"{base}/no-show/", {"version": visit.version}, format="json")
+    assert response.status_code == 200, response.content
+    shown = next(a for a in response.json()["appointments"] if a["id"] == visit.pk)
+    assert "no_show" in str(shown["status"]) and shown["version"] == visit.version + 1
+    assert Deviation.objects.filter(appointment=visit).exists()
+    again = api(coach).post(f"{base}/cancel/", {"version": visit.version + 1, "reason": "x"}, format="json")
+    assert again.status_code == 400  # a missed visit cannot be cancelled afterwards
+    upcoming = book(coach, referred_today(coach, today), visit_slot(2))
+    url = f"/api/v1/participations/{upcoming.participation_id}/visits/{upcoming.pk}/cancel/"
+    assert api(coach).post(url, {"version": upcoming.version}, format="json").status_code == 400
+    assert api(coach).post(url, {"version": upcoming.version, "reason": "Sjuk"}, format="json").status_code == 200
+    upcoming.refresh_from_db()
+    assert upcoming.status == VisitStatus.CANCELLED
+
+
+def test_api_visit_of_another_participation_is_not_found(coach, today):
+    visit = past_visit(coach)
+    other = f.ParticipationFactory(enrolled=True, coach=coach)
+    response = api(coach).post(f"/api/v1/participations/{other.pk}/visits/{visit.pk}/held/", {"version": 1}, format="json")
+    assert response.status_code == 404
+
+
+def test_api_refuses_the_district_a_visit_step(coach, social_worker):
+    visit = past_visit(coach)
+    url = f"/api/v1/participations/{visit.participation_id}/visits/{visit.pk}/no-show/"
+    assert api(social_worker).post(url, {"version": visit.version}, format="json").status_code in (403, 404)
+    assert not Deviation.objects.exists()
