@@ -20,10 +20,10 @@ from jobbtorg.core.state_machine import Step
 from jobbtorg.deadlines import rules as deadline_rules
 from jobbtorg.participations.models import (
     ClosureReason,
-    VisitStatus,
     InterruptionReason,
     Status,
     StudyLevel,
+    VisitStatus,
     WageSubsidy,
 )
 

@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobbtorg.access.policy import check_person
-from jobbtorg.activities.services import report_missed_visit
 from jobbtorg.accounts.models import Role, User
+from jobbtorg.activities.services import report_missed_visit
 from jobbtorg.audit.events import changed
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
@@ -290,7 +290,9 @@ def _next_kind(p: Participation) -> str:
 
 def clash_errors(participation_id: int, coach_id: int, starts_at: datetime.datetime, exclude: int | None = None) -> rules.Errors:
     """The same visit cannot be booked twice: not for the participant, not for the coach, at one time."""
-    taken = Appointment.objects.filter(starts_at=starts_at, status__in=HOLDS_TIME).exclude(pk=exclude)
+    taken = Appointment.objects.filter(starts_at=starts_at, status__in=HOLDS_TIME)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
     errors: rules.Errors = {}
     if taken.filter(participation_id=participation_id).exists():
         errors["appointment_at"] = [_("Deltagaren har redan ett besök bokat den tiden.")]
@@ -362,7 +364,11 @@ def reschedule(
     assert starts_at is not None and coach_id is not None
     _raise(clash_errors(p.pk, coach_id, starts_at, exclude=appointment.pk))
     before = _describe_visit(appointment)
-    old = {"starts_at": timezone.localtime(appointment.starts_at).isoformat(), "place": appointment.place, "coach": appointment.coach_id}
+    old = {
+        "starts_at": timezone.localtime(appointment.starts_at).isoformat(),
+        "place": appointment.place,
+        "coach": appointment.coach_id,
+    }
     appointment.starts_at, appointment.place = starts_at, place
     appointment.coach = coaches_of(p.unit_id).get(pk=coach_id)
     with transaction.atomic():
@@ -383,7 +389,9 @@ def cancel_visit(user: User, actor: Actor, appointment_id: int, *, version: int 
     what = _("inställt besök")
     appointment = _visit(user, actor, appointment_id, rules.VisitAction.CANCEL, what)
     reason = reason.strip()
-    _raise(rules.validate_visit_step(rules.VisitAction.CANCEL, starts_at=appointment.starts_at, now=timezone.now(), reason=reason))
+    _raise(
+        rules.validate_visit_step(rules.VisitAction.CANCEL, starts_at=appointment.starts_at, now=timezone.now(), reason=reason)
+    )
     p = appointment.participation
     appointment.cancel_reason = reason
     with transaction.atomic():

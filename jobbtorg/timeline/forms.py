@@ -45,7 +45,10 @@ class NoteForm(Form):
         label=_("Typ av anteckning"),
         choices=NoteType.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Välj vilken sorts anteckning det är."), "invalid_choice": _("Välj vilken sorts anteckning det är.")},
+        error_messages={
+            "required": _("Välj vilken sorts anteckning det är."),
+            "invalid_choice": _("Välj vilken sorts anteckning det är."),
+        },
     )
     occurred_on = forms.DateField(
         label=_("Datum då det hände"),

@@ -25,11 +25,11 @@ from jobbtorg.accounts.models import User
 from jobbtorg.audit.events import AuditEvent
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
+from jobbtorg.core.capabilities import may
 from jobbtorg.core.errors import AccessDenied, DomainError
+from jobbtorg.participations import rules as participation_rules
 from jobbtorg.participations.models import Participation
 from jobbtorg.people.models import Person
-from jobbtorg.core.capabilities import may
-from jobbtorg.participations import rules as participation_rules
 from jobbtorg.timeline import rules, selectors
 from jobbtorg.timeline.kinds import EventKind, event_kind
 from jobbtorg.timeline.models import Objection, TimelineEntry
