@@ -414,12 +414,20 @@ def refresh_first_visit_deadline(p: Participation) -> None:
         deadlines.open_deadline(p, Kind.FIRST_APPOINTMENT, p.referred_on)
 
 
+def _after_start(
+    user: User, actor: Actor, appointment_id: int, version: int | None, action: rules.VisitAction, what: str
+) -> Appointment:
+    """Held or no-show: the visit, authorised, once its time has come."""
+    appointment = _visit(user, actor, appointment_id, action, what)
+    _raise(rules.validate_visit_step(action, starts_at=appointment.starts_at, now=timezone.now()))
+    return appointment
+
+
 def mark_held(user: User, actor: Actor, appointment_id: int, *, version: int | None) -> Appointment:
     what = _("genomfört besök")
-    appointment = _visit(user, actor, appointment_id, rules.VisitAction.HOLD, what)
-    _raise(rules.validate_visit_step(rules.VisitAction.HOLD, starts_at=appointment.starts_at, now=timezone.now()))
+    appointment = _after_start(user, actor, appointment_id, version, rules.VisitAction.HOLD, what)
+    text = _("Besöket %(visit)s genomfördes.") % {"visit": _describe_visit(appointment)}
     with transaction.atomic():
-        text = _("Besöket %(visit)s genomfördes.") % {"visit": _describe_visit(appointment)}
         _step_visit(user, actor, appointment, rules.VisitAction.HOLD, version, [], EventKind.APPOINTMENT_HELD, text, what)
     return appointment
 
@@ -428,10 +436,9 @@ def mark_no_show(user: User, actor: Actor, appointment_id: int, *, version: int 
     """The participant did not come (uteblev): a deviation to the home district, like an
     unexcused absence (DOMAIN §6), through activities' one deviation path."""
     what = _("uteblivet besök")
-    appointment = _visit(user, actor, appointment_id, rules.VisitAction.NO_SHOW, what)
-    _raise(rules.validate_visit_step(rules.VisitAction.NO_SHOW, starts_at=appointment.starts_at, now=timezone.now()))
+    appointment = _after_start(user, actor, appointment_id, version, rules.VisitAction.NO_SHOW, what)
+    text = _("Deltagaren uteblev från besöket %(visit)s.") % {"visit": _describe_visit(appointment)}
     with transaction.atomic():
-        text = _("Deltagaren uteblev från besöket %(visit)s.") % {"visit": _describe_visit(appointment)}
         _step_visit(user, actor, appointment, rules.VisitAction.NO_SHOW, version, [], EventKind.APPOINTMENT_NO_SHOW, text, what)
         report_missed_visit(user, appointment, timezone.localdate())
     return appointment

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.core.forms import Form
+from jobbtorg.participations.forms import DateInput
 from jobbtorg.timeline.models import NoteType
 from jobbtorg.timeline.rules import MAX_NOTE
 
@@ -29,13 +30,6 @@ class ObjectionForm(Form):
         max_length=MAX_TEXT,
         error_messages={"required": _("Skriv deltagarens invändning.")},
     )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 class NoteForm(Form):
