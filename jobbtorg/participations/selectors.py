@@ -165,9 +165,12 @@ def visit_steps(user: User, appointment: Appointment) -> list[str]:
     if not appointment.participation.is_open:
         return []
     facts = rules.facts(appointment.participation)
-    return rules.allowed_visit_actions(
+    steps = rules.allowed_visit_actions(
         appointment.status, lambda capability: may(user, f"participations.{capability}", **facts)
     )
+    if appointment.starts_at > timezone.now():  # held or missed only once the visit's time has come
+        steps = [step for step in steps if step not in rules.AFTER_START]
+    return steps
 
 
 def capabilities(user: User, participation: Participation) -> dict[str, Any]:

@@ -156,3 +156,11 @@ def test_missed_visit_reaches_the_districts_deviation_inbox(client, coach, socia
     assert "Uteblev från besök kl." in inbox and visit.participation.person.last_name in inbox
     page = client.get(f"/insatser/avvikelser/{deviation.pk}/kvittera/")
     assert page.status_code == 200 and visit.place in page.content.decode()
+
+
+def test_a_visit_not_yet_begun_offers_no_held_or_no_show(client, coach):
+    visit = future(coach)
+    login(client, coach)
+    html = client.get(f"/deltaganden/besok/{visit.pk}/").content.decode()
+    assert "Boka om besöket" in html and "Ställ in besöket" in html
+    assert "Besöket är genomfört" not in html and "Deltagaren uteblev" not in html
