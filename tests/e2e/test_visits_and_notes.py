@@ -5,8 +5,10 @@ serious/critical on each page. Only clicks from the start page (no typed URLs)."
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from jobbtorg.core.workdays import add_working_days
 from tests.e2e.test_accessibility import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -24,7 +26,7 @@ def test_coach_week_calendar_from_the_menu(page, as_user):
     assert_accessible(page, "the coach's previous week")
 
 
-def test_coach_opens_a_visit_and_writes_a_case_note(page, as_user):
+def test_coach_writes_a_case_note_books_and_cancels_a_visit(page, as_user):
     as_user("coach")
     page.locator("#person-list tbody a[href^='/personer/']").first.click()
     expect(page).to_have_url(re.compile(r"/personer/\d+/$"))
@@ -34,9 +36,21 @@ def test_coach_opens_a_visit_and_writes_a_case_note(page, as_user):
     page.get_by_role("button", name="Spara anteckningen").click()
     expect(page.locator(".timeline-entry").first).to_contain_text("Journalanteckning · Telefon")
     assert_accessible(page, "person page with a case note")
-    visits = page.get_by_role("link", name=re.compile("Hantera besöket"))
-    page.locator("a[href^='/deltaganden/']").filter(has_text=re.compile("Jobbtorg")).first.click()
-    if visits.count() or page.get_by_role("link", name=re.compile("Hantera besöket")).count():
-        page.get_by_role("link", name=re.compile("Hantera besöket")).first.click()
-        expect(page).to_have_url(re.compile(r"/deltaganden/besok/\d+/"))
-        assert_accessible(page, "a visit's page")
+
+    page.locator("a[href^='/deltaganden/']").filter(has_text="anvisad").first.click()
+    expect(page).to_have_url(re.compile(r"/deltaganden/\d+/$"))
+    day = add_working_days(timezone.localdate(), 2)  # browser tests run on the real clock
+    page.get_by_text("Boka besökstid").click()
+    page.locator("#id_book-appointment_at").fill(f"{day.isoformat()}T15:45")
+    page.locator("#id_book-appointment_place").fill("Jobbtorg Järva, rum 2")
+    page.get_by_role("button", name="Boka", exact=True).click()
+    booked = page.locator(".visit-list li").filter(has_text=f"{day.isoformat()} 15:45")
+    booked.get_by_role("link", name=re.compile("Hantera besöket")).click()
+    expect(page).to_have_url(re.compile(r"/deltaganden/besok/\d+/"))
+    assert_accessible(page, "a visit's page")
+    page.get_by_label("Varför ställs besöket in?").fill("Deltagaren har läkartid.")
+    page.get_by_role("button", name="Ställ in besöket").click()
+    cancelled = page.locator(".visit-list li").filter(has_text=f"{day.isoformat()} 15:45")
+    expect(cancelled.locator("del")).to_be_visible()
+    expect(cancelled).to_contain_text("Deltagaren har läkartid.")
+    assert_accessible(page, "participation page with a cancelled visit")
