@@ -496,7 +496,7 @@ class DeviationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Base):
     def _deviation(self, pk: Any) -> Deviation:
         deviation = (
             Deviation.objects.select_related(
-                "participation__person", "district", "attendance__activity__catalogue_item", "acknowledged_by"
+                "participation__person", "district", "attendance__activity__catalogue_item", "appointment", "acknowledged_by"
             )
             .filter(pk=pk)
             .first()

@@ -245,7 +245,14 @@ class Deviation(VersionedModel):
     social assistance and may record its own note, shown as the district's.
     """
 
-    attendance = models.OneToOneField(Attendance, on_delete=models.PROTECT, related_name="deviation", verbose_name=_("närvaro"))
+    attendance = models.OneToOneField(
+        Attendance, null=True, blank=True, on_delete=models.PROTECT, related_name="deviation", verbose_name=_("närvaro")
+    )
+    # A missed visit (uteblivet besök) is reported the same way as an unexcused absence (DOMAIN §6).
+    appointment = models.OneToOneField(
+        "participations.Appointment", null=True, blank=True, on_delete=models.PROTECT, related_name="deviation",
+        verbose_name=_("besök"),
+    )
     participation = models.ForeignKey(
         "participations.Participation", on_delete=models.PROTECT, related_name="deviations", verbose_name=_("deltagande")
     )
@@ -277,6 +284,14 @@ class Deviation(VersionedModel):
         indexes = [
             # The district's inbox: its deviations, unacknowledged first, oldest first.
             models.Index(fields=["district", "acknowledged_on", "reported_on"]),
+        ]
+        constraints = [
+            # A deviation is about one registered session or one missed visit, never both or neither.
+            models.CheckConstraint(
+                condition=models.Q(attendance__isnull=False, appointment__isnull=True)
+                | models.Q(attendance__isnull=True, appointment__isnull=False),
+                name="deviation_attendance_or_appointment",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -190,6 +190,7 @@ def deviation_inbox(district: District | None, user: User | None = None, *, ackn
         "attendance__activity__catalogue_item",
         "attendance__activity__provider",
         "attendance__session",
+        "appointment",
         "acknowledged_by",
         "reported_by",
     )

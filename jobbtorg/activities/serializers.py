@@ -265,6 +265,7 @@ class DeviationSerializer(serializers.ModelSerializer):
             "activity",
             "catalogue_item_name",
             "attendance",
+            "appointment",
             "acknowledged_on",
             "acknowledged_by_name",
             "district_note",

@@ -53,7 +53,7 @@ from jobbtorg.deadlines import services as deadlines
 from jobbtorg.deadlines.rules import Kind
 from jobbtorg.organisation.models import Provider
 from jobbtorg.participations import rules as participation_rules
-from jobbtorg.participations.models import Participation
+from jobbtorg.participations.models import Appointment, Participation
 from jobbtorg.timeline.services import append
 
 WHAT_ACTIVITY = AuditEvent.ACTIVITY
@@ -730,6 +730,37 @@ def _sync_deviation(user: User, attendance: Attendance, today: datetime.date) ->
         occurred_on=today,
         data={"deviation_id": deviation.pk, "attendance_id": attendance.pk},
     )
+
+
+def report_missed_visit(user: User, appointment: Appointment, today: datetime.date) -> Deviation:
+    """A visit the participant did not come to (uteblev) is reported to the home district like an
+    unexcused absence (DOMAIN §6): the same Deviation, the same acknowledgement deadline, inbox and
+    digest. Called by participations.services.mark_no_show inside its transaction."""
+    participation = appointment.participation
+    deviation = Deviation.objects.create(
+        appointment=appointment,
+        participation=participation,
+        district_id=participation.home_district_id,
+        kind=DeviationKind.UNEXCUSED_ABSENCE,
+        occurred_on=timezone.localdate(appointment.starts_at),
+        reported_on=today,
+        reported_by=user,
+    )
+    deadlines.open_deadline(participation, Kind.DEVIATION_ACKNOWLEDGEMENT, start=today, subject_id=deviation.pk)
+    append(
+        kind="deviation_reported",
+        text=_("Avvikelse rapporterad till %(district)s: uteblev från besök %(date)s (%(place)s).")
+        % {
+            "district": participation.home_district.name,
+            "date": timezone.localtime(appointment.starts_at).strftime("%Y-%m-%d %H:%M"),
+            "place": appointment.place,
+        },
+        author=user,
+        participation=participation,
+        occurred_on=today,
+        data={"deviation_id": deviation.pk, "appointment_id": appointment.pk},
+    )
+    return deviation
 
 
 # --- Deviations ----------------------------------------------------------------------------

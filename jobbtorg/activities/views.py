@@ -501,6 +501,7 @@ def deviation_acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             "attendance__activity__catalogue_item",
             "attendance__activity__provider",
             "attendance__session",
+            "appointment",
             "reported_by",
             "acknowledged_by",
         )

@@ -35,6 +35,7 @@ class AuditEvent(StrEnum):
     # timeline
     TIMELINE_CORRECTION = "tidslinje · rättelse"
     TIMELINE_OBJECTION = "tidslinje · deltagarens invändning"
+    TIMELINE_NOTE = "tidslinje · journalanteckning"
 
 
 def changed(**fields: tuple[Any, Any]) -> dict[str, dict[str, Any]]:

@@ -223,6 +223,18 @@ class Group:
     needs_conditions: bool
 
 
+# A coach is never booked twice at one time (participations: appointment_one_per_coach_and_time):
+# each first visit of a coach's day takes the next half hour from 10:00, round the working day.
+_VISIT_SLOTS = [datetime.time(8 + (4 + i) // 2 % 9, 30 * (i % 2)) for i in range(18)]
+_visits_booked: defaultdict[tuple[int, datetime.date], int] = defaultdict(int)
+
+
+def _visit_slot(coach_id: int, day: datetime.date) -> datetime.time:
+    n = _visits_booked[(coach_id, day)]
+    _visits_booked[(coach_id, day)] = n + 1
+    return _VISIT_SLOTS[n % len(_VISIT_SLOTS)]
+
+
 def referral(path: Path, groups: list[Group], district_name: str, unit_name: str, unit_id: int,
              appointment_on: datetime.date | None, place: str) -> None:
     """The referral with its target groups, the first appointment booked with it, and the first clocks."""
@@ -256,7 +268,8 @@ def referral(path: Path, groups: list[Group], district_name: str, unit_name: str
         {"referral": Ref(ref), "source": Referral.Source.FORM.value, "groups": [g.code for g in groups]},
     )
     if appointment_on is not None and path.coach.id is not None:
-        starts_at = timezone.make_aware(datetime.datetime.combine(appointment_on, datetime.time(10, 0)))
+        slot = _visit_slot(path.coach.id, appointment_on)
+        starts_at = timezone.make_aware(datetime.datetime.combine(appointment_on, slot))
         appointment = path.rows.add(Appointment, {
             "participation_id": Ref(p), "kind": Appointment.Kind.FIRST.value, "starts_at": starts_at,
             "place": place, "coach_id": path.coach.id, "booked_by_id": path.social_worker.id,
@@ -265,7 +278,7 @@ def referral(path: Path, groups: list[Group], district_name: str, unit_name: str
         path.note(
             "appointment_booked", referred_on,
             _("Besökstid bokad %(at)s, %(place)s, med %(coach)s.")
-            % {"at": f"{appointment_on.isoformat()} 10:00", "place": place, "coach": path.coach.name},
+            % {"at": f"{appointment_on.isoformat()} {slot:%H:%M}", "place": place, "coach": path.coach.name},
             path.social_worker, {"appointment": Ref(appointment), "kind": Appointment.Kind.FIRST.value},
         )
     else:

@@ -55,6 +55,10 @@ class ParticipationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         "assign_coach": "participations.assign_coach",
         "take": "participations.take",
         "appointments": "participations.book_appointment",
+        "visit_reschedule": "participations.manage_visits",
+        "visit_cancel": "participations.manage_visits",
+        "visit_held": "participations.manage_visits",
+        "visit_no_show": "participations.manage_visits",
         "arrive": "participations.enrol",
         "af_registration": "participations.enrol",
         "information": "participations.enrol",
@@ -146,6 +150,48 @@ class ParticipationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
                 place=v.validated_data["place"],
                 coach_id=v.validated_data["coach"],
             ),
+        )
+
+    def _visit(self, request: Request, visit_id: str, serializer_class: Any, call: Any) -> Response:
+        """A step of one of this participation's visits (participations.rules.VISIT_TRANSITIONS)."""
+        visit = selectors.visit(int(visit_id))
+        if visit is None or visit.participation_id != int(self.kwargs["pk"]):
+            record(Actor.from_request(request), Action.CHANGE, _what(request, "besök"), None, allowed=False)
+            raise NotFound(NOT_FOUND_MESSAGE)
+        return self._run(request, serializer_class, lambda a, pk, v: call(a, visit.pk, v.validated_data))
+
+    @_step("Boka om ett besök", s.VisitRescheduleInput)
+    @action(detail=True, methods=["post"], url_path=r"visits/(?P<visit_id>[0-9]{1,18})/reschedule")
+    def visit_reschedule(self, request: Request, pk: str, visit_id: str) -> Response:
+        return self._visit(
+            request, visit_id, s.VisitRescheduleInput,
+            lambda a, vid, d: services.reschedule(
+                request.user, a, vid, version=d["version"], starts_at=d["starts_at"], place=d["place"], coach_id=d["coach"]
+            ),
+        )
+
+    @_step("Ställ in ett besök (med orsak; besöket finns kvar)", s.VisitCancelInput)
+    @action(detail=True, methods=["post"], url_path=r"visits/(?P<visit_id>[0-9]{1,18})/cancel")
+    def visit_cancel(self, request: Request, pk: str, visit_id: str) -> Response:
+        return self._visit(
+            request, visit_id, s.VisitCancelInput,
+            lambda a, vid, d: services.cancel_visit(request.user, a, vid, version=d["version"], reason=d["reason"]),
+        )
+
+    @_step("Besöket genomfört", s.VisitStepInput)
+    @action(detail=True, methods=["post"], url_path=r"visits/(?P<visit_id>[0-9]{1,18})/held")
+    def visit_held(self, request: Request, pk: str, visit_id: str) -> Response:
+        return self._visit(
+            request, visit_id, s.VisitStepInput,
+            lambda a, vid, d: services.mark_held(request.user, a, vid, version=d["version"]),
+        )
+
+    @_step("Deltagaren uteblev (avvikelse till hemstadsdelen)", s.VisitStepInput)
+    @action(detail=True, methods=["post"], url_path=r"visits/(?P<visit_id>[0-9]{1,18})/no-show")
+    def visit_no_show(self, request: Request, pk: str, visit_id: str) -> Response:
+        return self._visit(
+            request, visit_id, s.VisitStepInput,
+            lambda a, vid, d: services.mark_no_show(request.user, a, vid, version=d["version"]),
         )
 
     @_step("Registrera ankomst", s.ArrivalInput)

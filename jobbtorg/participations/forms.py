@@ -110,6 +110,26 @@ class AppointmentForm(DomainForm):
         )
 
 
+class VisitRescheduleForm(AppointmentForm):
+    """A booked visit to a new time, place or coach (participations.services.reschedule)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+
+class VisitCancelForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Varför ställs besöket in?"),
+        max_length=500,
+        help_text=_("Högst 500 tecken. Besöket finns kvar, överstruket, med orsaken."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Skriv varför besöket ställs in.")},
+    )
+
+
+class VisitStepForm(VersionedForm):
+    """Held or no-show: only the version the page showed."""
+
+
 class ArrivalForm(VersionedForm):
     arrived_on = date_field(_("Ankomstdatum"), today_default=True)
 

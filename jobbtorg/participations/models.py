@@ -202,8 +202,24 @@ class Participation(VersionedModel):
         return self.informed_rights and self.informed_duty and self.informed_consequences and bool(self.information_signed_on)
 
 
-class Appointment(TimeStampedModel):
-    """A booked meeting at the Jobbtorg; the first one is booked at referral (DOMAIN §4.1)."""
+class VisitStatus(models.TextChoices):
+    """A visit's state (participations.rules.VISIT_TRANSITIONS): booked, then held, missed or cancelled."""
+
+    BOOKED = "booked", _("Bokat")
+    HELD = "held", _("Genomfört")
+    NO_SHOW = "no_show", _("Uteblev")
+    CANCELLED = "cancelled", _("Inställt")
+
+
+# A booked visit holds its time: the same participation or coach cannot be booked twice at it.
+HOLDS_TIME = ("booked", "held", "no_show")
+
+
+class Appointment(VersionedModel):
+    """A booked meeting at the Jobbtorg; the first one is booked at referral (DOMAIN §4.1).
+
+    A visit is never deleted: a cancelled one stays, struck, with its reason; a rescheduled one
+    keeps its earlier times in the timeline (the entry's data holds old and new)."""
 
     class Kind(models.TextChoices):
         FIRST = "first", _("Första besök")
@@ -221,18 +237,38 @@ class Appointment(TimeStampedModel):
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("bokad av")
     )
+    status = models.CharField(_("status"), max_length=10, choices=VisitStatus.choices, default=VisitStatus.BOOKED)
+    cancel_reason = models.CharField(_("orsak till inställt besök"), max_length=500, blank=True)
+    status_changed_on = models.DateField(_("status ändrad"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("besökstid")
         verbose_name_plural = _("besökstider")
         ordering = ["starts_at"]
         indexes = [
-            # The coach's "today" list: appointments by coach and time.
+            # The coach's "today" list and week calendar: appointments by coach and time.
             models.Index(fields=["coach", "starts_at"]),
+        ]
+        constraints = [
+            # The same visit cannot be booked twice; a cancelled one frees its time.
+            models.UniqueConstraint(
+                fields=["participation", "starts_at"],
+                condition=models.Q(status__in=HOLDS_TIME),
+                name="appointment_one_per_participation_and_time",
+            ),
+            models.UniqueConstraint(
+                fields=["coach", "starts_at"],
+                condition=models.Q(status__in=HOLDS_TIME),
+                name="appointment_one_per_coach_and_time",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.starts_at:%Y-%m-%d %H:%M} {self.place}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == VisitStatus.CANCELLED
 
 
 class InterruptionReason(models.TextChoices):

@@ -23,6 +23,7 @@ from jobbtorg.participations.models import (
     InterruptionReason,
     Status,
     StudyLevel,
+    VisitStatus,
     WageSubsidy,
 )
 
@@ -44,6 +45,11 @@ CAPABILITIES: CapabilityTable = {
     "close": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
     "follow_up": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
     "return_referral": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
+    # A visit after booking (reschedule, cancel, held, no-show) and any visit after the first one:
+    # the Jobbtorg's own calendar. The district books only the first visit, at referral (DOMAIN §4.1).
+    "manage_visits": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
+    # The coach's calendar of the week (their own visits).
+    "visit_calendar": {Role.COACH: OWN},
 }
 
 
@@ -106,7 +112,70 @@ def allowed_actions(status: str, permitted: Callable[[str], bool]) -> list[str]:
     return state_machine.allowed(TRANSITIONS, status, permitted)
 
 
+class VisitAction(StrEnum):
+    RESCHEDULE = "reschedule"
+    HOLD = "hold"
+    NO_SHOW = "no_show"
+    CANCEL = "cancel"
+
+
+# A visit's state machine (ADR 0014): booked → held | no_show | cancelled; a reschedule keeps it booked.
+VISIT_TRANSITIONS: dict[tuple[str, str], Step] = {
+    (VisitStatus.BOOKED, VisitAction.RESCHEDULE): Step(VisitStatus.BOOKED, "manage_visits"),
+    (VisitStatus.BOOKED, VisitAction.HOLD): Step(VisitStatus.HELD, "manage_visits"),
+    (VisitStatus.BOOKED, VisitAction.NO_SHOW): Step(VisitStatus.NO_SHOW, "manage_visits"),
+    (VisitStatus.BOOKED, VisitAction.CANCEL): Step(VisitStatus.CANCELLED, "manage_visits"),
+}
+# Held or missed can only be said of a visit whose time has come.
+AFTER_START = {VisitAction.HOLD, VisitAction.NO_SHOW}
+
+
+def visit_step_error(status: str, action: str) -> str:
+    if status == VisitStatus.CANCELLED:
+        return _("Besöket är inställt och kan inte ändras.")
+    return _("Besöket är redan registrerat som %(status)s och kan inte ändras.") % {
+        "status": str(VisitStatus(status).label).lower()
+    }
+
+
+def next_visit_status(status: str, action: str) -> str:
+    return state_machine.next_status(VISIT_TRANSITIONS, status, action, visit_step_error(status, action))
+
+
+def allowed_visit_actions(status: str, permitted: Callable[[str], bool]) -> list[str]:
+    return state_machine.allowed(VISIT_TRANSITIONS, status, permitted)
+
+
+def week_monday(value: str | None, today: datetime.date) -> datetime.date:
+    """The Monday of an ISO week written as 2026-W48 (the calendar's ?vecka=); this week otherwise."""
+    try:
+        year, week = (value or "").upper().split("-W")
+        monday = datetime.date.fromisocalendar(int(year), int(week), 1)
+        if 2000 <= monday.year <= 2100:  # beyond, only a typing error (and time-zone arithmetic overflows)
+            return monday
+    except ValueError:
+        pass
+    return today - datetime.timedelta(days=today.weekday())
+
+
+def iso_week(day: datetime.date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 Errors = dict[str, list[str]]
+
+
+def validate_visit_step(
+    action: str, *, starts_at: datetime.datetime, now: datetime.datetime, reason: str = ""
+) -> "Errors":
+    """A cancellation has a reason; held and no-show are registered once the visit's time has come."""
+    errors: Errors = {}
+    if action == VisitAction.CANCEL and not reason.strip():
+        _add(errors, "reason", _("Skriv varför besöket ställs in."))
+    if action in AFTER_START and starts_at > now:
+        _add(errors, "non_field_errors", _("Besöket har inte börjat än. Registrera det när besökstiden har kommit."))
+    return errors
 
 
 def _add(errors: Errors, field: str, message: str) -> None:

@@ -158,6 +158,38 @@ def coach_appointments(coach: User, day: datetime.date | None = None) -> QuerySe
     )
 
 
+def week_visits(coach: User, monday: datetime.date) -> QuerySet[Appointment]:
+    """The coach's visits Monday–Friday of one week, cancelled ones too (shown struck): one query,
+    people the coach may not see left out."""
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(monday, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(monday + datetime.timedelta(days=5), datetime.time.min, tzinfo=tz)
+    return (
+        Appointment.objects.filter(
+            coach=coach, starts_at__gte=start, starts_at__lt=end, participation__person__in=visible_persons(coach)
+        )
+        .select_related("participation__person")
+        .order_by("starts_at", "id")
+    )
+
+
+def visit(appointment_id: int) -> Appointment | None:
+    return Appointment.objects.select_related("coach", "participation").filter(pk=appointment_id).first()
+
+
+def visit_steps(user: User, appointment: Appointment) -> list[str]:
+    """The visit's next steps this user may take (rules.VISIT_TRANSITIONS): the page offers exactly these."""
+    if not appointment.participation.is_open:
+        return []
+    facts = rules.facts(appointment.participation)
+    steps = rules.allowed_visit_actions(
+        appointment.status, lambda capability: may(user, f"participations.{capability}", **facts)
+    )
+    if appointment.starts_at > timezone.now():  # held or missed only once the visit's time has come
+        steps = [step for step in steps if step not in rules.AFTER_START]
+    return steps
+
+
 def capabilities(user: User, participation: Participation) -> dict[str, Any]:
     """Which actions to offer on the participation page (the services check again)."""
     return {

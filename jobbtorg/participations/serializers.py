@@ -28,6 +28,7 @@ from jobbtorg.participations.models import (
     Status,
     StudyLevel,
     TransferTo,
+    VisitStatus,
     WageSubsidy,
 )
 
@@ -75,11 +76,12 @@ class StrictSerializer(serializers.Serializer):
 
 class AppointmentSerializer(serializers.ModelSerializer):
     kind = choice_field(Appointment.Kind, read_only=True)
+    status = choice_field(VisitStatus, read_only=True)
     coach_name = serializers.SerializerMethodField()
 
     class Meta:
         model = Appointment
-        fields = ["id", "kind", "starts_at", "place", "coach", "coach_name"]
+        fields = ["id", "kind", "starts_at", "place", "coach", "coach_name", "status", "cancel_reason", "version"]
         read_only_fields = fields
 
     def get_coach_name(self, obj: Appointment) -> str | None:
@@ -262,6 +264,22 @@ class AppointmentInput(StrictSerializer):
     starts_at = api_fields.DateTimeField()
     place = serializers.CharField(max_length=200)
     coach = id_field()
+
+
+class VisitRescheduleInput(StrictSerializer):
+    version = version_field()
+    starts_at = api_fields.DateTimeField()
+    place = serializers.CharField(max_length=200)
+    coach = id_field()
+
+
+class VisitCancelInput(StrictSerializer):
+    version = version_field()
+    reason = serializers.CharField(max_length=500)
+
+
+class VisitStepInput(StrictSerializer):
+    version = version_field()
 
 
 class ArrivalInput(StrictSerializer):

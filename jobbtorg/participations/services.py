@@ -25,10 +25,11 @@ from django.utils.translation import gettext as _
 
 from jobbtorg.access.policy import check_person
 from jobbtorg.accounts.models import Role, User
+from jobbtorg.activities.services import report_missed_visit
 from jobbtorg.audit.events import changed
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
-from jobbtorg.core import capabilities, date_bounds
+from jobbtorg.core import capabilities, date_bounds, state_machine
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.core.locking import save_versioned
 from jobbtorg.deadlines import services as deadlines
@@ -37,6 +38,7 @@ from jobbtorg.deadlines.rules import Kind
 from jobbtorg.organisation.models import District, JobbtorgUnit
 from jobbtorg.participations import rules
 from jobbtorg.participations.models import (
+    HOLDS_TIME,
     OPEN_STATUSES,
     Appointment,
     ClosureReason,
@@ -50,6 +52,7 @@ from jobbtorg.participations.models import (
     Status,
     StudyLevel,
     TransferTo,
+    VisitStatus,
     WageSubsidy,
 )
 from jobbtorg.people.models import Person
@@ -236,9 +239,14 @@ def book_appointment(
         )
     )
     coach = coaches_of(participation.unit_id).get(pk=coach_id)
-    appointment = Appointment.objects.create(
-        participation=participation, kind=kind, starts_at=starts_at, place=place, coach=coach, booked_by=user
-    )
+    _raise(clash_errors(participation.pk, coach.pk, starts_at))
+    try:
+        with transaction.atomic():
+            appointment = Appointment.objects.create(
+                participation=participation, kind=kind, starts_at=starts_at, place=place, coach=coach, booked_by=user
+            )
+    except IntegrityError as exc:  # two bookings raced past clash_errors: the constraint decides
+        raise DomainError({"appointment_at": [_("Tiden blev nyss bokad av någon annan. Välj en annan tid.")]}) from exc
     day = timezone.localdate(starts_at)
     if kind == Appointment.Kind.FIRST:
         deadlines.open_deadline(participation, Kind.FIRST_APPOINTMENT, due=day)
@@ -263,15 +271,176 @@ def book(
     """Book the first appointment later (e.g. after a CSV import, which has no appointment columns)."""
     what = _("bokning av besökstid")
     p = authorise(user, actor, load(participation_id), "book_appointment", _what(participation_id, what))
+    kind = _next_kind(p)
+    if kind == Appointment.Kind.OTHER:
+        # Later visits are the Jobbtorg's own calendar; the district books only the first one.
+        authorise(user, actor, p, "manage_visits", _what(participation_id, what))
     _require_open(p)
     with transaction.atomic():
-        kind = (
-            Appointment.Kind.OTHER
-            if p.appointments.filter(kind=Appointment.Kind.FIRST).exists() or p.arrived_on
-            else Appointment.Kind.FIRST
-        )
         appointment = book_appointment(p, user=user, starts_at=starts_at, place=place, coach_id=coach_id, kind=kind)
         _audit(actor, p, what)
+    return appointment
+
+
+def _next_kind(p: Participation) -> str:
+    """The first visit until one is booked (a cancelled one does not count) or the person has arrived."""
+    first_booked = p.appointments.filter(kind=Appointment.Kind.FIRST).exclude(status=VisitStatus.CANCELLED).exists()
+    return Appointment.Kind.OTHER if first_booked or p.arrived_on else Appointment.Kind.FIRST
+
+
+def clash_errors(participation_id: int, coach_id: int, starts_at: datetime.datetime, exclude: int | None = None) -> rules.Errors:
+    """The same visit cannot be booked twice: not for the participant, not for the coach, at one time."""
+    taken = Appointment.objects.filter(starts_at=starts_at, status__in=HOLDS_TIME)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    errors: rules.Errors = {}
+    if taken.filter(participation_id=participation_id).exists():
+        errors["appointment_at"] = [_("Deltagaren har redan ett besök bokat den tiden.")]
+    elif taken.filter(coach_id=coach_id).exists():
+        errors["appointment_at"] = [_("Coachen har redan ett annat besök bokat den tiden. Välj en annan tid eller coach.")]
+    return errors
+
+
+def _load_visit(appointment_id: int) -> Appointment | None:
+    return (
+        Appointment.objects.select_related(
+            "coach", "participation__person", "participation__unit", "participation__home_district", "participation__coach"
+        )
+        .filter(pk=appointment_id)
+        .first()
+    )
+
+
+def _visit(user: User, actor: Actor, appointment_id: int, action: rules.VisitAction, what: str) -> Appointment:
+    """The visit, its participation authorised for the step's capability, still open."""
+    appointment = _load_visit(appointment_id)
+    participation = appointment.participation if appointment else None
+    pid = participation.pk if participation else None
+    authorise(user, actor, participation, state_machine.capability(rules.VISIT_TRANSITIONS, action), _what(pid, what))
+    assert appointment is not None
+    _require_open(appointment.participation)
+    return appointment
+
+
+def _describe_visit(appointment: Appointment) -> str:
+    return _("%(at)s, %(place)s, med %(coach)s") % {
+        "at": timezone.localtime(appointment.starts_at).strftime("%Y-%m-%d %H:%M"),
+        "place": appointment.place,
+        "coach": appointment.coach.get_full_name() or appointment.coach.get_username(),
+    }
+
+
+def _step_visit(
+    user: User, actor: Actor, appointment: Appointment, action: rules.VisitAction, version: int | None,
+    fields: list[str], kind: EventKind, text: str, what: str, data: dict[str, Any] | None = None,
+) -> None:
+    """Save one step of the visit's state machine with its timeline and audit entries (in the caller's transaction)."""
+    appointment.status = rules.next_visit_status(appointment.status, action)
+    appointment.status_changed_on = timezone.localdate()
+    appointment.updated_at = timezone.now()
+    try:
+        with transaction.atomic():
+            save_versioned(appointment, version, [*fields, "status", "status_changed_on", "updated_at"])
+    except IntegrityError as exc:
+        raise DomainError({"appointment_at": [_("Tiden blev nyss bokad av någon annan. Välj en annan tid.")]}) from exc
+    timeline.append(
+        kind=kind, text=text, author=user, participation=appointment.participation,
+        data={"appointment": appointment.pk, **(data or {})},
+    )
+    _audit(actor, appointment.participation, what)
+
+
+def reschedule(
+    user: User, actor: Actor, appointment_id: int, *, version: int | None, starts_at: datetime.datetime | None,
+    place: str, coach_id: int | None,
+) -> Appointment:
+    """Move a booked visit to a new time or place; the timeline keeps the old one (LEGAL.md)."""
+    what = _("ombokning av besök")
+    appointment = _visit(user, actor, appointment_id, rules.VisitAction.RESCHEDULE, what)
+    p = appointment.participation
+    place = " ".join((place or "").split())
+    first = appointment.kind == Appointment.Kind.FIRST
+    _raise(appointment_errors(p.unit_id, p.referred_on, starts_at, place, coach_id, first=first))
+    assert starts_at is not None and coach_id is not None
+    _raise(clash_errors(p.pk, coach_id, starts_at, exclude=appointment.pk))
+    before = _describe_visit(appointment)
+    old = {
+        "starts_at": timezone.localtime(appointment.starts_at).isoformat(),
+        "place": appointment.place,
+        "coach": appointment.coach_id,
+    }
+    appointment.starts_at, appointment.place = starts_at, place
+    appointment.coach = coaches_of(p.unit_id).get(pk=coach_id)
+    with transaction.atomic():
+        text = _("Besöket %(before)s bokades om till %(after)s.") % {"before": before, "after": _describe_visit(appointment)}
+        new = {"starts_at": timezone.localtime(starts_at).isoformat(), "place": place, "coach": coach_id}
+        _step_visit(
+            user, actor, appointment, rules.VisitAction.RESCHEDULE, version, ["starts_at", "place", "coach"],
+            EventKind.APPOINTMENT_RESCHEDULED, text, what, {"old": old, "new": new},
+        )
+        if first and not p.arrived_on:
+            deadlines.open_deadline(p, Kind.FIRST_APPOINTMENT, due=timezone.localdate(starts_at))
+    return appointment
+
+
+def cancel_visit(user: User, actor: Actor, appointment_id: int, *, version: int | None, reason: str) -> Appointment:
+    """Cancel a visit with a reason: it stays, struck. A cancelled first visit no longer meets
+    the first-visit deadline: its clock runs from the referral again (deadlines store)."""
+    what = _("inställt besök")
+    appointment = _visit(user, actor, appointment_id, rules.VisitAction.CANCEL, what)
+    reason = reason.strip()
+    _raise(
+        rules.validate_visit_step(rules.VisitAction.CANCEL, starts_at=appointment.starts_at, now=timezone.now(), reason=reason)
+    )
+    p = appointment.participation
+    appointment.cancel_reason = reason
+    with transaction.atomic():
+        text = _("Besöket %(visit)s ställdes in: %(reason)s") % {"visit": _describe_visit(appointment), "reason": reason}
+        _step_visit(user, actor, appointment, rules.VisitAction.CANCEL, version, ["cancel_reason"],
+                    EventKind.APPOINTMENT_CANCELLED, text, what)
+        if appointment.kind == Appointment.Kind.FIRST and not p.arrived_on:
+            refresh_first_visit_deadline(p)
+    return appointment
+
+
+def refresh_first_visit_deadline(p: Participation) -> None:
+    """The first-visit clock is due on the booked first visit's day, or from the referral when none is booked."""
+    booked = (
+        p.appointments.filter(kind=Appointment.Kind.FIRST, status=VisitStatus.BOOKED).order_by("starts_at").first()
+    )
+    if booked is not None:
+        deadlines.open_deadline(p, Kind.FIRST_APPOINTMENT, due=timezone.localdate(booked.starts_at))
+    else:
+        deadlines.open_deadline(p, Kind.FIRST_APPOINTMENT, p.referred_on)
+
+
+def _after_start(
+    user: User, actor: Actor, appointment_id: int, version: int | None, action: rules.VisitAction, what: str
+) -> Appointment:
+    """Held or no-show: the visit, authorised, once its time has come."""
+    appointment = _visit(user, actor, appointment_id, action, what)
+    _raise(rules.validate_visit_step(action, starts_at=appointment.starts_at, now=timezone.now()))
+    return appointment
+
+
+def mark_held(user: User, actor: Actor, appointment_id: int, *, version: int | None) -> Appointment:
+    what = _("genomfört besök")
+    appointment = _after_start(user, actor, appointment_id, version, rules.VisitAction.HOLD, what)
+    text = _("Besöket %(visit)s genomfördes.") % {"visit": _describe_visit(appointment)}
+    with transaction.atomic():
+        _step_visit(user, actor, appointment, rules.VisitAction.HOLD, version, [], EventKind.APPOINTMENT_HELD, text, what)
+    return appointment
+
+
+def mark_no_show(user: User, actor: Actor, appointment_id: int, *, version: int | None) -> Appointment:
+    """The participant did not come (uteblev): a deviation to the home district, like an
+    unexcused absence (DOMAIN §6), through activities' one deviation path."""
+    what = _("uteblivet besök")
+    appointment = _after_start(user, actor, appointment_id, version, rules.VisitAction.NO_SHOW, what)
+    text = _("Deltagaren uteblev från besöket %(visit)s.") % {"visit": _describe_visit(appointment)}
+    with transaction.atomic():
+        _step_visit(user, actor, appointment, rules.VisitAction.NO_SHOW, version, [], EventKind.APPOINTMENT_NO_SHOW, text, what)
+        report_missed_visit(user, appointment, timezone.localdate())
     return appointment
 
 

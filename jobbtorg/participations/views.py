@@ -7,6 +7,7 @@ the page in place when it is there. A refused relation is a 404 (nothing leaks),
 a missing role right a 403, a concurrent save a 409 with a Swedish message.
 """
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -30,7 +31,7 @@ from jobbtorg.audit.services import Actor
 from jobbtorg.core.capabilities import requires
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.deadlines import selectors as deadline_selectors
-from jobbtorg.participations import forms, selectors, services
+from jobbtorg.participations import forms, rules, selectors, services
 from jobbtorg.participations.forms import yes_no
 from jobbtorg.participations.models import Participation, PostClosureFollowUp
 from jobbtorg.participations.rules import Action, Outcome
@@ -231,6 +232,121 @@ def book(request: AuthenticatedHttpRequest, participation_id: int) -> HttpRespon
         _("Besökstiden är bokad."),
         form_kwargs=lambda p: {"coaches": services.coaches_of(p.unit_id)},
     )
+
+
+# --- visits: one page per visit with its next steps, and the coach's week ---------------------
+
+
+def _visit_call(request: AuthenticatedHttpRequest, action: str, pk: int, d: dict[str, Any]) -> Any:
+    user, actor, version = request.user, _actor(request), d["version"]
+    if action == "reschedule":
+        return services.reschedule(
+            user, actor, pk, version=version, starts_at=d["appointment_at"], place=d["appointment_place"],
+            coach_id=d["appointment_coach"].pk,
+        )
+    if action == "cancel":
+        return services.cancel_visit(user, actor, pk, version=version, reason=d["reason"])
+    step = services.mark_held if action == "hold" else services.mark_no_show
+    return step(user, actor, pk, version=version)
+
+
+VISIT_DONE = {
+    "reschedule": _("Besöket är ombokat."),
+    "cancel": _("Besöket är inställt."),
+    "hold": _("Besöket är registrerat som genomfört."),
+    "no_show": _("Besöket är registrerat som uteblivet. Hemstadsdelen har fått en avvikelse."),
+}
+
+
+def _visit_forms(appointment: Any, coaches: Any, bound: dict[str, Any]) -> dict[str, Any]:
+    initial = {"version": appointment.version}
+    when = timezone.localtime(appointment.starts_at)
+    page_forms = {
+        "reschedule": forms.VisitRescheduleForm(
+            coaches=coaches, prefix="reschedule",
+            initial={**initial, "appointment_at": when, "appointment_place": appointment.place,
+                     "appointment_coach": appointment.coach_id},
+        ),
+        "cancel": forms.VisitCancelForm(prefix="cancel", initial=initial),
+        "hold": forms.VisitStepForm(prefix="hold", initial=initial),
+        "no_show": forms.VisitStepForm(prefix="no_show", initial=initial),
+    }
+    page_forms.update(bound)
+    return page_forms
+
+
+@login_required
+@requires("participations.manage_visits", refused=Http404)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def visit(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
+    """A visit and the steps it may take now: reschedule, cancel with a reason, held, no-show."""
+    appointment = selectors.visit(appointment_id)
+    if appointment is None:
+        raise Http404
+    p = _open(request, appointment.participation_id, "besök")
+    coaches = services.coaches_of(p.unit_id)
+    bound: dict[str, Any] = {}
+    conflict = None
+    action = request.POST.get("action", "")
+    if request.method == "POST":
+        form_class = {"reschedule": forms.VisitRescheduleForm, "cancel": forms.VisitCancelForm}.get(action, forms.VisitStepForm)
+        kwargs = {"coaches": coaches} if action == "reschedule" else {}
+        form = form_class(request.POST, prefix=action if action in VISIT_DONE else "hold", **kwargs)
+        action = action if action in VISIT_DONE else "hold"
+        bound[action] = form
+        if form.is_valid():
+            try:
+                _visit_call(request, action, appointment.pk, form.cleaned_data)
+            except AccessDenied as exc:
+                raise Http404 from exc
+            except ConflictError as exc:
+                conflict = exc.messages[0]
+            except DomainError as exc:
+                form.add_domain_error(exc)
+            else:
+                messages.success(request, VISIT_DONE[action])
+                return redirect("participations:detail", p.pk)
+        appointment = selectors.visit(appointment_id) or appointment
+    context = {
+        "p": p,
+        "person": p.person,
+        "visit": appointment,
+        "steps": selectors.visit_steps(request.user, appointment),
+        "forms": _visit_forms(appointment, coaches, bound),
+        "open_action": action,
+        "conflict": conflict,
+    }
+    status = _status(request, 409 if conflict else 400) if request.method == "POST" else 200
+    return render(request, "participations/visit.html", context, status=status)
+
+
+@login_required
+@requires("participations.visit_calendar")
+@never_cache
+def calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The coach's visits of one week, Monday to Friday (?vecka=2026-W48), with links to each person."""
+    today = timezone.localdate()
+    monday = rules.week_monday(request.GET.get("vecka"), today)
+    visits = list(selectors.week_visits(request.user, monday))
+    log_listed(Actor.from_request(request), "besökskalender", list(dict.fromkeys(v.participation.person for v in visits)))
+    days = []
+    for offset in range(5):
+        day = monday + datetime.timedelta(days=offset)
+        days.append((day, [v for v in visits if timezone.localdate(v.starts_at) == day]))
+    week = datetime.timedelta(days=7)
+    context = {
+        "days": days,
+        "monday": monday,
+        "friday": monday + datetime.timedelta(days=4),
+        "week_number": monday.isocalendar()[1],
+        "previous": rules.iso_week(monday - week),
+        "next": rules.iso_week(monday + week),
+        "this_week": rules.iso_week(today),
+        "is_this_week": rules.iso_week(today) == rules.iso_week(monday),
+        "today": today,
+    }
+    return render(request, "participations/calendar.html", context)
 
 
 @login_required

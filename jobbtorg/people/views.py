@@ -43,6 +43,7 @@ from jobbtorg.people.forms import ProtectionLowerForm, ProtectionRaiseForm
 from jobbtorg.people.models import Person
 from jobbtorg.subsidies import selectors as subsidy_selectors
 from jobbtorg.timeline import selectors as timeline_selectors
+from jobbtorg.timeline.forms import NoteForm
 
 RESULTS_TARGET = "search-results"
 
@@ -274,5 +275,7 @@ def _timeline_context(request: HttpRequest, user: User, person: Any) -> dict[str
         "timeline_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "timeline_group": group,
         "timeline_groups": timeline_selectors.GROUPS,
+        "note_participation": timeline_selectors.note_participation(user, person),  # the case-note form's
+        "note_form": NoteForm(prefix="note"),
         "role_labels": dict(Role.choices),
     }

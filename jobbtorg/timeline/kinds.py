@@ -16,6 +16,10 @@ class EventKind(StrEnum):
     REFERRAL_RETURNED = "referral_returned"
     REFERRAL_RESUBMITTED = "referral_resubmitted"
     APPOINTMENT_BOOKED = "appointment_booked"
+    APPOINTMENT_RESCHEDULED = "appointment_rescheduled"
+    APPOINTMENT_CANCELLED = "appointment_cancelled"
+    APPOINTMENT_HELD = "appointment_held"
+    APPOINTMENT_NO_SHOW = "appointment_no_show"
     COACH_ASSIGNED = "coach_assigned"
     PARTICIPANT_ARRIVED = "participant_arrived"
     INFORMATION_SIGNED_OFF = "information_signed_off"
@@ -67,6 +71,7 @@ class EventKind(StrEnum):
     OSA_HANDED_OVER = "osa_handed_over"
     OSA_CASE_ENDED = "osa_case_ended"
     # the timeline's own
+    NOTE_RECORDED = "note_recorded"  # a case note (journalanteckning), typed and dated
     ENTRY_CORRECTED = "entry_corrected"
 
 

@@ -13,6 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from jobbtorg.core.models import AppendOnlyModel
 
 
+class NoteType(models.TextChoices):
+    """The kind of contact a case note (journalanteckning) records; kept in the entry's data."""
+
+    CONVERSATION = "samtal", _("Samtal")
+    PHONE = "telefon", _("Telefon")
+    EMAIL = "e-post", _("E-post")
+    VISIT = "besok", _("Besök")
+    OTHER = "ovrigt", _("Övrigt")
+
+
+NOTE_KIND = "note_recorded"  # timeline.kinds.EventKind.NOTE_RECORDED
+
+
 class TimelineEntry(AppendOnlyModel):
     """One event in a person's file (journalanteckning/händelse)."""
 
@@ -47,6 +60,12 @@ class TimelineEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.occurred_on} {self.kind}"
+
+    @property
+    def note_type_label(self) -> str:
+        """A case note's type in words ("Telefon"); empty for other entries."""
+        value = (self.data or {}).get("note_type", "") if self.kind == NOTE_KIND else ""
+        return str(NoteType(value).label) if value in NoteType.values else ""
 
 
 class Objection(AppendOnlyModel):

@@ -12,7 +12,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.accounts.models import Role, User
-from jobbtorg.core.capabilities import holds
+from jobbtorg.core.capabilities import holds, may
+from jobbtorg.participations import rules as participation_rules
 from jobbtorg.participations.models import Participation
 from jobbtorg.people.models import Person
 from jobbtorg.timeline.kinds import EventKind
@@ -40,6 +41,7 @@ GROUPS: tuple[KindGroup, ...] = (
         _("Anvisning och inskrivning"),
         ("referral_", "appointment_", "coach_", "participant_", "information_", "af_registration", "job_guarantee"),
     ),
+    KindGroup("anteckning", _("Journalanteckningar"), ("note_",)),
     KindGroup("kartlaggning", _("Kartläggning"), ("assessment_",)),
     KindGroup("plan", _("Aktivitetsplan"), ("plan_",)),
     KindGroup("insatser", _("Insatser och närvaro"), ("activity_", "sessions_", "attendance_", "deviation_")),
@@ -94,6 +96,17 @@ def page(person: Person, group: str, number: str | int | None) -> Page:
     result = Paginator(entries(person, group), PAGE_SIZE).get_page(number)
     result.object_list = list(result.object_list)
     return result
+
+
+def note_participation(user: User, person: Person) -> Participation | None:
+    """The participation a new case note goes on: the person's latest one the user does casework
+    on (timeline.write_note); None when there is none. One query."""
+    if not holds(user, "timeline.write_note"):
+        return None
+    for participation in Participation.objects.filter(person=person).order_by("-referred_on", "-id"):
+        if may(user, "timeline.write_note", **participation_rules.facts(participation)):
+            return participation
+    return None
 
 
 def may_read(user: User) -> bool:

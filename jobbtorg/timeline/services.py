@@ -25,16 +25,19 @@ from jobbtorg.accounts.models import User
 from jobbtorg.audit.events import AuditEvent
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
+from jobbtorg.core.capabilities import may
 from jobbtorg.core.errors import AccessDenied, DomainError
+from jobbtorg.participations import rules as participation_rules
 from jobbtorg.participations.models import Participation
 from jobbtorg.people.models import Person
-from jobbtorg.timeline import selectors
+from jobbtorg.timeline import rules, selectors
 from jobbtorg.timeline.kinds import EventKind, event_kind
 from jobbtorg.timeline.models import Objection, TimelineEntry
 
 # The audit entry's "what" per annotation.
 CORRECTION = AuditEvent.TIMELINE_CORRECTION
 OBJECTION = AuditEvent.TIMELINE_OBJECTION
+NOTE = AuditEvent.TIMELINE_NOTE
 
 
 def append(
@@ -129,6 +132,55 @@ def correct(user: User, actor: Actor, person_id: int, entry_id: int, text: str) 
             details={"entry": entry.pk, "new": new.pk},
         )
     return new
+
+
+def note_target(user: User, actor: Actor, person_id: int) -> Participation:
+    """The participation the user's case note on this person goes on (the note form's page, a read
+    of the person, audited). A person out of reach is AccessDenied; no casework, PermissionDenied."""
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None or not check_person(user, person).allowed or not selectors.may_read(user):
+        record(actor, Action.READ, NOTE, person.pk if person else None, allowed=False,
+               protected=bool(person and person.is_protected))
+        raise AccessDenied()
+    participation = selectors.note_participation(user, person)
+    if participation is None:
+        record(actor, Action.READ, NOTE, person.pk, allowed=False, protected=person.is_protected)
+        raise PermissionDenied(_("Du har inte behörighet att skriva anteckningar om personen."))
+    record(actor, Action.READ, NOTE, person.pk, protected=person.is_protected)
+    return participation
+
+
+def add_note(
+    user: User, actor: Actor, participation_id: int, *, note_type: str, occurred_on: datetime.date | None, text: str
+) -> TimelineEntry:
+    """A case note (journalanteckning), typed and dated with the day it happened. Like every entry
+    it is never changed: a correction is a new entry (`correct`)."""
+    participation = Participation.objects.select_related("person", "unit").filter(pk=participation_id).first()
+    person = participation.person if participation else None
+    if participation is None or person is None or not check_person(user, person).allowed or not selectors.may_read(user):
+        record(actor, Action.CHANGE, NOTE, person.pk if person else None, allowed=False,
+               protected=bool(person and person.is_protected))
+        raise AccessDenied()
+    if not may(user, "timeline.write_note", **participation_rules.facts(participation)):
+        record(actor, Action.CHANGE, NOTE, person.pk, allowed=False, protected=person.is_protected)
+        raise PermissionDenied(_("Du har inte behörighet att skriva anteckningar i det här deltagandet."))
+    errors = rules.validate_note(
+        note_type=note_type, occurred_on=occurred_on, text=text, referred_on=participation.referred_on,
+        today=timezone.localdate(),
+    )
+    if errors:
+        raise DomainError(errors)
+    with transaction.atomic():
+        entry = append(
+            kind=EventKind.NOTE_RECORDED,
+            text=text.strip(),
+            author=user,
+            participation=participation,
+            occurred_on=occurred_on,
+            data={"note_type": note_type},
+        )
+        record(actor, Action.CHANGE, NOTE, person.pk, protected=person.is_protected, details={"new": entry.pk})
+    return entry
 
 
 def add_objection(user: User, actor: Actor, person_id: int, entry_id: int, text: str) -> Objection:

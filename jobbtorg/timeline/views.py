@@ -28,7 +28,7 @@ from jobbtorg.core.forms import Form
 from jobbtorg.people.models import Person
 from jobbtorg.people.views import not_found
 from jobbtorg.timeline import services
-from jobbtorg.timeline.forms import CorrectionForm, ObjectionForm
+from jobbtorg.timeline.forms import CorrectionForm, NoteForm, ObjectionForm
 
 WHAT = {"correction": services.CORRECTION, "objection": services.OBJECTION}
 
@@ -81,3 +81,34 @@ def correct(request: AuthenticatedHttpRequest, person_id: int, entry_id: int) ->
 @require_http_methods(["GET", "POST"])
 def object_to(request: AuthenticatedHttpRequest, person_id: int, entry_id: int) -> HttpResponse:
     return _annotate(request, person_id, entry_id, "objection")
+
+
+@login_required
+@requires("timeline.write_note", on_refusal=not_found)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def add_note(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    """A case note on the person's latest participation the user does casework on; the form
+    again with its errors (the text kept) when something is missing."""
+    user, actor = request.user, Actor.from_request(request)
+    form = NoteForm(request.POST or None, prefix="note")
+    try:
+        participation = services.note_target(user, actor, person_id)
+        if request.method == "POST" and form.is_valid():
+            d = form.cleaned_data
+            try:
+                entry = services.add_note(
+                    user, actor, participation.pk, note_type=d["note_type"], occurred_on=d["occurred_on"], text=d["text"]
+                )
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                messages.success(request, _("Anteckningen är sparad."))
+                return redirect(reverse("people:detail", args=[person_id]) + f"#entry-{entry.pk}")
+    except AccessDenied:
+        return render(request, "people/not_found.html", status=404)
+    except PermissionDenied:
+        person = Person.objects.filter(pk=person_id).first()
+        return render(request, "timeline/refused.html", {"person": person, "what": "note"}, status=403)
+    context = {"person": participation.person, "participation": participation, "form": form}
+    return render(request, "timeline/note.html", context, status=400 if form.is_bound else 200)

@@ -81,6 +81,7 @@ def _role_items(role: str | None) -> list[tuple[str, str, str]]:
         return [
             (_("Utan coach"), _url("participations:unassigned", "/deltaganden/utan-coach/"),
              _("Enhetens deltagare som ingen coach har tagit än.")),
+            (_("Veckans besök"), _url("participations:calendar", "/deltaganden/kalender/"), _("Dina besök vecka för vecka.")),
             (_("Ej registrerad närvaro"), _url("activities:missing", "/insatser/narvaro/ej-registrerad/"),
              _("Tillfällen utan närvaroregistrering.")),
             (_("Anställningsstöd"), _url("subsidies:index", "/stod/"), _("Ärenden om anställningsstöd och lönebidrag.")),
