@@ -143,6 +143,49 @@ def session_rows(user: User, session: ActivitySession) -> QuerySet[Attendance]:
     ).order_by("activity__participation__person__last_name", "activity__participation__person__first_name", "id")
 
 
+# How far ahead "Dagens tillfällen" shows the coming sessions, and at most how many.
+UPCOMING_DAYS = 14
+SESSIONS_SHOWN = 50
+
+
+def sessions_to_register(user: User, today: datetime.date | None = None) -> QuerySet[ActivitySession]:
+    """Dagens tillfällen: the sessions whose attendance `user` registers, today's first, then the
+    coming ones (UPCOMING_DAYS), each with how many places it has and how many are registered
+    (persons the user may see). Provider staff: the provider's sessions; a coach: the sessions
+    she hosts or where her own participants have a place. One query."""
+    today = today or timezone.localdate()
+    qs = ActivitySession.objects.filter(date__range=(today, today + datetime.timedelta(days=UPCOMING_DAYS)))
+    if user.role == Role.PROVIDER_STAFF and user.provider_id:
+        qs = qs.filter(provider_id=user.provider_id)
+    elif user.role == Role.COACH:
+        own = Attendance.objects.filter(session=OuterRef("pk"), activity__participation__coach=user)
+        qs = qs.filter(Q(host=user) | Exists(own))
+    else:
+        return qs.none()
+    seen = Q(attendances__activity__participation__person__in=visible_persons(user, today))
+    return (
+        qs.annotate(
+            n_places=Count("attendances", filter=seen),
+            n_registered=Count("attendances", filter=seen & Q(attendances__status__isnull=False)),
+        )
+        .filter(n_places__gt=0)
+        .select_related("catalogue_item")
+        .order_by("date", "start_time", "id")[:SESSIONS_SHOWN]
+    )
+
+
+def todays_sessions(user: User, today: datetime.date | None = None) -> dict[str, Any]:
+    """What "Dagens tillfällen" shows (its page and the provider's start page): today's sessions,
+    then the coming ones."""
+    today = today or timezone.localdate()
+    sessions = list(sessions_to_register(user, today))
+    return {
+        "today": today,
+        "sessions_today": [s for s in sessions if s.date == today],
+        "sessions_upcoming": [s for s in sessions if s.date > today],
+    }
+
+
 def sessions_of(activity: Activity) -> QuerySet[Attendance]:
     """An activity's sessions as its attendance rows, newest first."""
     return Attendance.objects.filter(activity=activity).select_related("session", "registered_by").order_by("-date", "-id")

@@ -34,7 +34,7 @@ from jobbtorg.activities.forms import (
     join_choice,
     split_choice,
 )
-from jobbtorg.activities.models import Activity, ActivitySession, Deviation, FollowUpDecision
+from jobbtorg.activities.models import Activity, ActivitySession, AttendanceStatus, Deviation, FollowUpDecision
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor
 from jobbtorg.core.capabilities import OWN, PROVIDER, holds, requires, scope_of
@@ -372,6 +372,8 @@ def _rows(request: AuthenticatedHttpRequest, session: ActivitySession) -> list[A
     for row in rows:
         row.editable = services.may_register_for(request.user, row.activity, session)
         row.choice = join_choice(row.status, row.absence_reason)
+        if not row.choice and row.editable and session.date <= timezone.localdate():
+            row.choice = AttendanceStatus.PRESENT.value  # the usual case, so a group is saved in one click
         row.errors = {}
         row.label = services.describe(row)
     return rows
@@ -444,6 +446,14 @@ def session(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Lists --------------------------------------------------------------------------------------
+
+
+@login_required
+@requires("activities.register_attendance", refused=Http404)
+@never_cache
+def sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Tillfällen: today's sessions first, each opening its group registration, then the coming ones."""
+    return render(request, "activities/sessions.html", selectors.todays_sessions(request.user))
 
 
 def _day(request: HttpRequest) -> datetime.date:
