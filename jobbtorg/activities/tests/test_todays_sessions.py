@@ -73,7 +73,7 @@ def test_bulk_group_registration_is_all_or_nothing(coach, item, provider, provid
     refused = client.post(url, form)  # non-cooperation without a description: that row is wrong
     html = refused.content.decode()
     assert refused.status_code == 200 and "Ingenting sparades" in html
-    assert 'id="row-%d"' % c.pk in html and "Beskriv vad som hände vid bristande medverkan." in html
+    assert f'id="row-{c.pk}"' in html and "Beskriv vad som hände vid bristande medverkan." in html
     assert set(Attendance.objects.values_list("status", flat=True)) == {None}
     assert not Deviation.objects.exists()
 
