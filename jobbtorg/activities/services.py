@@ -635,6 +635,7 @@ def register_day(
     with transaction.atomic():
         attendance = Attendance.objects.select_for_update().filter(activity=activity, date=day).first()
         if attendance is None:
+            expected_version = None  # a new day: nothing the caller could have read
             session = ActivitySession.objects.create(
                 catalogue_item_id=activity.catalogue_item_id, provider_id=activity.provider_id, date=day, created_by=user
             )

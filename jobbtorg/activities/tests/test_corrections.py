@@ -168,3 +168,20 @@ def test_correction_refused_for_a_coach_of_another_unit(coach, participation, it
         services.register_day(stranger, actor_for(stranger), activity, days(-1), "absent", "unexcused")
     assert Attendance.objects.get().status == "present"
     assert AuditEntry.objects.filter(user_id=stranger.pk, outcome=Outcome.REFUSED).exists()
+
+
+def test_registering_a_day_again_via_the_api_corrects_it(coach, participation, item):
+    from rest_framework.test import APIClient
+
+    activity = new_activity(coach, participation, item, start=-5, end=5)
+    client = APIClient()
+    client.force_authenticate(coach)
+    body = {"activity": activity.pk, "date": days(-1).isoformat(), "status": "present"}
+    first = client.post("/api/v1/attendance/", body, format="json").json()
+    second = client.post(
+        "/api/v1/attendance/", {**body, "status": "absent", "absence_reason": "sick", "version": first["version"]}, format="json"
+    )
+    assert second.json()["id"] == first["id"]
+    stale = client.post("/api/v1/attendance/", {**body, "version": first["version"]}, format="json")
+    assert stale.status_code == 409
+    assert list(Attendance.objects.values_list("status", "absence_reason")) == [("absent", "sick")]
