@@ -213,18 +213,23 @@ def missing_registrations(user: User, day: datetime.date | None = None) -> Query
 # --- Deviations ---------------------------------------------------------------------------------
 
 
-def deviation_inbox(district: District | None, user: User | None = None, *, acknowledged: bool = False) -> QuerySet[Deviation]:
+def deviation_inbox(
+    district: District | None, user: User | None = None, *, acknowledged: bool = False, withdrawn: bool = False
+) -> QuerySet[Deviation]:
     """The home district's deviation reports: waiting for acknowledgement (oldest first), or
-    with `acknowledged=True` the handled ones (newest first). Withdrawn reports are left out.
+    with `acknowledged=True` the handled ones (newest first). Withdrawn reports are left out,
+    except with `withdrawn=True`: the reports corrected away ("avvikelsen rättad"), newest first.
 
     Pass `user` to narrow to persons the user may see: a protected person's report then
     reaches only the staff named on the person (LEGAL.md)."""
     if district is None:
         return Deviation.objects.none()
-    qs = Deviation.objects.filter(district=district, withdrawn_on__isnull=True)
+    qs = Deviation.objects.filter(district=district, withdrawn_on__isnull=not withdrawn)
     if user is not None:
         qs = qs.filter(participation__person__in=visible_persons(user))
-    if acknowledged:
+    if withdrawn:
+        qs = qs.order_by("-withdrawn_on", "-id")
+    elif acknowledged:
         qs = qs.filter(acknowledged_on__isnull=False).order_by("-acknowledged_on", "-id")
     else:
         qs = qs.filter(acknowledged_on__isnull=True).order_by("reported_on", "id")

@@ -772,7 +772,8 @@ def _tell_district_corrected(deviation: Deviation, attendance: Attendance, new_k
             text += " " + _("Avvikelsen gäller nu %(kind)s och väntar på kvittering.") % {"kind": DeviationKind(new_kind).label}
         if deviation.acknowledged_on is not None:
             text += " " + _("Ni hade redan kvitterat den.")
-    district_id, url = deviation.district_id, reverse("activities:deviations")
+    district_id = deviation.district_id
+    url = reverse("activities:deviations") + ("?visa=rattade" if new_kind is None else "")
     after_commit(lambda: notifications.tell_district(district_id, "activities.acknowledge_deviation", text, url))
 
 

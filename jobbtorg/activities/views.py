@@ -484,16 +484,17 @@ def deviations(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not user.district_id:
         raise Http404
     handled = request.GET.get("visa") == "kvitterade"
-    page = CappedPaginator(selectors.deviation_inbox(user.district, user, acknowledged=handled), PAGE_SIZE).get_page(
-        request.GET.get("sida")
-    )
+    corrected = request.GET.get("visa") == "rattade"  # withdrawn because the attendance was corrected
+    inbox = selectors.deviation_inbox(user.district, user, acknowledged=handled, withdrawn=corrected)
+    page = CappedPaginator(inbox, PAGE_SIZE).get_page(request.GET.get("sida"))
     rows = list(page.object_list)
     log_listed(_actor(request), "insatser · avvikelser", [d.participation.person for d in rows])
     context = {
         "page": page,
         "deviations": rows,
         "handled": handled,
-        "hidden_deviations": 0 if handled else selectors.hidden_deviation_count(user.district, user),
+        "corrected": corrected,
+        "hidden_deviations": 0 if handled or corrected else selectors.hidden_deviation_count(user.district, user),
         "today": timezone.localdate(),
     }
     return render(request, "activities/deviations.html", context)

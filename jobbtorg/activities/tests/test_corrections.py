@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 
 from jobbtorg.activities import selectors, services
 from jobbtorg.activities.models import ActivitySession, Attendance, Deviation
-from jobbtorg.activities.tests.helpers import actor_for, days, new_activity, plan_day
+from jobbtorg.activities.tests.helpers import actor_for, client_for, days, new_activity, plan_day
 from jobbtorg.audit.models import AuditEntry, Outcome
 from jobbtorg.core.errors import AccessDenied, ConflictError
 from jobbtorg.notifications.models import Message
@@ -145,7 +145,12 @@ def test_correction_tells_district_deviation_corrected(
     assert "Avvikelsen är återkallad." in message.text
     assert f"person-id {participation.person_id}" in message.text
     assert participation.person.last_name not in message.text  # no name in a message
-    assert message.url == "/insatser/avvikelser/"
+    assert message.url == "/insatser/avvikelser/?visa=rattade"
+
+    # The link leads to the district's corrected reports, with what the day is now.
+    html = client_for(social_worker).get(message.url).content.decode()
+    assert f"Rättad {days(0):%Y-%m-%d}, återkallad" in html and "Frånvarande – Sjuk" in html
+    assert "Kvittera<" not in html
 
 
 def test_correction_tells_district_even_after_it_acknowledged(
