@@ -47,7 +47,7 @@ from jobbtorg.activities.selectors import ACTIVITY_STATUSES
 from jobbtorg.audit.events import AuditEvent
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record, record_many
-from jobbtorg.core.capabilities import holds, may
+from jobbtorg.core.capabilities import holds, may, roles_holding
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.core.locking import save_versioned
 from jobbtorg.core.transactions import after_commit
@@ -772,9 +772,21 @@ def _tell_district_corrected(deviation: Deviation, attendance: Attendance, new_k
             text += " " + _("Avvikelsen gäller nu %(kind)s och väntar på kvittering.") % {"kind": DeviationKind(new_kind).label}
         if deviation.acknowledged_on is not None:
             text += " " + _("Ni hade redan kvitterat den.")
-    district_id = deviation.district_id
     url = reverse("activities:deviations") + ("?visa=rattade" if new_kind is None else "")
-    after_commit(lambda: notifications.tell_district(district_id, "activities.acknowledge_deviation", text, url))
+    recipients = _district_staff(deviation)
+    after_commit(lambda: notifications.tell(recipients, text, url))
+
+
+def _district_staff(deviation: Deviation) -> list[int]:
+    """Who in the district acknowledges this report: for a protected person only those who may
+    see the person, so not even the id reaches anyone else (LEGAL.md)."""
+    staff = User.objects.filter(
+        is_active=True, district_id=deviation.district_id, role__in=roles_holding("activities.acknowledge_deviation")
+    )
+    person = deviation.participation.person
+    if person.is_protected:
+        return [user.pk for user in staff if check_person(user, person).allowed]
+    return list(staff.values_list("pk", flat=True))
 
 
 # --- Deviations ----------------------------------------------------------------------------

@@ -190,3 +190,15 @@ def test_registering_a_day_again_via_the_api_corrects_it(coach, participation, i
     stale = client.post("/api/v1/attendance/", {**body, "version": first["version"]}, format="json")
     assert stale.status_code == 409
     assert list(Attendance.objects.values_list("status", "absence_reason")) == [("absent", "sick")]
+
+
+def test_correction_of_a_protected_persons_deviation_tells_only_those_who_may_see(
+    coach, item, social_worker, django_capture_on_commit_callbacks
+):
+    participation = f.ParticipationFactory(enrolled=True, coach=coach, person__protected=True)
+    activity = new_activity(coach, participation, item, start=-5, end=5)
+    services.register_day(coach, actor_for(coach), activity, days(-1), "absent", "unexcused")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register_day(coach, actor_for(coach), activity, days(-1), "present")
+    assert Deviation.objects.get().withdrawn_on == days(0)
+    assert not Message.objects.filter(user=social_worker).exists()  # not named on the person
