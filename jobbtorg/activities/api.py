@@ -417,6 +417,7 @@ class AttendanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
             data.get("status") or None,
             data.get("absence_reason", ""),
             data.get("note", ""),
+            expected_version=data.get("version"),  # a day registered again is corrected (version-locked)
         )
         return Response(serializers.AttendanceSerializer(self._attendance(attendance.pk)).data, status=status.HTTP_201_CREATED)
 

@@ -9,9 +9,10 @@ An activity at a provider is what makes the participant visible to that
 provider's staff (access module), and only while it runs: the access policy
 reads `Activity.provider`, `start_date` and `end_date`.
 
-Attendance: one `Attendance` row per participant (activity) and session. It is
-created when the session is planned with `status` empty, which means *Ej
-registrerad* (missing). Missing is never absence: it is counted and listed
+Attendance: one `Attendance` row per participant (activity) and session, and
+at most one per activity and day: registering a day again corrects that day's
+row (issue 10 item 3). It is created when the session is planned with `status`
+empty, which means *Ej registrerad* (missing). Missing is never absence: it is counted and listed
 separately (DOMAIN §6, the 2010 audit finding).
 """
 
@@ -218,6 +219,8 @@ class Attendance(VersionedModel):
         verbose_name_plural = _("närvaro")
         constraints = [
             models.UniqueConstraint(fields=["session", "activity"], name="attendance_one_per_session_and_activity"),
+            # A day is registered once: registering it again corrects it (issue 10 item 3).
+            models.UniqueConstraint(fields=["activity", "date"], name="attendance_one_per_activity_and_day"),
         ]
         indexes = [
             # Rates per activity; the missing list (status empty) by activity and date.

@@ -143,6 +143,49 @@ def session_rows(user: User, session: ActivitySession) -> QuerySet[Attendance]:
     ).order_by("activity__participation__person__last_name", "activity__participation__person__first_name", "id")
 
 
+# How far ahead "Dagens tillfällen" shows the coming sessions, and at most how many.
+UPCOMING_DAYS = 14
+SESSIONS_SHOWN = 50
+
+
+def sessions_to_register(user: User, today: datetime.date | None = None) -> QuerySet[ActivitySession]:
+    """Dagens tillfällen: the sessions whose attendance `user` registers, today's first, then the
+    coming ones (UPCOMING_DAYS), each with how many places it has and how many are registered
+    (persons the user may see). Provider staff: the provider's sessions; a coach: the sessions
+    she hosts or where her own participants have a place. One query."""
+    today = today or timezone.localdate()
+    qs = ActivitySession.objects.filter(date__range=(today, today + datetime.timedelta(days=UPCOMING_DAYS)))
+    if user.role == Role.PROVIDER_STAFF and user.provider_id:
+        qs = qs.filter(provider_id=user.provider_id)
+    elif user.role == Role.COACH:
+        own = Attendance.objects.filter(session=OuterRef("pk"), activity__participation__coach=user)
+        qs = qs.filter(Q(host=user) | Exists(own))
+    else:
+        return qs.none()
+    seen = Q(attendances__activity__participation__person__in=visible_persons(user, today))
+    return (
+        qs.annotate(
+            n_places=Count("attendances", filter=seen),
+            n_registered=Count("attendances", filter=seen & Q(attendances__status__isnull=False)),
+        )
+        .filter(n_places__gt=0)
+        .select_related("catalogue_item")
+        .order_by("date", "start_time", "id")[:SESSIONS_SHOWN]
+    )
+
+
+def todays_sessions(user: User, today: datetime.date | None = None) -> dict[str, Any]:
+    """What "Dagens tillfällen" shows (its page and the provider's start page): today's sessions,
+    then the coming ones."""
+    today = today or timezone.localdate()
+    sessions = list(sessions_to_register(user, today))
+    return {
+        "today": today,
+        "sessions_today": [s for s in sessions if s.date == today],
+        "sessions_upcoming": [s for s in sessions if s.date > today],
+    }
+
+
 def sessions_of(activity: Activity) -> QuerySet[Attendance]:
     """An activity's sessions as its attendance rows, newest first."""
     return Attendance.objects.filter(activity=activity).select_related("session", "registered_by").order_by("-date", "-id")
@@ -170,18 +213,23 @@ def missing_registrations(user: User, day: datetime.date | None = None) -> Query
 # --- Deviations ---------------------------------------------------------------------------------
 
 
-def deviation_inbox(district: District | None, user: User | None = None, *, acknowledged: bool = False) -> QuerySet[Deviation]:
+def deviation_inbox(
+    district: District | None, user: User | None = None, *, acknowledged: bool = False, withdrawn: bool = False
+) -> QuerySet[Deviation]:
     """The home district's deviation reports: waiting for acknowledgement (oldest first), or
-    with `acknowledged=True` the handled ones (newest first). Withdrawn reports are left out.
+    with `acknowledged=True` the handled ones (newest first). Withdrawn reports are left out,
+    except with `withdrawn=True`: the reports corrected away ("avvikelsen rättad"), newest first.
 
     Pass `user` to narrow to persons the user may see: a protected person's report then
     reaches only the staff named on the person (LEGAL.md)."""
     if district is None:
         return Deviation.objects.none()
-    qs = Deviation.objects.filter(district=district, withdrawn_on__isnull=True)
+    qs = Deviation.objects.filter(district=district, withdrawn_on__isnull=not withdrawn)
     if user is not None:
         qs = qs.filter(participation__person__in=visible_persons(user))
-    if acknowledged:
+    if withdrawn:
+        qs = qs.order_by("-withdrawn_on", "-id")
+    elif acknowledged:
         qs = qs.filter(acknowledged_on__isnull=False).order_by("-acknowledged_on", "-id")
     else:
         qs = qs.filter(acknowledged_on__isnull=True).order_by("reported_on", "id")

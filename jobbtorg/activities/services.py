@@ -22,8 +22,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from jobbtorg.access.policy import check_person, visible_persons
 from jobbtorg.accounts.models import Role, User
@@ -45,12 +47,14 @@ from jobbtorg.activities.selectors import ACTIVITY_STATUSES
 from jobbtorg.audit.events import AuditEvent
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record, record_many
-from jobbtorg.core.capabilities import holds, may
+from jobbtorg.core.capabilities import holds, may, roles_holding
 from jobbtorg.core.errors import AccessDenied, ConflictError, DomainError
 from jobbtorg.core.locking import save_versioned
+from jobbtorg.core.transactions import after_commit
 from jobbtorg.core.workdays import is_holiday
 from jobbtorg.deadlines import services as deadlines
 from jobbtorg.deadlines.rules import Kind
+from jobbtorg.notifications import services as notifications
 from jobbtorg.organisation.models import Provider
 from jobbtorg.participations import rules as participation_rules
 from jobbtorg.participations.models import Appointment, Participation
@@ -466,6 +470,16 @@ def plan_sessions(user: User, actor: Actor, activities: Sequence[Activity], plan
                 break
     _raise(errors)
     with transaction.atomic():
+        # A day an activity already has (planned or registered) keeps its one row: no second place.
+        taken = set(
+            Attendance.objects.select_for_update()
+            .filter(activity__in=activities, date__in=days)
+            .values_list("activity_id", "date")
+        )
+        if taken:
+            days = [day for day in days if any((a.pk, day) not in taken for a in activities)]
+            if not days:
+                raise DomainError({"date": [_("Det finns redan ett tillfälle den dagen. Registrera närvaron på det.")]})
         sessions = ActivitySession.objects.bulk_create(
             [
                 ActivitySession(
@@ -483,7 +497,9 @@ def plan_sessions(user: User, actor: Actor, activities: Sequence[Activity], plan
         )
         if any(s.pk is None for s in sessions):  # databases that do not return ids from bulk inserts
             sessions = list(ActivitySession.objects.filter(created_by=user, date__in=days).order_by("-id")[: len(days)])
-        Attendance.objects.bulk_create([Attendance(session=s, activity=a, date=s.date) for s in sessions for a in activities])
+        Attendance.objects.bulk_create(
+            [Attendance(session=s, activity=a, date=s.date) for s in sessions for a in activities if (a.pk, s.date) not in taken]
+        )
         for activity in activities:
             append(
                 kind="sessions_planned",
@@ -599,10 +615,12 @@ def register_day(
     status: str | None,
     absence_reason: str = "",
     note: str = "",
+    expected_version: int | None = None,
 ) -> Attendance:
-    """Register one participant for a day: on the day's planned session if there is one
-    still unregistered, else on a new individual session. Refused (and nothing saved)
-    for a day outside the activity."""
+    """Register one participant for a day. A day has one attendance row (activity, date): the
+    day's planned session if there is one, else a new individual session. Registering a day
+    again corrects that row (version-locked, "rättad" on the timeline), never a second session.
+    Refused (and nothing saved) for a day outside the activity."""
     if not registrable(user, [activity]):
         person = activity.participation.person
         _refuse(actor, Action.CHANGE, WHAT_ATTENDANCE, person.pk, person.is_protected)
@@ -615,13 +633,15 @@ def register_day(
     )
     _raise(errors)
     with transaction.atomic():
-        attendance = Attendance.objects.filter(activity=activity, date=day, status__isnull=True).select_related("session").first()
+        attendance = Attendance.objects.select_for_update().filter(activity=activity, date=day).first()
         if attendance is None:
+            expected_version = None  # a new day: nothing the caller could have read
             session = ActivitySession.objects.create(
                 catalogue_item_id=activity.catalogue_item_id, provider_id=activity.provider_id, date=day, created_by=user
             )
             attendance = Attendance.objects.create(session=session, activity=activity, date=day)
-        return register(user, actor, attendance, Registration(attendance.pk, status, absence_reason, note, attendance.version))
+        version = attendance.version if expected_version is None else expected_version
+        return register(user, actor, attendance, Registration(attendance.pk, status, absence_reason, note, version))
 
 
 def _check_registration(attendance: Attendance, row: Registration, today: datetime.date) -> rules.Errors:
@@ -643,20 +663,21 @@ def _apply(user: User, attendance: Attendance, row: Registration, today: datetim
             raise _conflict()
         return False
     was_registered = attendance.is_registered
+    before = describe(attendance)
     attendance.status, attendance.absence_reason, attendance.note = row.status, reason, note
     attendance.registered_by = user
     attendance.registered_at = timezone.now()
     save_versioned(attendance, row.version, ["status", "absence_reason", "note", "registered_by", "registered_at"])
     participation = attendance.activity.participation
     label = describe(attendance)
+    facts = {"date": attendance.date.isoformat(), "item": attendance.activity.catalogue_item.name, "label": label}
     append(
         kind="attendance_corrected" if was_registered else "attendance_registered",
-        text=_("Närvaro %(date)s, %(item)s: %(label)s")
-        % {
-            "date": attendance.date.isoformat(),
-            "item": attendance.activity.catalogue_item.name,
-            "label": label,
-        },
+        text=(
+            _("Närvaro %(date)s, %(item)s rättad: %(before)s → %(label)s") % {**facts, "before": before}
+            if was_registered
+            else _("Närvaro %(date)s, %(item)s: %(label)s") % facts
+        ),
         author=user,
         participation=participation,
         occurred_on=attendance.date,
@@ -684,6 +705,7 @@ def _sync_deviation(user: User, attendance: Attendance, today: datetime.date) ->
     deviation = Deviation.objects.filter(attendance=attendance).first()
     if kind is None:
         if deviation is not None and deviation.withdrawn_on is None:
+            _tell_district_corrected(deviation, attendance, None)
             deviation.withdrawn_on = today
             save_versioned(deviation, None, ["withdrawn_on"])
             deadlines.cancel(participation, Kind.DEVIATION_ACKNOWLEDGEMENT, today, subject_id=deviation.pk)
@@ -710,6 +732,8 @@ def _sync_deviation(user: User, attendance: Attendance, today: datetime.date) ->
             reported_by=user,
         )
     elif deviation.withdrawn_on is not None or deviation.kind != kind:
+        if deviation.withdrawn_on is None:
+            _tell_district_corrected(deviation, attendance, kind)
         deviation.kind, deviation.withdrawn_on, deviation.reported_on = kind, None, today
         deviation.acknowledged_on, deviation.acknowledged_by = None, None
         save_versioned(deviation, None, ["kind", "withdrawn_on", "reported_on", "acknowledged_on", "acknowledged_by"])
@@ -761,6 +785,37 @@ def report_missed_visit(user: User, appointment: Appointment, today: datetime.da
         data={"deviation_id": deviation.pk, "appointment_id": appointment.pk},
     )
     return deviation
+def _tell_district_corrected(deviation: Deviation, attendance: Attendance, new_kind: str | None) -> None:
+    """ "Avvikelsen rättad": the district that was sent the report is told, acknowledged or not,
+    once the correction is committed. In Swedish like every stored message; no name, only the id."""
+    with override("sv"):
+        text = _("Avvikelsen rättad: %(kind)s %(date)s för person-id %(id)d är nu registrerad som %(label)s.") % {
+            "kind": DeviationKind(deviation.kind).label,
+            "date": deviation.occurred_on.isoformat(),
+            "id": deviation.participation.person_id,
+            "label": describe(attendance),
+        }
+        if new_kind is None:
+            text += " " + _("Avvikelsen är återkallad.")
+        else:
+            text += " " + _("Avvikelsen gäller nu %(kind)s och väntar på kvittering.") % {"kind": DeviationKind(new_kind).label}
+        if deviation.acknowledged_on is not None:
+            text += " " + _("Ni hade redan kvitterat den.")
+    url = reverse("activities:deviations") + ("?visa=rattade" if new_kind is None else "")
+    recipients = _district_staff(deviation)
+    after_commit(lambda: notifications.tell(recipients, text, url))
+
+
+def _district_staff(deviation: Deviation) -> list[int]:
+    """Who in the district acknowledges this report: for a protected person only those who may
+    see the person, so not even the id reaches anyone else (LEGAL.md)."""
+    staff = User.objects.filter(
+        is_active=True, district_id=deviation.district_id, role__in=roles_holding("activities.acknowledge_deviation")
+    )
+    person = deviation.participation.person
+    if person.is_protected:
+        return [user.pk for user in staff if check_person(user, person).allowed]
+    return list(staff.values_list("pk", flat=True))
 
 
 # --- Deviations ----------------------------------------------------------------------------

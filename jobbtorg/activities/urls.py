@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/uppfoljning/", views.followup, name="followup"),
     path("<int:pk>/tillfallen/", views.plan_sessions, name="plan_sessions"),
     path("<int:pk>/narvaro/", views.register_day, name="register_day"),
+    path("tillfallen/", views.sessions, name="sessions"),
     path("tillfallen/nytt/", views.group_session_create, name="group_session_create"),
     path("tillfallen/<int:pk>/", views.session, name="session"),
     path("narvaro/ej-registrerad/", views.missing, name="missing"),

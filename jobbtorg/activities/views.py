@@ -34,7 +34,7 @@ from jobbtorg.activities.forms import (
     join_choice,
     split_choice,
 )
-from jobbtorg.activities.models import Activity, ActivitySession, Deviation, FollowUpDecision
+from jobbtorg.activities.models import Activity, ActivitySession, AttendanceStatus, Deviation, FollowUpDecision
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor
 from jobbtorg.core.capabilities import OWN, PROVIDER, holds, requires, scope_of
@@ -372,6 +372,8 @@ def _rows(request: AuthenticatedHttpRequest, session: ActivitySession) -> list[A
     for row in rows:
         row.editable = services.may_register_for(request.user, row.activity, session)
         row.choice = join_choice(row.status, row.absence_reason)
+        if not row.choice and row.editable and session.date <= timezone.localdate():
+            row.choice = AttendanceStatus.PRESENT.value  # the usual case, so a group is saved in one click
         row.errors = {}
         row.label = services.describe(row)
     return rows
@@ -446,6 +448,14 @@ def session(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # --- Lists --------------------------------------------------------------------------------------
 
 
+@login_required
+@requires("activities.register_attendance", refused=Http404)
+@never_cache
+def sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Tillfällen: today's sessions first, each opening its group registration, then the coming ones."""
+    return render(request, "activities/sessions.html", selectors.todays_sessions(request.user))
+
+
 def _day(request: HttpRequest) -> datetime.date:
     try:
         return datetime.date.fromisoformat(request.GET.get("datum", ""))
@@ -474,16 +484,17 @@ def deviations(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not user.district_id:
         raise Http404
     handled = request.GET.get("visa") == "kvitterade"
-    page = CappedPaginator(selectors.deviation_inbox(user.district, user, acknowledged=handled), PAGE_SIZE).get_page(
-        request.GET.get("sida")
-    )
+    corrected = request.GET.get("visa") == "rattade"  # withdrawn because the attendance was corrected
+    inbox = selectors.deviation_inbox(user.district, user, acknowledged=handled, withdrawn=corrected)
+    page = CappedPaginator(inbox, PAGE_SIZE).get_page(request.GET.get("sida"))
     rows = list(page.object_list)
     log_listed(_actor(request), "insatser · avvikelser", [d.participation.person for d in rows])
     context = {
         "page": page,
         "deviations": rows,
         "handled": handled,
-        "hidden_deviations": 0 if handled else selectors.hidden_deviation_count(user.district, user),
+        "corrected": corrected,
+        "hidden_deviations": 0 if handled or corrected else selectors.hidden_deviation_count(user.district, user),
         "today": timezone.localdate(),
     }
     return render(request, "activities/deviations.html", context)

@@ -114,3 +114,14 @@ def protection_lowered(person_id: int, recipient_ids: list[int], old_level: str,
                 except Exception:  # the change is committed and the in-app message stored: log, go on
                     logger.exception("protection notice e-mail to user %s failed", user.pk)
     return len(users)
+
+
+
+def tell(user_ids: list[int], text: str, url: str) -> int:
+    """A one-off in-app message to the named staff (e.g. the district told that a deviation it
+    was sent was corrected, issue 10 item 3). Called after the change is committed; like every
+    message the text names no person, only an id, and `url` leads to a page that checks access
+    again. Returns the number of people told."""
+    users = list(User.objects.filter(pk__in=user_ids, is_active=True).only("pk"))
+    Message.objects.bulk_create([Message(user=user, text=text[:300], url=url) for user in users])
+    return len(users)

@@ -115,6 +115,8 @@ def nav_items_for(user: Any, path: str, request: HttpRequest | None = None) -> l
     if can_search(user):
         items.append((_("Sök person"), reverse("people:search"), _("Sök på personnummer eller namn.")))
     items.extend(_role_items(getattr(user, "role", None)))
+    if holds(user, "activities.register_attendance"):  # group attendance: today's sessions first
+        items.append((_("Tillfällen"), _url("activities:sessions", "/insatser/tillfallen/"), _("Dagens tillfällen och närvaro.")))
     if can_review(user):
         items.append(
             (

@@ -278,7 +278,8 @@ def provider_start(request: HttpRequest, user: User) -> HttpResponse:
         what="startsida: anordnarens deltagare idag",
         person_of=lambda a: a.participation.person,
     )
-    context = {"listing": listing, "sort": listing.sort, "today": timezone.localdate()}
+    # Dagens tillfällen first: today's sessions to register for the group, then the coming ones.
+    context = {"listing": listing, "sort": listing.sort, **activity_selectors.todays_sessions(user)}
     return _render(request, "web/start_provider.html", context, "web/_activity_list.html")
 
 
