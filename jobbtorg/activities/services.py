@@ -785,6 +785,8 @@ def report_missed_visit(user: User, appointment: Appointment, today: datetime.da
         data={"deviation_id": deviation.pk, "appointment_id": appointment.pk},
     )
     return deviation
+
+
 def _tell_district_corrected(deviation: Deviation, attendance: Attendance, new_kind: str | None) -> None:
     """ "Avvikelsen rättad": the district that was sent the report is told, acknowledged or not,
     once the correction is committed. In Swedish like every stored message; no name, only the id."""
