@@ -7,6 +7,7 @@
 - POST   /api/v1/plans/{id}/submit/           send to the home district
 - POST   /api/v1/plans/{id}/approve/          the home district approves
 - POST   /api/v1/plans/{id}/return/           the home district returns it; `comment` required
+- POST   /api/v1/plans/{id}/reject/           the home district rejects, with a reason
 - POST   /api/v1/plans/{id}/revise/           new draft version of an approved plan
 - GET    /api/v1/plans/queue/                 the own district's plans waiting for approval, oldest first
 
@@ -67,6 +68,7 @@ class PlanViewSet(viewsets.GenericViewSet):
         "submit": "plans.edit",
         "approve": "plans.read",  # plans.decide is asked per plan, so the refusal names the person
         "return_plan": "plans.read",
+        "reject": "plans.read",
         "revise": "plans.edit",
         "queue": "plans.decide",
     }
@@ -146,6 +148,18 @@ class PlanViewSet(viewsets.GenericViewSet):
         data = serializers.DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.return_plan(request.user, Actor.from_request(request), int(pk), data.validated_data["version"],
+                             data.validated_data["comment"], via=_via(request))
+        return self._represent(int(pk), request)
+
+    @extend_schema(summary="Avslå planen med skäl (hemstadsdelen); coachen gör en ny plan",
+                   request=serializers.DecisionInputSerializer,
+                   responses={200: serializers.PlanSerializer, 400: ERROR_400, 403: ERROR_403, 404: ERROR_404, 409: ERROR_409},
+                   tags=TAGS)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        data = serializers.DecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.reject_plan(request.user, Actor.from_request(request), int(pk), data.validated_data["version"],
                              data.validated_data["comment"], via=_via(request))
         return self._represent(int(pk), request)
 

@@ -29,6 +29,7 @@ class EventKind(StrEnum):
     PLAN_SUBMITTED = "plan_submitted"
     PLAN_APPROVED = "plan_approved"
     PLAN_RETURNED = "plan_returned"
+    PLAN_REJECTED = "plan_rejected"
     PLAN_REVISION_STARTED = "plan_revision_started"
     # activities and attendance
     ACTIVITY_CREATED = "activity_created"
