@@ -31,9 +31,12 @@ from jobbtorg.audit.services import Actor, record
 from jobbtorg.core import capabilities, date_bounds
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.core.locking import save_versioned
+from jobbtorg.core.transactions import after_commit
 from jobbtorg.deadlines import services as deadlines
 from jobbtorg.deadlines.models import Deadline
 from jobbtorg.deadlines.rules import Kind
+from jobbtorg.notifications import services as notifications
+from jobbtorg.notifications.models import DistrictNews
 from jobbtorg.organisation.models import District, JobbtorgUnit
 from jobbtorg.participations import rules
 from jobbtorg.participations.models import (
@@ -500,6 +503,12 @@ def record_job_guarantee_offer(
 # --- interruption and restart --------------------------------------------------------------------
 
 
+def _tell_district(participation: Participation, kind: str, on: datetime.date, outcome: str = "") -> None:
+    """The home district is told (inbox and digest, notifications.tell_district) once the change commits."""
+    participation_id = participation.pk
+    after_commit(lambda: notifications.tell_district(participation_id, kind, on, outcome))
+
+
 def interrupt(
     user: User,
     actor: Actor,
@@ -542,6 +551,7 @@ def interrupt(
             data={"interruption": interruption.pk, "reason": reason},
         )
         _audit(actor, p, what)
+        _tell_district(p, DistrictNews.Kind.INTERRUPTED, start)
     return interruption
 
 
@@ -572,6 +582,7 @@ def restart(user: User, actor: Actor, participation_id: int, *, version: int | N
             data={"interruption": interruption.pk},
         )
         _audit(actor, p, what)
+        _tell_district(p, DistrictNews.Kind.RESTARTED, on)
     return interruption
 
 
@@ -658,6 +669,7 @@ def close(
             data={"outcome": asdict(outcome), "counts_as_work_or_studies": rules.counts_as_work_or_studies(outcome)},
         )
         _audit(actor, p, what)
+        _tell_district(p, DistrictNews.Kind.CLOSED, closed_on, outcome.reason)
     return p
 
 
