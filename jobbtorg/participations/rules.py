@@ -42,6 +42,8 @@ CAPABILITIES: CapabilityTable = {
     "close": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
     "follow_up": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
     "return_referral": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
+    # The referring (home) district takes its referral back before the person has arrived.
+    "withdraw_referral": {Role.SOCIAL_WORKER: HOME_DISTRICT},
 }
 
 
@@ -60,6 +62,7 @@ class Action(StrEnum):
     RESTART = "restart"
     CLOSE = "close"
     RETURN_REFERRAL = "return_referral"  # the referral goes back; the participation stays referred
+    WITHDRAW_REFERRAL = "withdraw_referral"  # the district takes it back: closed as withdrawn, never enrolled
 
 
 # The state machine as data (ADR 0014): (status, action) → next status and the capability it needs.
@@ -67,6 +70,7 @@ TRANSITIONS: dict[tuple[str, str], Step] = {
     (Status.REFERRED, Action.ARRIVE): Step(Status.ACTIVE, "enrol"),
     (Status.REFERRED, Action.RETURN_REFERRAL): Step(Status.REFERRED, "return_referral"),
     (Status.REFERRED, Action.CLOSE): Step(Status.CLOSED, "close"),
+    (Status.REFERRED, Action.WITHDRAW_REFERRAL): Step(Status.CLOSED, "withdraw_referral"),
     (Status.ACTIVE, Action.INTERRUPT): Step(Status.INTERRUPTED, "interrupt"),
     (Status.ACTIVE, Action.CLOSE): Step(Status.CLOSED, "close"),
     (Status.INTERRUPTED, Action.RESTART): Step(Status.ACTIVE, "interrupt"),
@@ -86,6 +90,8 @@ def step_error(status: str, action: str) -> str | None:
         return _("Deltagandet har inget pågående avbrott.")
     if action == Action.ARRIVE:
         return _("Deltagaren är redan inskriven.")
+    if action == Action.WITHDRAW_REFERRAL:
+        return _("Anvisningen kan bara återkallas innan personen har skrivits in på jobbtorget.")
     return _("Bara en anvisning där personen ännu inte kommit kan återsändas.")
 
 
@@ -196,7 +202,8 @@ def validate_closure(
     outcome: Outcome, closed_on: datetime.date, referred_on: datetime.date, arrived_on: datetime.date | None, today: datetime.date
 ) -> Errors:
     errors: Errors = {}
-    if outcome.reason not in ClosureReason.values:
+    if outcome.reason not in ClosureReason.values or outcome.reason == ClosureReason.WITHDRAWN:
+        # A withdrawn referral is the district's step (Action.WITHDRAW_REFERRAL), not a closure reason to pick.
         _add(errors, "reason", _("Välj en avslutsorsak. Ett deltagande kan inte avslutas utan orsak."))
         return errors
     if outcome.reason == ClosureReason.WORK:

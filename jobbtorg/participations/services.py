@@ -673,6 +673,20 @@ def close(
     return p
 
 
+def end_withdrawn_referral(user: User, participation: Participation, *, on: datetime.date, reason: str) -> Participation:
+    """The participation of a referral its district withdrew (referrals.services.withdraw_referral,
+    which authorises, audits and writes the timeline): closed as "Anvisningen återkallad" before the
+    person arrived; every clock stops and no follow-up starts (the person never took part).
+    Call inside the caller's transaction."""
+    locked = Participation.objects.select_for_update().get(pk=participation.pk)
+    _move(locked, rules.Action.WITHDRAW_REFERRAL)
+    locked.closed_on, locked.closed_by = on, user
+    locked.closure_reason, locked.closure_text = ClosureReason.WITHDRAWN, reason
+    _save(locked, participation.version, ["status", "closed_on", "closed_by", "closure_reason", "closure_text"])
+    deadlines.cancel_at_closure(locked, on)
+    return locked
+
+
 def describe_outcome(outcome: rules.Outcome) -> str:
     """The outcome in one Swedish line for the timeline."""
     parts = [str(ClosureReason(outcome.reason).label)]

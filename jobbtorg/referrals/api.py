@@ -98,6 +98,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         "import_status": "referrals.refer",
         "return_referral": "participations.return_referral",
         "resubmit": "referrals.refer",
+        "withdraw": "referrals.withdraw",
     }
     pagination_class = Pagination
     renderer_classes = [JSONRenderer]
@@ -181,6 +182,20 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         serializer.is_valid(raise_exception=True)
         try:
             referral = services.resubmit_referral(request.user, Actor.from_request(request), int(pk), **serializer.validated_data)
+        except AccessDenied as exc:
+            raise NotFound(NOT_FOUND_MESSAGE) from exc
+        return Response(s.ReferralSerializer(referral).data)
+
+
+    @extend_schema(summary="Återkalla anvisningen innan personen skrivits in (stadsdelen)", request=s.WithdrawInput,
+                   responses={200: s.ReferralSerializer, **ERRORS}, tags=["anvisningar"])  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        serializer = s.WithdrawInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            referral = services.withdraw_referral(request.user, Actor.from_request(request), int(pk),
+                                                  **serializer.validated_data)
         except AccessDenied as exc:
             raise NotFound(NOT_FOUND_MESSAGE) from exc
         return Response(s.ReferralSerializer(referral).data)

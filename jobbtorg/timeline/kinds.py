@@ -15,6 +15,7 @@ class EventKind(StrEnum):
     REFERRAL_RECEIVED = "referral_received"
     REFERRAL_RETURNED = "referral_returned"
     REFERRAL_RESUBMITTED = "referral_resubmitted"
+    REFERRAL_WITHDRAWN = "referral_withdrawn"
     APPOINTMENT_BOOKED = "appointment_booked"
     COACH_ASSIGNED = "coach_assigned"
     PARTICIPANT_ARRIVED = "participant_arrived"
