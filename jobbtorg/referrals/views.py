@@ -70,7 +70,8 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page.object_list = list(page.object_list)
     log_listed(Actor.from_request(request), "anvisningar: lista", [r.participation.person for r in page.object_list])
     # The referrals the state table still lets the district withdraw (before enrolment).
-    withdrawable = {r.pk for r in page.object_list if selectors.may_withdraw(r)} if holds(request.user, "referrals.withdraw") else set()
+    may_withdraw = holds(request.user, "referrals.withdraw")
+    withdrawable = {r.pk for r in page.object_list if may_withdraw and selectors.may_withdraw(r)}
     context = {"page": page, "state": state, "states": Referral.State.choices, "batch": batch, "withdrawable": withdrawable}
     return render(request, "referrals/list.html", context)
 

@@ -12,7 +12,7 @@ from jobbtorg.plans import rules, selectors, services
 from jobbtorg.plans.models import ActivityPlan, Decision, Status
 from jobbtorg.plans.rules import Step
 from jobbtorg.plans.tests.conftest import actor_for
-from jobbtorg.plans.tests.test_plan_pages import client_for, make_client  # noqa: F401 (fixture)
+from jobbtorg.plans.tests.test_plan_pages import client_for
 from jobbtorg.testing import factories as f
 from jobbtorg.timeline.models import TimelineEntry
 
