@@ -15,6 +15,8 @@ Errors: bad input 400 with Swedish field errors; a refused step (wrong side, ano
 403 with a Swedish message; no relation to the person 404; stale version 409.
 """
 
+from typing import Any
+
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -84,6 +86,14 @@ class PlanViewSet(viewsets.GenericViewSet):
             exc = PermissionDenied(getattr(exc, "messages", [str(exc)])[0])
         return super().handle_exception(exc)
 
+    def _decide(self, request: Request, pk: str, decide: Any) -> Response:
+        """A district decision (approve, return, reject): version and comment in, the plan out."""
+        data = serializers.DecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        decide(request.user, Actor.from_request(request), int(pk), data.validated_data["version"],
+               data.validated_data["comment"], via=_via(request))
+        return self._represent(int(pk), request)
+
     def _represent(self, plan_id: int, request: Request, code: int = status.HTTP_200_OK) -> Response:
         # Re-read with activities and decisions; the change itself was audited by the service.
         plan = selectors.plan_details_qs().get(pk=plan_id)
@@ -134,22 +144,14 @@ class PlanViewSet(viewsets.GenericViewSet):
                    tags=TAGS)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
-        data = serializers.DecisionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.approve_plan(request.user, Actor.from_request(request), int(pk), data.validated_data["version"],
-                              data.validated_data["comment"], via=_via(request))
-        return self._represent(int(pk), request)
+        return self._decide(request, pk, services.approve_plan)
 
     @extend_schema(summary="Skicka tillbaka planen med kommentar (hemstadsdelen)", request=serializers.DecisionInputSerializer,
                    responses={200: serializers.PlanSerializer, 400: ERROR_400, 403: ERROR_403, 404: ERROR_404, 409: ERROR_409},
                    tags=TAGS)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_plan(self, request: Request, pk: str) -> Response:
-        data = serializers.DecisionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.return_plan(request.user, Actor.from_request(request), int(pk), data.validated_data["version"],
-                             data.validated_data["comment"], via=_via(request))
-        return self._represent(int(pk), request)
+        return self._decide(request, pk, services.return_plan)
 
     @extend_schema(summary="Avslå planen med skäl (hemstadsdelen); coachen gör en ny plan",
                    request=serializers.DecisionInputSerializer,
@@ -157,11 +159,7 @@ class PlanViewSet(viewsets.GenericViewSet):
                    tags=TAGS)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
-        data = serializers.DecisionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.reject_plan(request.user, Actor.from_request(request), int(pk), data.validated_data["version"],
-                             data.validated_data["comment"], via=_via(request))
-        return self._represent(int(pk), request)
+        return self._decide(request, pk, services.reject_plan)
 
     @extend_schema(summary="Ny version av en godkänd plan", request=None,
                    responses={201: serializers.PlanSerializer, 400: ERROR_400, 403: ERROR_403, 404: ERROR_404}, tags=TAGS)

@@ -332,35 +332,51 @@ def approve_plan(
     return locked
 
 
+def _before_decision(
+    user: User, actor: Actor, plan_id: int, step: Step, comment: str, required: Any, via: str
+) -> tuple[Participation, str]:
+    """A district decision that needs a comment (return, reject): side and relation checked and
+    audited, the participation open, the comment given. Returns the participation and the comment."""
+    audit_what = what(via, DECISION_GROUP)
+    plan = _load(plan_id, actor, audit_what, Action.CHANGE)
+    authorise(user, actor, plan.participation, step, audit_what, Action.CHANGE)
+    _check_open(plan.participation)
+    comment = (comment or "").strip()
+    if not comment:
+        raise DomainError({"comment": [required]})
+    return plan.participation, comment
+
+
+def _decide(
+    locked: ActivityPlan, user: User, step: Step, decision: Decision, comment: str, today: datetime.date,
+    expected_version: int | None, **extra: Any,
+) -> int | None:
+    """Inside the transaction: take the district's `step` on the locked plan, record the decision with
+    its comment and waiting time, stop the approval clock. Returns the working days waited."""
+    new_status = rules.next_status(locked.status, step)
+    waited = rules.waiting_days(locked.submitted_on, today)
+    locked.status, locked.decided_on, locked.decided_by, locked.decision_comment = new_status, today, user, comment
+    for name, value in extra.items():
+        setattr(locked, name, value)
+    _bump(locked, expected_version, ["status", "decided_on", "decided_by", "decision_comment", *extra])
+    PlanDecision.objects.create(plan=locked, kind=decision, on=today, by=user, by_name=_signature(user),
+                                district_id=getattr(user, "district_id", None), comment=comment, waiting_days=waited)
+    deadlines.complete(locked.participation, Kind.PLAN_APPROVAL, today, subject_id=locked.pk)
+    return waited
+
+
 def return_plan(
     user: User, actor: Actor, plan_id: int, expected_version: int | None, comment: str, *,
     today: datetime.date | None = None, via: str = "",
 ) -> ActivityPlan:
     """The home district sends the plan back with a comment (mandatory); the coach edits and resubmits."""
     today = today or timezone.localdate()
-    audit_what = what(via, DECISION_GROUP)
-    plan = _load(plan_id, actor, audit_what, Action.CHANGE)
-    participation = plan.participation
-    authorise(user, actor, participation, Step.RETURN, audit_what, Action.CHANGE)
-    _check_open(participation)
-    comment = (comment or "").strip()
-    if not comment:
-        raise DomainError({"comment": [COMMENT_REQUIRED]})
+    participation, comment = _before_decision(user, actor, plan_id, Step.RETURN, comment, COMMENT_REQUIRED, via)
     with transaction.atomic():
         locked = _lock(plan_id, expected_version, editable=False)
-        new_status = rules.next_status(locked.status, Step.RETURN)
-        waited = rules.waiting_days(locked.submitted_on, today)
-        locked.status = new_status
-        locked.decided_on = today
-        locked.decided_by = user
-        locked.decision_comment = comment
         assert expected_version is not None  # _lock refused a missing version
-        locked.version_at_return = expected_version + 1
-        _bump(locked, expected_version,
-              ["status", "decided_on", "decided_by", "decision_comment", "version_at_return"])
-        PlanDecision.objects.create(plan=locked, kind=Decision.RETURNED, on=today, by=user, by_name=_signature(user),
-                                    district_id=getattr(user, "district_id", None), comment=comment, waiting_days=waited)
-        deadlines.complete(participation, Kind.PLAN_APPROVAL, today, subject_id=locked.pk)
+        waited = _decide(locked, user, Step.RETURN, Decision.RETURNED, comment, today, expected_version,
+                         version_at_return=expected_version + 1)
         append(kind="plan_returned", author=user, participation=participation, occurred_on=today,
                text=_("Aktivitetsplan version %(number)s skickad tillbaka av stadsdelen: %(comment)s")
                % {"number": locked.number, "comment": comment},
@@ -376,26 +392,10 @@ def reject_plan(
     rejected, never approved; the coach draws up a new plan (the clock "plan drawn up" starts again
     unless an earlier approved version is still valid) and sees the reason in her to-do list."""
     today = today or timezone.localdate()
-    audit_what = what(via, DECISION_GROUP)
-    plan = _load(plan_id, actor, audit_what, Action.CHANGE)
-    participation = plan.participation
-    authorise(user, actor, participation, Step.REJECT, audit_what, Action.CHANGE)
-    _check_open(participation)
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError({"comment": [REASON_REQUIRED]})
+    participation, reason = _before_decision(user, actor, plan_id, Step.REJECT, reason, REASON_REQUIRED, via)
     with transaction.atomic():
         locked = _lock(plan_id, expected_version, editable=False)
-        new_status = rules.next_status(locked.status, Step.REJECT)
-        waited = rules.waiting_days(locked.submitted_on, today)
-        locked.status = new_status
-        locked.decided_on = today
-        locked.decided_by = user
-        locked.decision_comment = reason
-        _bump(locked, expected_version, ["status", "decided_on", "decided_by", "decision_comment"])
-        PlanDecision.objects.create(plan=locked, kind=Decision.REJECTED, on=today, by=user, by_name=_signature(user),
-                                    district_id=getattr(user, "district_id", None), comment=reason, waiting_days=waited)
-        deadlines.complete(participation, Kind.PLAN_APPROVAL, today, subject_id=locked.pk)
+        waited = _decide(locked, user, Step.REJECT, Decision.REJECTED, reason, today, expected_version)
         if not ActivityPlan.objects.filter(participation=participation, status=Status.APPROVED).exists():
             deadlines.open_deadline(participation, Kind.PLAN_DRAWN_UP, start=today)
         append(kind=EventKind.PLAN_REJECTED, author=user, participation=participation, occurred_on=today,
