@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jobbtorg.participations.models import ClosureReason
+
 
 class DigestSent(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -58,3 +60,42 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class DistrictNews(models.Model):
+    """News for a home district about its resident at the Jobbtorg (issue 10 item 5): the
+    participation was interrupted, restarted or closed (with the outcome). Read by the district's
+    inbox (names shown there only to staff who may see the person) and counted in its digest.
+    Holds ids and codes only, never a name or personnummer."""
+
+    class Kind(models.TextChoices):
+        INTERRUPTED = "interrupted", _("Avbrott")
+        RESTARTED = "restarted", _("Nystart")
+        CLOSED = "closed", _("Avslut")
+
+    district = models.ForeignKey("organisation.District", on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("stadsdel"))
+    participation = models.ForeignKey("participations.Participation", on_delete=models.CASCADE, related_name="+",
+                                      verbose_name=_("deltagande"))
+    kind = models.CharField(_("typ"), max_length=12, choices=Kind.choices)
+    occurred_on = models.DateField(_("datum"))
+    outcome = models.CharField(_("utfall"), max_length=40, blank=True)  # participations.ClosureReason value
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nyhet till stadsdelen")
+        verbose_name_plural = _("nyheter till stadsdelen")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["district", "created_at"], name="district_news_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.district_id} {self.kind} {self.occurred_on}"
+
+    @property
+    def outcome_label(self) -> str:
+        return outcome_label(self.outcome)
+
+
+def outcome_label(code: str) -> str:
+    """A closure reason's label (participations' vocabulary), or the code if it is unknown."""
+    return str(ClosureReason(code).label) if code in ClosureReason.values else code

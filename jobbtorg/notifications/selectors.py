@@ -7,14 +7,20 @@ back). Counts and links only: no personal data.
 
 import datetime
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from jobbtorg.access.policy import visible_persons
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.core.capabilities import holds
 from jobbtorg.deadlines.rules import RULES, Kind
 from jobbtorg.deadlines.selectors import counts_by_kind, worklist
+from jobbtorg.notifications.models import DistrictNews
 from jobbtorg.notifications.sources import Notice, registered
+
+# How far back the district's inbox shows news of its residents.
+NEWS_DAYS = 14
 
 
 def has_notifications(user: User) -> bool:
@@ -59,4 +65,23 @@ def notices(user: User, today: datetime.date) -> list[Notice]:
     ]
     for source in registered():
         items.extend(source(user, today))
+    news = district_news(user, today).order_by().count()
+    if news:
+        items.append(Notice(gettext("Nytt om stadsdelens invånare"), 0, news, f"{reverse('start')}#news-heading"))
     return sorted(items, key=lambda n: (-n.overdue, -n.due, n.label))
+
+
+def district_news(user: User, today: datetime.date) -> QuerySet[DistrictNews]:
+    """The user's district's news of the last NEWS_DAYS days (interruptions, restarts, closures with
+    outcome), newest first; only persons the user may see, so a protected identity stays out of the
+    list. One query (select_related)."""
+    district_id = getattr(user, "district_id", None)
+    if not district_id or not holds(user, "notifications.district_news"):
+        return DistrictNews.objects.none()
+    since = today - datetime.timedelta(days=NEWS_DAYS)
+    return (
+        DistrictNews.objects.filter(district_id=district_id, occurred_on__gte=since,
+                                    participation__person__in=visible_persons(user))
+        .select_related("participation__person", "participation__unit")
+        .order_by("-occurred_on", "-created_at", "-id")
+    )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -19,13 +20,15 @@ from jobbtorg.core.capabilities import holds, roles_holding
 from jobbtorg.core.transactions import after_commit
 from jobbtorg.deadlines.rules import RULES, Kind
 from jobbtorg.deadlines.selectors import counts_by_kind
-from jobbtorg.notifications.models import DigestSent, Message
+from jobbtorg.notifications.models import DigestSent, DistrictNews, Message, outcome_label
+from jobbtorg.participations.models import Participation
 
 logger = logging.getLogger(__name__)
 
 
 def digest_lines(user: User, today: datetime.date) -> list[str]:
-    """Counts per kind of deadline, in Swedish. No personal data of participants."""
+    """Counts per kind of deadline, in Swedish, and the district's news since the last digest.
+    No personal data of participants."""
     lines = []
     for kind, counts in sorted(counts_by_kind(user, today).items()):
         label = _(RULES[Kind(kind)].label)
@@ -33,6 +36,55 @@ def digest_lines(user: User, today: datetime.date) -> list[str]:
             lines.append(_("%(label)s: %(n)d försenade") % {"label": label, "n": counts["overdue"]})
         if counts["due"]:
             lines.append(_("%(label)s: %(n)d att göra snart") % {"label": label, "n": counts["due"]})
+    return lines + news_lines(user, today)
+
+
+# --- news to the home district (issue 10 item 5) -------------------------------------------------
+
+
+def tell_district(participation_id: int, kind: str, occurred_on: datetime.date, outcome: str = "") -> DistrictNews | None:
+    """Tell the participant's home district that the participation was interrupted, restarted or
+    closed (with the outcome). Called by participations.services after the change commits
+    (core.transactions.after_commit); the district reads it in its inbox and digest."""
+    participation = Participation.objects.filter(pk=participation_id).only("home_district_id").first()
+    if participation is None or participation.home_district_id is None:
+        return None
+    return DistrictNews.objects.create(district_id=participation.home_district_id, participation_id=participation_id,
+                                       kind=kind, occurred_on=occurred_on, outcome=outcome)
+
+
+def _news_since(user: User, today: datetime.date) -> datetime.datetime:
+    """News is in the digest once: since the user's previous digest, else since yesterday began."""
+    previous = DigestSent.objects.filter(user=user, day__lt=today).order_by("-day").values_list("sent_at", flat=True).first()
+    if previous is not None:
+        return previous
+    start = datetime.datetime.combine(today - datetime.timedelta(days=1), datetime.time.min)
+    return timezone.make_aware(start)
+
+
+def news_lines(user: User, today: datetime.date) -> list[str]:
+    """The district's news since the last digest as counts, closures by outcome. No names: a
+    protected identity can not leak through the e-mail (LEGAL.md)."""
+    district_id = getattr(user, "district_id", None)
+    if not district_id or not holds(user, "notifications.district_news"):
+        return []
+    rows = (DistrictNews.objects.filter(district_id=district_id, created_at__gt=_news_since(user, today))
+            .values_list("kind", "outcome").order_by())
+    counts: dict[str, int] = {}
+    outcomes: dict[str, int] = {}
+    for kind, outcome in rows:
+        counts[kind] = counts.get(kind, 0) + 1
+        if kind == DistrictNews.Kind.CLOSED and outcome:
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    lines = []
+    if counts.get(DistrictNews.Kind.INTERRUPTED):
+        lines.append(_("Invånare som fått avbrott på jobbtorget: %(n)d") % {"n": counts[DistrictNews.Kind.INTERRUPTED]})
+    if counts.get(DistrictNews.Kind.RESTARTED):
+        lines.append(_("Invånare som gjort nystart på jobbtorget: %(n)d") % {"n": counts[DistrictNews.Kind.RESTARTED]})
+    if counts.get(DistrictNews.Kind.CLOSED):
+        detail = ", ".join(f"{outcome_label(code)}: {n}" for code, n in sorted(outcomes.items()))
+        line = _("Invånare som avslutats på jobbtorget: %(n)d") % {"n": counts[DistrictNews.Kind.CLOSED]}
+        lines.append(f"{line} ({detail})" if detail else line)
     return lines
 
 

@@ -190,7 +190,7 @@ class CloseForm(VersionedForm):
     closed_on = date_field(_("Avslutsdatum"), today_default=True)
     reason = forms.ChoiceField(
         label=_("Avslutsorsak"),
-        choices=ClosureReason.choices,
+        choices=[(value, label) for value, label in ClosureReason.choices if value != ClosureReason.WITHDRAWN],
         widget=forms.RadioSelect,
         error_messages={"required": _("Välj en avslutsorsak. Ett deltagande kan inte avslutas utan orsak.")},
     )

@@ -38,6 +38,9 @@ class ClosureReason(models.TextChoices):
     MOVED = "moved", _("Flyttat")
     INTERRUPTED_NO_RETURN = "interrupted_no_return", _("Avbrott utan återkomst")
     OTHER = "other", _("Annat")
+    # The district withdrew its referral before the person arrived (referrals.services.withdraw_referral);
+    # never chosen in the closure form.
+    WITHDRAWN = "withdrawn", _("Anvisningen återkallad")
 
 
 class EmploymentForm(models.TextChoices):

@@ -50,6 +50,8 @@ CAPABILITIES: CapabilityTable = {
     "manage_visits": {Role.COACH: UNIT, Role.UNIT_MANAGER: UNIT},
     # The coach's calendar of the week (their own visits).
     "visit_calendar": {Role.COACH: OWN},
+    # The referring (home) district takes its referral back before the person has arrived.
+    "withdraw_referral": {Role.SOCIAL_WORKER: HOME_DISTRICT},
 }
 
 
@@ -68,6 +70,7 @@ class Action(StrEnum):
     RESTART = "restart"
     CLOSE = "close"
     RETURN_REFERRAL = "return_referral"  # the referral goes back; the participation stays referred
+    WITHDRAW_REFERRAL = "withdraw_referral"  # the district takes it back: closed as withdrawn, never enrolled
 
 
 # The state machine as data (ADR 0014): (status, action) → next status and the capability it needs.
@@ -75,6 +78,7 @@ TRANSITIONS: dict[tuple[str, str], Step] = {
     (Status.REFERRED, Action.ARRIVE): Step(Status.ACTIVE, "enrol"),
     (Status.REFERRED, Action.RETURN_REFERRAL): Step(Status.REFERRED, "return_referral"),
     (Status.REFERRED, Action.CLOSE): Step(Status.CLOSED, "close"),
+    (Status.REFERRED, Action.WITHDRAW_REFERRAL): Step(Status.CLOSED, "withdraw_referral"),
     (Status.ACTIVE, Action.INTERRUPT): Step(Status.INTERRUPTED, "interrupt"),
     (Status.ACTIVE, Action.CLOSE): Step(Status.CLOSED, "close"),
     (Status.INTERRUPTED, Action.RESTART): Step(Status.ACTIVE, "interrupt"),
@@ -94,6 +98,8 @@ def step_error(status: str, action: str) -> str | None:
         return _("Deltagandet har inget pågående avbrott.")
     if action == Action.ARRIVE:
         return _("Deltagaren är redan inskriven.")
+    if action == Action.WITHDRAW_REFERRAL:
+        return _("Anvisningen kan bara återkallas innan personen har skrivits in på jobbtorget.")
     return _("Bara en anvisning där personen ännu inte kommit kan återsändas.")
 
 
@@ -267,7 +273,8 @@ def validate_closure(
     outcome: Outcome, closed_on: datetime.date, referred_on: datetime.date, arrived_on: datetime.date | None, today: datetime.date
 ) -> Errors:
     errors: Errors = {}
-    if outcome.reason not in ClosureReason.values:
+    if outcome.reason not in ClosureReason.values or outcome.reason == ClosureReason.WITHDRAWN:
+        # A withdrawn referral is the district's step (Action.WITHDRAW_REFERRAL), not a closure reason to pick.
         _add(errors, "reason", _("Välj en avslutsorsak. Ett deltagande kan inte avslutas utan orsak."))
         return errors
     if outcome.reason == ClosureReason.WORK:

@@ -32,9 +32,12 @@ from jobbtorg.audit.services import Actor, record
 from jobbtorg.core import capabilities, date_bounds, state_machine
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.core.locking import save_versioned
+from jobbtorg.core.transactions import after_commit
 from jobbtorg.deadlines import services as deadlines
 from jobbtorg.deadlines.models import Deadline
 from jobbtorg.deadlines.rules import Kind
+from jobbtorg.notifications import services as notifications
+from jobbtorg.notifications.models import DistrictNews
 from jobbtorg.organisation.models import District, JobbtorgUnit
 from jobbtorg.participations import rules
 from jobbtorg.participations.models import (
@@ -698,6 +701,12 @@ def record_job_guarantee_offer(
 # --- interruption and restart --------------------------------------------------------------------
 
 
+def _tell_district(participation: Participation, kind: str, on: datetime.date, outcome: str = "") -> None:
+    """The home district is told (inbox and digest, notifications.tell_district) once the change commits."""
+    participation_id = participation.pk
+    after_commit(lambda: notifications.tell_district(participation_id, kind, on, outcome))
+
+
 def interrupt(
     user: User,
     actor: Actor,
@@ -740,6 +749,7 @@ def interrupt(
             data={"interruption": interruption.pk, "reason": reason},
         )
         _audit(actor, p, what)
+        _tell_district(p, DistrictNews.Kind.INTERRUPTED, start)
     return interruption
 
 
@@ -770,6 +780,7 @@ def restart(user: User, actor: Actor, participation_id: int, *, version: int | N
             data={"interruption": interruption.pk},
         )
         _audit(actor, p, what)
+        _tell_district(p, DistrictNews.Kind.RESTARTED, on)
     return interruption
 
 
@@ -856,7 +867,22 @@ def close(
             data={"outcome": asdict(outcome), "counts_as_work_or_studies": rules.counts_as_work_or_studies(outcome)},
         )
         _audit(actor, p, what)
+        _tell_district(p, DistrictNews.Kind.CLOSED, closed_on, outcome.reason)
     return p
+
+
+def end_withdrawn_referral(user: User, participation: Participation, *, on: datetime.date, reason: str) -> Participation:
+    """The participation of a referral its district withdrew (referrals.services.withdraw_referral,
+    which authorises, audits and writes the timeline): closed as "Anvisningen återkallad" before the
+    person arrived; every clock stops and no follow-up starts (the person never took part).
+    Call inside the caller's transaction."""
+    locked = Participation.objects.select_for_update().get(pk=participation.pk)
+    _move(locked, rules.Action.WITHDRAW_REFERRAL)
+    locked.closed_on, locked.closed_by = on, user
+    locked.closure_reason, locked.closure_text = ClosureReason.WITHDRAWN, reason
+    _save(locked, participation.version, ["status", "closed_on", "closed_by", "closure_reason", "closure_text"])
+    deadlines.cancel_at_closure(locked, on)
+    return locked
 
 
 def describe_outcome(outcome: rules.Outcome) -> str:

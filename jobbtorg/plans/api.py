@@ -7,12 +7,15 @@
 - POST   /api/v1/plans/{id}/submit/           send to the home district
 - POST   /api/v1/plans/{id}/approve/          the home district approves
 - POST   /api/v1/plans/{id}/return/           the home district returns it; `comment` required
+- POST   /api/v1/plans/{id}/reject/           the home district rejects, with a reason
 - POST   /api/v1/plans/{id}/revise/           new draft version of an approved plan
 - GET    /api/v1/plans/queue/                 the own district's plans waiting for approval, oldest first
 
 Errors: bad input 400 with Swedish field errors; a refused step (wrong side, another district)
 403 with a Swedish message; no relation to the person 404; stale version 409.
 """
+
+from typing import Any
 
 from django.db.models import Count
 from django.utils import timezone
@@ -67,6 +70,7 @@ class PlanViewSet(viewsets.GenericViewSet):
         "submit": "plans.edit",
         "approve": "plans.read",  # plans.decide is asked per plan, so the refusal names the person
         "return_plan": "plans.read",
+        "reject": "plans.read",
         "revise": "plans.edit",
         "queue": "plans.decide",
     }
@@ -81,6 +85,14 @@ class PlanViewSet(viewsets.GenericViewSet):
         if getattr(exc, "http_status", None) == status.HTTP_403_FORBIDDEN:
             exc = PermissionDenied(getattr(exc, "messages", [str(exc)])[0])
         return super().handle_exception(exc)
+
+    def _decide(self, request: Request, pk: str, decide: Any) -> Response:
+        """A district decision (approve, return, reject): version and comment in, the plan out."""
+        data = serializers.DecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        decide(request.user, Actor.from_request(request), int(pk), data.validated_data["version"],
+               data.validated_data["comment"], via=_via(request))
+        return self._represent(int(pk), request)
 
     def _represent(self, plan_id: int, request: Request, code: int = status.HTTP_200_OK) -> Response:
         # Re-read with activities and decisions; the change itself was audited by the service.
@@ -132,22 +144,22 @@ class PlanViewSet(viewsets.GenericViewSet):
                    tags=TAGS)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
-        data = serializers.DecisionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.approve_plan(request.user, Actor.from_request(request), int(pk), data.validated_data["version"],
-                              data.validated_data["comment"], via=_via(request))
-        return self._represent(int(pk), request)
+        return self._decide(request, pk, services.approve_plan)
 
     @extend_schema(summary="Skicka tillbaka planen med kommentar (hemstadsdelen)", request=serializers.DecisionInputSerializer,
                    responses={200: serializers.PlanSerializer, 400: ERROR_400, 403: ERROR_403, 404: ERROR_404, 409: ERROR_409},
                    tags=TAGS)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_plan(self, request: Request, pk: str) -> Response:
-        data = serializers.DecisionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.return_plan(request.user, Actor.from_request(request), int(pk), data.validated_data["version"],
-                             data.validated_data["comment"], via=_via(request))
-        return self._represent(int(pk), request)
+        return self._decide(request, pk, services.return_plan)
+
+    @extend_schema(summary="Avslå planen med skäl (hemstadsdelen); coachen gör en ny plan",
+                   request=serializers.DecisionInputSerializer,
+                   responses={200: serializers.PlanSerializer, 400: ERROR_400, 403: ERROR_403, 404: ERROR_404, 409: ERROR_409},
+                   tags=TAGS)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        return self._decide(request, pk, services.reject_plan)
 
     @extend_schema(summary="Ny version av en godkänd plan", request=None,
                    responses={201: serializers.PlanSerializer, 400: ERROR_400, 403: ERROR_403, 404: ERROR_404}, tags=TAGS)

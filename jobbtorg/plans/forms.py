@@ -86,12 +86,14 @@ class PlannedActivityForm(VersionedForm):
 class DecisionForm(VersionedForm):
     APPROVE = "approve"
     RETURN = "return"
+    REJECT = "reject"
 
     comment = forms.CharField(
         label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Måste fyllas i om du skickar tillbaka planen: skriv vad coachen ska ändra."),
+        help_text=_("Måste fyllas i om du skickar tillbaka eller avslår planen: skriv vad coachen ska ändra, "
+                    "eller varför planen inte kan godkännas."),
     )
     decision = forms.ChoiceField(
-        choices=[(APPROVE, _("Godkänn")), (RETURN, _("Skicka tillbaka"))], widget=forms.HiddenInput,
-        error_messages={"required": _("Välj om du godkänner planen eller skickar tillbaka den.")},
+        choices=[(APPROVE, _("Godkänn")), (RETURN, _("Skicka tillbaka")), (REJECT, _("Avslå"))], widget=forms.HiddenInput,
+        error_messages={"required": _("Välj om du godkänner planen, skickar tillbaka den eller avslår den.")},
     )

@@ -35,6 +35,7 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", _("Väntar på godkännande")
     APPROVED = "approved", _("Godkänd")
     RETURNED = "returned", _("Återsänd")
+    REJECTED = "rejected", _("Avslagen")
     SUPERSEDED = "superseded", _("Ersatt av nyare version")
 
 
@@ -212,6 +213,7 @@ class Decision(models.TextChoices):
     SUBMITTED = "submitted", _("Skickad för godkännande")
     APPROVED = "approved", _("Godkänd")
     RETURNED = "returned", _("Återsänd")
+    REJECTED = "rejected", _("Avslagen")
 
 
 class PlanDecision(AppendOnlyModel):

@@ -36,6 +36,7 @@ class Step(StrEnum):
     SUBMIT = "submit"
     APPROVE = "approve"
     RETURN = "return"
+    REJECT = "reject"  # not approved: the version is closed and the coach draws up a new plan
     REVISE = "revise"  # an approved plan gets a new draft version; the approved one stays valid
     SUPERSEDE = "supersede"  # a newer version was approved
 
@@ -46,6 +47,7 @@ TRANSITIONS: dict[tuple[Status, Step], Status] = {
     (Status.RETURNED, Step.SUBMIT): Status.SUBMITTED,  # after an edit (see submit_errors)
     (Status.SUBMITTED, Step.APPROVE): Status.APPROVED,
     (Status.SUBMITTED, Step.RETURN): Status.RETURNED,
+    (Status.SUBMITTED, Step.REJECT): Status.REJECTED,
     (Status.APPROVED, Step.REVISE): Status.APPROVED,  # unchanged; the new version starts as DRAFT
     (Status.APPROVED, Step.SUPERSEDE): Status.SUPERSEDED,
 }
@@ -56,6 +58,7 @@ WHO: dict[Step, str] = {
     Step.REVISE: "coach",
     Step.APPROVE: "district",
     Step.RETURN: "district",
+    Step.REJECT: "district",
     Step.SUPERSEDE: "system",
 }
 
@@ -65,6 +68,7 @@ STEP_REFUSED = {
     Step.SUBMIT: gettext_lazy("Planen kan inte skickas när den har status ”%(status)s”."),
     Step.APPROVE: gettext_lazy("Planen kan inte godkännas när den har status ”%(status)s”."),
     Step.RETURN: gettext_lazy("Planen kan inte skickas tillbaka när den har status ”%(status)s”."),
+    Step.REJECT: gettext_lazy("Planen kan inte avslås när den har status ”%(status)s”."),
     Step.REVISE: gettext_lazy("Bara en godkänd plan kan få en ny version. Ändra i den version som redan är under arbete."),
     Step.SUPERSEDE: gettext_lazy("Planen kan inte ersättas när den har status ”%(status)s”."),
 }
@@ -91,6 +95,20 @@ def next_status(status: str, step: Step) -> Status:
 
 def allowed_steps(status: str) -> set[Step]:
     return {step for (source, step) in TRANSITIONS if source == status}
+
+
+def district_steps(status: str) -> set[Step]:
+    """The decisions the home district may take on a plan in `status` (the decision page offers these)."""
+    return {step for step in allowed_steps(status) if WHO[step] == "district"}
+
+
+def may_draw_up_new(statuses: list[str]) -> bool:
+    """A new plan may be drawn up when there is none, or when the newest version was rejected and no
+    approved version is valid (with one, the coach makes a new version of it instead).
+    `statuses`: the participation's versions, newest first."""
+    if not statuses:
+        return True
+    return statuses[0] == Status.REJECTED and Status.APPROVED not in statuses
 
 
 def longest_review_date(start: datetime.date) -> datetime.date:

@@ -8,7 +8,7 @@ For the lead's pages:
 - `current_plan(participation)`: the valid (approved) version, or None.
 - `overview(participation)`: what the person page shows (valid version, version in the works,
   its status, waiting time, the district's comment if returned).
-- `returned_plans_for_coach(user)`: plans the district sent back, for the coach's "today" list.
+- `returned_plans_for_coach(user)`: plans the district sent back or rejected, for the coach's "today" list.
 
 Pages that show a list of persons write the audit entries (`access.services.log_listed`).
 """
@@ -16,7 +16,7 @@ Pages that show a list of persons write the audit entries (`access.services.log_
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from jobbtorg.access.policy import visible_persons
@@ -181,9 +181,12 @@ def approval_queue(
 
 
 def returned_plans_for_coach(user: User) -> QuerySet[ActivityPlan]:
-    """Plans the district sent back to this coach's participants, oldest decision first."""
+    """Plans the district sent back to this coach's participants, or rejected while no newer version
+    exists yet (the coach has a new plan to draw up), oldest decision first."""
+    newer = ActivityPlan.objects.filter(participation=OuterRef("participation"), number__gt=OuterRef("number"))
     return (
-        ActivityPlan.objects.filter(status=Status.RETURNED, participation__coach=user, participation__status__in=OPEN_STATUSES,
+        ActivityPlan.objects.filter(Q(status=Status.RETURNED) | Q(~Exists(newer), status=Status.REJECTED),
+                                    participation__coach=user, participation__status__in=OPEN_STATUSES,
                                     participation__person__in=visible_persons(user))
         .select_related("participation__person", "decided_by")
         .order_by("decided_on", "id")

@@ -38,6 +38,7 @@ from jobbtorg.participations.models import Participation
 from jobbtorg.plans import rules
 from jobbtorg.plans.models import FROZEN_MESSAGE, ActivityPlan, Decision, PlanDecision, PlannedActivity, Status
 from jobbtorg.plans.rules import Step
+from jobbtorg.timeline.kinds import EventKind
 from jobbtorg.timeline.services import append
 
 GROUP = "aktivitetsplan"
@@ -48,6 +49,8 @@ DISTRICT_ONLY = gettext_lazy("Planen kan bara godkännas eller skickas tillbaka 
 CLOSED_MESSAGE = gettext_lazy("Deltagandet är avslutat. Planen kan inte längre ändras.")
 STALE_MESSAGE = gettext_lazy("Någon annan har ändrat planen medan du arbetade. Ladda om sidan och gör ändringen igen.")
 COMMENT_REQUIRED = gettext_lazy("Skriv varför planen skickas tillbaka, så att coachen vet vad som ska ändras.")
+REASON_REQUIRED = gettext_lazy("Skriv varför planen avslås, så att coachen vet vad en ny plan behöver.")
+REJECTED_MESSAGE = gettext_lazy("Planen är avslagen och kan inte ändras. Gör en ny plan i stället.")
 
 PLAN_FIELDS = ("goal", "start_date", "review_date", "long_plan_reason")
 ACTIVITY_FIELDS = ("description", "catalogue_item", "start_date", "end_date")
@@ -105,6 +108,8 @@ def _lock(plan_id: int, expected_version: int | None, *, editable: bool) -> Acti
     if editable and not locked.is_editable:
         if locked.is_frozen:
             raise DomainError(str(FROZEN_MESSAGE))
+        if locked.status == Status.REJECTED:
+            raise DomainError(str(REJECTED_MESSAGE))
         raise DomainError(_("Planen väntar på stadsdelens beslut och kan inte ändras just nu."))
     if expected_version is None or locked.version != expected_version:
         raise ConflictError(STALE_MESSAGE)
@@ -167,12 +172,16 @@ def create_plan(
     values = dict(values or {})
     with transaction.atomic():
         Participation.objects.select_for_update().filter(pk=participation.pk).first()
-        existing = ActivityPlan.objects.filter(participation=participation).order_by("-number").first()
-        if existing is not None:
-            if existing.status in (Status.APPROVED, Status.SUPERSEDED):
+        statuses = list(ActivityPlan.objects.filter(participation=participation).order_by("-number")
+                        .values_list("status", flat=True))
+        if not rules.may_draw_up_new(statuses):
+            if Status.APPROVED in statuses:
                 raise DomainError(_("Deltagaren har redan en godkänd plan. Gör en ny version av den i stället."))
-            raise DomainError(_("Det finns redan en plan under arbete (version %(number)s).") % {"number": existing.number})
-        plan = ActivityPlan(participation=participation, number=1, created_by=user)
+            raise DomainError(_("Det finns redan en plan under arbete (version %(number)s).") % {"number": len(statuses)})
+        # After a rejection the new plan is the next version; the rejected one stays as it was decided.
+        number = len(statuses) + 1
+        previous = ActivityPlan.objects.filter(participation=participation, number=len(statuses)).first()
+        plan = ActivityPlan(participation=participation, number=number, previous=previous, created_by=user)
         values.setdefault("start_date", today)
         start = values["start_date"] or today
         if "review_date" not in values and rules.EARLIEST_DATE <= start <= rules.LATEST_DATE:
@@ -184,7 +193,8 @@ def create_plan(
             rows.append(_validated_activity(plan, data, prefix=f"activities[{index}]."))
         PlannedActivity.objects.bulk_create(rows)
         append(kind="plan_created", author=user, participation=participation, occurred_on=today,
-               text=_("Aktivitetsplan påbörjad (version 1)."), data={"plan_id": plan.pk, "number": 1})
+               text=_("Aktivitetsplan påbörjad (version %(number)s).") % {"number": number},
+               data={"plan_id": plan.pk, "number": number})
     return plan
 
 
@@ -322,38 +332,75 @@ def approve_plan(
     return locked
 
 
+def _before_decision(
+    user: User, actor: Actor, plan_id: int, step: Step, comment: str, required: Any, via: str
+) -> tuple[Participation, str]:
+    """A district decision that needs a comment (return, reject): side and relation checked and
+    audited, the participation open, the comment given. Returns the participation and the comment."""
+    audit_what = what(via, DECISION_GROUP)
+    plan = _load(plan_id, actor, audit_what, Action.CHANGE)
+    authorise(user, actor, plan.participation, step, audit_what, Action.CHANGE)
+    _check_open(plan.participation)
+    comment = (comment or "").strip()
+    if not comment:
+        raise DomainError({"comment": [required]})
+    return plan.participation, comment
+
+
+def _decide(
+    locked: ActivityPlan, user: User, step: Step, decision: Decision, comment: str, today: datetime.date,
+    expected_version: int | None, **extra: Any,
+) -> int | None:
+    """Inside the transaction: take the district's `step` on the locked plan, record the decision with
+    its comment and waiting time, stop the approval clock. Returns the working days waited."""
+    new_status = rules.next_status(locked.status, step)
+    waited = rules.waiting_days(locked.submitted_on, today)
+    locked.status, locked.decided_on, locked.decided_by, locked.decision_comment = new_status, today, user, comment
+    for name, value in extra.items():
+        setattr(locked, name, value)
+    _bump(locked, expected_version, ["status", "decided_on", "decided_by", "decision_comment", *extra])
+    PlanDecision.objects.create(plan=locked, kind=decision, on=today, by=user, by_name=_signature(user),
+                                district_id=getattr(user, "district_id", None), comment=comment, waiting_days=waited)
+    deadlines.complete(locked.participation, Kind.PLAN_APPROVAL, today, subject_id=locked.pk)
+    return waited
+
+
 def return_plan(
     user: User, actor: Actor, plan_id: int, expected_version: int | None, comment: str, *,
     today: datetime.date | None = None, via: str = "",
 ) -> ActivityPlan:
     """The home district sends the plan back with a comment (mandatory); the coach edits and resubmits."""
     today = today or timezone.localdate()
-    audit_what = what(via, DECISION_GROUP)
-    plan = _load(plan_id, actor, audit_what, Action.CHANGE)
-    participation = plan.participation
-    authorise(user, actor, participation, Step.RETURN, audit_what, Action.CHANGE)
-    _check_open(participation)
-    comment = (comment or "").strip()
-    if not comment:
-        raise DomainError({"comment": [COMMENT_REQUIRED]})
+    participation, comment = _before_decision(user, actor, plan_id, Step.RETURN, comment, COMMENT_REQUIRED, via)
     with transaction.atomic():
         locked = _lock(plan_id, expected_version, editable=False)
-        new_status = rules.next_status(locked.status, Step.RETURN)
-        waited = rules.waiting_days(locked.submitted_on, today)
-        locked.status = new_status
-        locked.decided_on = today
-        locked.decided_by = user
-        locked.decision_comment = comment
         assert expected_version is not None  # _lock refused a missing version
-        locked.version_at_return = expected_version + 1
-        _bump(locked, expected_version,
-              ["status", "decided_on", "decided_by", "decision_comment", "version_at_return"])
-        PlanDecision.objects.create(plan=locked, kind=Decision.RETURNED, on=today, by=user, by_name=_signature(user),
-                                    district_id=getattr(user, "district_id", None), comment=comment, waiting_days=waited)
-        deadlines.complete(participation, Kind.PLAN_APPROVAL, today, subject_id=locked.pk)
+        waited = _decide(locked, user, Step.RETURN, Decision.RETURNED, comment, today, expected_version,
+                         version_at_return=expected_version + 1)
         append(kind="plan_returned", author=user, participation=participation, occurred_on=today,
                text=_("Aktivitetsplan version %(number)s skickad tillbaka av stadsdelen: %(comment)s")
                % {"number": locked.number, "comment": comment},
+               data={"plan_id": locked.pk, "number": locked.number, "waiting_days": waited})
+    return locked
+
+
+def reject_plan(
+    user: User, actor: Actor, plan_id: int, expected_version: int | None, reason: str, *,
+    today: datetime.date | None = None, via: str = "",
+) -> ActivityPlan:
+    """The home district rejects the plan (avslag) with a reason (mandatory). The version is closed as
+    rejected, never approved; the coach draws up a new plan (the clock "plan drawn up" starts again
+    unless an earlier approved version is still valid) and sees the reason in her to-do list."""
+    today = today or timezone.localdate()
+    participation, reason = _before_decision(user, actor, plan_id, Step.REJECT, reason, REASON_REQUIRED, via)
+    with transaction.atomic():
+        locked = _lock(plan_id, expected_version, editable=False)
+        waited = _decide(locked, user, Step.REJECT, Decision.REJECTED, reason, today, expected_version)
+        if not ActivityPlan.objects.filter(participation=participation, status=Status.APPROVED).exists():
+            deadlines.open_deadline(participation, Kind.PLAN_DRAWN_UP, start=today)
+        append(kind=EventKind.PLAN_REJECTED, author=user, participation=participation, occurred_on=today,
+               text=_("Aktivitetsplan version %(number)s avslagen av stadsdelen: %(reason)s")
+               % {"number": locked.number, "reason": reason},
                data={"plan_id": locked.pk, "number": locked.number, "waiting_days": waited})
     return locked
 

@@ -81,7 +81,8 @@ def participation_plans(request: AuthenticatedHttpRequest, participation_id: int
         "person": participation.person,
         "versions": plan_versions,
         "overview": selectors.overview(participation, today),
-        "can_create": _can_edit(request.user, participation) and not plan_versions,
+        "can_create": _can_edit(request.user, participation)
+        and rules.may_draw_up_new([plan.status for plan in plan_versions]),
         "today": today,
     }
     return render(request, "plans/participation.html", context)
@@ -101,7 +102,9 @@ def _detail_context(request: AuthenticatedHttpRequest, plan: ActivityPlan, **ext
         "editing": editing,
         "can_submit": can_edit and rules.Step.SUBMIT in rules.allowed_steps(plan.status),
         "can_revise": can_edit and plan.status == Status.APPROVED and selectors.pending_plan(plan.participation) is None,
-        "can_decide": _can_decide(request.user, plan) and plan.status == Status.SUBMITTED,
+        "can_decide": _can_decide(request.user, plan) and bool(rules.district_steps(plan.status)),
+        # The decisions the state table allows now (approve, return, reject): the page offers exactly these.
+        "decision_steps": {step.value: True for step in rules.district_steps(plan.status)},
         "waiting_days": rules.waiting_days(plan.submitted_on, today) if plan.status == Status.SUBMITTED else None,
         "longest_review_date": rules.longest_review_date(plan.start_date) if plan.start_date else None,
         "today": today,
@@ -245,7 +248,8 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The district's decision page: the plan, and approve or return with a comment."""
+    """The district's decision page: the plan, its assessment a click away, and approve, return
+    (comment required) or reject (reason required)."""
     if request.method == "GET":
         plan = _reload(request, pk)
         form = DecisionForm(initial={"version": plan.version})
@@ -258,6 +262,9 @@ def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             if data["decision"] == DecisionForm.APPROVE:
                 services.approve_plan(request.user, actor, pk, data["version"], data["comment"], via=_via(request))
                 messages.success(request, _("Planen är godkänd."))
+            elif data["decision"] == DecisionForm.REJECT:
+                services.reject_plan(request.user, actor, pk, data["version"], data["comment"], via=_via(request))
+                messages.success(request, _("Planen är avslagen. Coachen ser skälet och gör en ny plan."))
             else:
                 services.return_plan(request.user, actor, pk, data["version"], data["comment"], via=_via(request))
                 messages.success(request, _("Planen är skickad tillbaka till coachen med din kommentar."))

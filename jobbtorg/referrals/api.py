@@ -98,6 +98,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         "import_status": "referrals.refer",
         "return_referral": "participations.return_referral",
         "resubmit": "referrals.refer",
+        "withdraw": "referrals.withdraw",
     }
     pagination_class = Pagination
     renderer_classes = [JSONRenderer]
@@ -177,10 +178,20 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
                    responses={200: s.ReferralSerializer, **ERRORS}, tags=["anvisningar"])  # fmt: skip
     @action(detail=True, methods=["post"])
     def resubmit(self, request: Request, pk: str) -> Response:
-        serializer = s.ResubmitInput(data=request.data)
+        return self._district_step(request, pk, s.ResubmitInput, services.resubmit_referral)
+
+    @extend_schema(summary="Återkalla anvisningen innan personen skrivits in (stadsdelen)", request=s.WithdrawInput,
+                   responses={200: s.ReferralSerializer, **ERRORS}, tags=["anvisningar"])  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        return self._district_step(request, pk, s.WithdrawInput, services.withdraw_referral)
+
+    def _district_step(self, request: Request, pk: str, input_serializer: Any, step: Any) -> Response:
+        """The district's step on one referral (resubmit, withdraw): no relation to the person is a 404."""
+        serializer = input_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            referral = services.resubmit_referral(request.user, Actor.from_request(request), int(pk), **serializer.validated_data)
+            referral = step(request.user, Actor.from_request(request), int(pk), **serializer.validated_data)
         except AccessDenied as exc:
             raise NotFound(NOT_FOUND_MESSAGE) from exc
         return Response(s.ReferralSerializer(referral).data)

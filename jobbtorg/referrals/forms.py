@@ -141,6 +141,13 @@ class ImportForm(DomainForm):
 
 
 class ResubmitForm(DomainForm):
+    """Complete a returned referral; the name and target groups can be corrected before it is sent again."""
+
+    first_name = forms.CharField(label=_("Förnamn"), max_length=100, validators=[validate_person_name],
+                                 error_messages={"required": _("Ange förnamn.")})
+    last_name = forms.CharField(label=_("Efternamn"), max_length=100, validators=[validate_person_name],
+                                error_messages={"required": _("Ange efternamn.")})
+    target_groups = ReferralForm.base_fields["target_groups"]
     basis = ReferralForm.base_fields["basis"]
     consent_given_on = date_field(_("Samtycke lämnat den"), required=False)
     consent_scope = forms.CharField(
@@ -151,3 +158,19 @@ class ResubmitForm(DomainForm):
         label=_("Kommentar till jobbtorget"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target_groups"].queryset = selectors.target_groups()  # type: ignore[attr-defined]
+
+    def resubmit_values(self) -> dict[str, Any]:
+        values = dict(self.cleaned_data)
+        values["target_groups"] = [group.code for group in values["target_groups"]]
+        return values
+
+
+class WithdrawForm(DomainForm):
+    reason = forms.CharField(
+        label=_("Varför återkallas anvisningen?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Högst 2000 tecken. Jobbtorget ser skälet i deltagarens tidslinje."),
+        error_messages={"required": _("Skriv varför anvisningen återkallas.")},
+    )

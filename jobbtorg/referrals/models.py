@@ -71,6 +71,7 @@ class Referral(TimeStampedModel):
     class State(models.TextChoices):
         SUBMITTED = "submitted", _("Skickad")
         RETURNED = "returned", _("Återsänd till stadsdelen")
+        WITHDRAWN = "withdrawn", _("Återkallad av stadsdelen")
 
     participation = models.OneToOneField(
         "participations.Participation", on_delete=models.PROTECT, related_name="referral", verbose_name=_("deltagande")
@@ -107,6 +108,12 @@ class Referral(TimeStampedModel):
     return_reason = models.TextField(_("skäl till återsändning"), blank=True)
     returned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("återsänd av")
+    )
+    withdrawn_on = models.DateField(_("återkallad"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("skäl till återkallelse"), blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("återkallad av"),
     )
 
     class Meta:

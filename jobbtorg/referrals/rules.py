@@ -123,5 +123,8 @@ def has_consent(consent_given_on: datetime.date | None, consent_scope: str) -> b
 CAPABILITIES: dict[str, dict[str, str]] = {
     "read": {Role.SOCIAL_WORKER: DISTRICT},  # the district's referrals
     "refer": {Role.SOCIAL_WORKER: DISTRICT},
+    # Withdraw a referral before the person arrived (the participation's step is
+    # participations.withdraw_referral, asked per referral by the service).
+    "withdraw": {Role.SOCIAL_WORKER: DISTRICT},
     "target_groups": every(EVERY_ROLE),  # reference data
 }

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from jobbtorg.access.policy import visible_persons
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.core.capabilities import holds
+from jobbtorg.participations import rules as participation_rules
 from jobbtorg.participations.services import coaches_of
 from jobbtorg.referrals.models import Referral, TargetGroup
 
@@ -28,6 +29,13 @@ def returned_referrals(user: User) -> QuerySet[Referral]:
     return district_referrals(user, Referral.State.RETURNED).order_by("returned_on", "id")
 
 
+def may_withdraw(referral: Referral) -> bool:
+    """Whether the participation's state table still allows the district to withdraw the referral
+    (before enrolment); the page offers the step only then."""
+    status = referral.participation.status
+    return participation_rules.step_error(status, participation_rules.Action.WITHDRAW_REFERRAL) is None
+
+
 def target_groups() -> QuerySet[TargetGroup]:
     return TargetGroup.objects.filter(active=True).order_by("sort_order", "name")
 
@@ -41,4 +49,4 @@ def appointment_coaches() -> QuerySet[User]:
     )
 
 
-__all__ = ["appointment_coaches", "coaches_of", "district_referrals", "returned_referrals", "target_groups"]
+__all__ = ["appointment_coaches", "coaches_of", "district_referrals", "may_withdraw", "returned_referrals", "target_groups"]

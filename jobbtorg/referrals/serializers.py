@@ -103,6 +103,14 @@ class ResubmitInput(StrictSerializer):
     consent_scope = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     legal_ground = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    # Corrections before resending; left out, they stay as they are.
+    first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    target_groups = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=20)
+
+
+class WithdrawInput(StrictSerializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
 
 
 class ImportResultSerializer(serializers.Serializer):

@@ -41,6 +41,7 @@ from jobbtorg.people.models import Person
 from jobbtorg.referrals import rules
 from jobbtorg.referrals.models import Referral, ReferralImport, TargetGroup
 from jobbtorg.timeline import services as timeline
+from jobbtorg.timeline.kinds import EventKind
 from jobbtorg.timeline.models import TimelineEntry
 
 WHAT_CREATE = AuditEvent.REFERRAL
@@ -343,6 +344,76 @@ def return_referral(user: User, actor: Actor, referral_id: int, *, reason: str) 
     return referral
 
 
+def withdraw_referral(
+    user: User, actor: Actor, referral_id: int, *, reason: str, today: datetime.date | None = None
+) -> Referral:
+    """The district takes its referral back before the person has been enrolled (the participation's
+    state table: referred → closed by `withdraw_referral`, a social worker of the home district). The
+    participation ends as "Anvisningen återkallad": its clocks stop, no follow-ups start."""
+    what = "anvisning: återkallelse"
+    today = today or timezone.localdate()
+    referral = _load_referral(referral_id)
+    capability = participation_rules.capability(participation_rules.Action.WITHDRAW_REFERRAL)
+    p = participations.authorise(user, actor, referral.participation if referral else None, capability, what)
+    if referral is None:  # unreachable: authorise refused
+        raise AccessDenied()
+    errors: rules.Errors = {}
+    refused = participation_rules.step_error(p.status, participation_rules.Action.WITHDRAW_REFERRAL)
+    if refused or referral.state == Referral.State.WITHDRAWN:
+        _add(errors, "non_field_errors", refused or _("Anvisningen är redan återkallad."))
+    reason = reason.strip()
+    if not reason:
+        _add(errors, "reason", _("Skriv varför anvisningen återkallas."))
+    elif len(reason) > WITHDRAWAL_REASON_MAX:
+        _add(errors, "reason", _("Texten är för lång – högst %(max)d tecken.") % {"max": WITHDRAWAL_REASON_MAX})
+    if errors:
+        raise DomainError(errors)
+    with transaction.atomic():
+        updated = Referral.objects.filter(pk=referral.pk).exclude(state=Referral.State.WITHDRAWN).update(
+            state=Referral.State.WITHDRAWN, withdrawn_on=today, withdrawal_reason=reason, withdrawn_by=user,
+            updated_at=timezone.now(),
+        )
+        if updated != 1:
+            raise DomainError({"non_field_errors": [_("Anvisningen är redan återkallad.")]})
+        participations.end_withdrawn_referral(user, p, on=today, reason=reason)
+        referral.refresh_from_db()
+        timeline.append(
+            kind=EventKind.REFERRAL_WITHDRAWN,
+            author=user,
+            participation=p,
+            occurred_on=today,
+            text=_("Stadsdelen har återkallat anvisningen: %(reason)s") % {"reason": reason},
+        )
+        record(actor, Action.CHANGE, what, p.person_id, protected=p.person.is_protected)
+    return referral
+
+
+WITHDRAWAL_REASON_MAX = 2000
+
+
+def _corrections(
+    referral: Referral, first_name: str | None, last_name: str | None, target_group_codes: Sequence[str] | None
+) -> tuple[dict[str, str], list[TargetGroup] | None, rules.Errors]:
+    """What the district corrects in a returned referral: the person's name and the target groups
+    (None: unchanged). Returns the changed name fields, the new groups and the errors."""
+    errors: rules.Errors = {}
+    person = referral.participation.person
+    names: dict[str, str] = {}
+    for name, value in (("first_name", first_name), ("last_name", last_name)):
+        if value is None:
+            continue
+        if not value.strip():
+            _add(errors, name, _("Ange förnamn.") if name == "first_name" else _("Ange efternamn."))
+        elif value.strip() != getattr(person, name):
+            names[name] = value.strip()
+    groups = None
+    if target_group_codes is not None:
+        groups = list(TargetGroup.objects.filter(code__in=target_group_codes, active=True))
+        if len(groups) != len(set(target_group_codes)):
+            _add(errors, "target_groups", _("Välj målgrupper i listan."))
+    return names, groups, errors
+
+
 def resubmit_referral(
     user: User,
     actor: Actor,
@@ -353,8 +424,12 @@ def resubmit_referral(
     consent_scope: str,
     legal_ground: str,
     comment: str = "",
+    first_name: str | None = None,
+    last_name: str | None = None,
+    target_groups: Sequence[str] | None = None,
 ) -> Referral:
-    """The district completes a returned referral and sends it again."""
+    """The district completes a returned referral and sends it again; it may correct the person's
+    name and the target groups first (None leaves them as they are)."""
     what = "anvisning: komplettering"
     referral = _load_referral(referral_id)
     if referral is None or not may_refer(user) or referral.district_id != user.district_id:
@@ -372,7 +447,12 @@ def resubmit_referral(
     _merge(
         errors, rules.validate_consent(consent_given_on, consent_scope, legal_ground, referral.referred_on, timezone.localdate())
     )
-    groups = list(referral.target_groups.all())
+    names, corrected_groups, correction_errors = _corrections(referral, first_name, last_name, target_groups)
+    _merge(errors, correction_errors)
+    groups = corrected_groups if corrected_groups is not None else list(referral.target_groups.all())
+    groups_changed = corrected_groups is not None and {g.pk for g in groups} != set(
+        referral.target_groups.values_list("pk", flat=True)
+    )
     _merge(
         errors,
         rules.validate_target_groups(
@@ -394,12 +474,24 @@ def resubmit_referral(
             legal_ground=legal_ground.strip(),
             updated_at=timezone.now(),
         )
+        corrected = []
+        if names:
+            # The person's own write path: versioned save, audit entry naming the changed fields.
+            people.update_person(user, actor, p.person, names, p.person.version, what=f"{what} · {_('namn')}")
+            corrected.append(_("namn"))
+        if groups_changed:
+            referral.target_groups.set(groups)
+            corrected.append(_("målgrupper"))
         referral.refresh_from_db()
+        text = _("Stadsdelen har kompletterat anvisningen.")
+        if corrected:
+            text += " " + _("Rättat: %(what)s.") % {"what": ", ".join(corrected)}
         timeline.append(
             kind="referral_resubmitted",
             author=user,
             participation=p,
-            text=_("Stadsdelen har kompletterat anvisningen.") + (f" {comment.strip()}" if comment.strip() else ""),
+            text=text + (f" {comment.strip()}" if comment.strip() else ""),
+            data={"corrected": sorted(names) + (["target_groups"] if groups_changed else [])},
         )
         record(actor, Action.CHANGE, what, p.person_id, protected=p.person.is_protected)
     return referral

@@ -14,4 +14,5 @@ urlpatterns = [
     path("import/<int:job_id>/", views.import_job, name="import_job"),
     path("<int:referral_id>/atersand/", views.referral_return, name="return"),
     path("<int:referral_id>/komplettera/", views.referral_resubmit, name="resubmit"),
+    path("<int:referral_id>/aterkalla/", views.referral_withdraw, name="withdraw"),
 ]

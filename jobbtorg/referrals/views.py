@@ -25,13 +25,13 @@ from jobbtorg.accounts.http import AuthenticatedHttpRequest
 from jobbtorg.audit.models import Action
 from jobbtorg.audit.services import Actor, record
 from jobbtorg.core import personnummer
-from jobbtorg.core.capabilities import requires
+from jobbtorg.core.capabilities import holds, requires
 from jobbtorg.core.errors import AccessDenied, DomainError
 from jobbtorg.organisation.models import JobbtorgUnit
 from jobbtorg.organisation.selectors import unit_for_district
 from jobbtorg.participations.forms import ReturnReferralForm
 from jobbtorg.referrals import csv_import, selectors, services
-from jobbtorg.referrals.forms import ImportForm, ReferralForm, ResubmitForm
+from jobbtorg.referrals.forms import ImportForm, ReferralForm, ResubmitForm, WithdrawForm
 from jobbtorg.referrals.models import ImportJob, Referral, ReferralImport
 
 PAGE_SIZE = 25
@@ -68,7 +68,10 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = CappedPaginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     log_listed(Actor.from_request(request), "anvisningar: lista", [r.participation.person for r in page.object_list])
-    context = {"page": page, "state": state, "states": Referral.State.choices, "batch": batch}
+    # The referrals the state table still lets the district withdraw (before enrolment).
+    may_withdraw = holds(request.user, "referrals.withdraw")
+    withdrawable = {r.pk for r in page.object_list if may_withdraw and selectors.may_withdraw(r)}
+    context = {"page": page, "state": state, "states": Referral.State.choices, "batch": batch, "withdrawable": withdrawable}
     return render(request, "referrals/list.html", context)
 
 
@@ -228,7 +231,7 @@ def referral_resubmit(request: AuthenticatedHttpRequest, referral_id: int) -> Ht
         form = ResubmitForm(request.POST)
         if form.is_valid():
             try:
-                services.resubmit_referral(request.user, Actor.from_request(request), referral_id, **form.cleaned_data)
+                services.resubmit_referral(request.user, Actor.from_request(request), referral_id, **form.resubmit_values())
             except AccessDenied as exc:
                 raise Http404 from exc
             except DomainError as exc:
@@ -240,6 +243,9 @@ def referral_resubmit(request: AuthenticatedHttpRequest, referral_id: int) -> Ht
     else:
         form = ResubmitForm(
             initial={
+                "first_name": referral.participation.person.first_name,
+                "last_name": referral.participation.person.last_name,
+                "target_groups": list(referral.target_groups.all()),
                 "basis": referral.basis,
                 "consent_given_on": referral.consent_given_on,
                 "consent_scope": referral.consent_scope,
@@ -248,3 +254,31 @@ def referral_resubmit(request: AuthenticatedHttpRequest, referral_id: int) -> Ht
         )
         status = 200
     return render(request, "referrals/resubmit.html", {"form": form, "referral": referral}, status=status)
+
+
+@login_required
+@requires("referrals.withdraw", message=SOCIAL_WORKER_ONLY)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def referral_withdraw(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
+    """The district withdraws its referral before the person has been enrolled, with a reason."""
+    referral = selectors.district_referrals(request.user).filter(pk=referral_id).first()
+    if referral is None:
+        raise Http404
+    form = WithdrawForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.withdraw_referral(request.user, Actor.from_request(request), referral_id,
+                                           reason=form.cleaned_data["reason"])
+            except AccessDenied as exc:
+                raise Http404 from exc
+            except DomainError as exc:
+                form.add_domain_error(exc)
+            else:
+                messages.success(request, _("Anvisningen är återkallad. Deltagandet är avslutat."))
+                return redirect("referrals:list")
+        status = _error_status(request, 400)
+    context = {"form": form, "referral": referral, "may_withdraw": selectors.may_withdraw(referral)}
+    return render(request, "referrals/withdraw.html", context, status=status)

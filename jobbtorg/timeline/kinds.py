@@ -15,6 +15,7 @@ class EventKind(StrEnum):
     REFERRAL_RECEIVED = "referral_received"
     REFERRAL_RETURNED = "referral_returned"
     REFERRAL_RESUBMITTED = "referral_resubmitted"
+    REFERRAL_WITHDRAWN = "referral_withdrawn"
     APPOINTMENT_BOOKED = "appointment_booked"
     APPOINTMENT_RESCHEDULED = "appointment_rescheduled"
     APPOINTMENT_CANCELLED = "appointment_cancelled"
@@ -33,6 +34,7 @@ class EventKind(StrEnum):
     PLAN_SUBMITTED = "plan_submitted"
     PLAN_APPROVED = "plan_approved"
     PLAN_RETURNED = "plan_returned"
+    PLAN_REJECTED = "plan_rejected"
     PLAN_REVISION_STARTED = "plan_revision_started"
     # activities and attendance
     ACTIVITY_CREATED = "activity_created"

@@ -23,6 +23,7 @@ from jobbtorg.accounts.models import Role, User
 from jobbtorg.activities import selectors as activity_selectors
 from jobbtorg.core.capabilities import requires
 from jobbtorg.deadlines.rows import deadline_rows
+from jobbtorg.notifications import selectors as notification_selectors
 from jobbtorg.organisation.models import JobbtorgUnit
 from jobbtorg.osa import selectors as osa_selectors
 from jobbtorg.participations import selectors as participation_selectors
@@ -170,13 +171,16 @@ def district_start(request: HttpRequest, user: User) -> HttpResponse:
 
 
 def _district_inbox(request: HttpRequest, user: User, today: Any) -> dict[str, Any]:
-    """The social worker's inbox: deadline counts, deviations to acknowledge and referrals
-    sent back (the plans to approve come from the plans app's inclusion tag)."""
+    """The social worker's inbox: deadline counts, deviations to acknowledge, referrals sent back
+    and news of the district's residents (the plans to approve come from the plans app's inclusion tag)."""
     deviations_qs = activity_selectors.deviation_inbox(user.district, user)
     deviations = list(deviations_qs[:INBOX_ROWS])
     log_shown(request, "startsida: avvikelser att kvittera", (d.participation.person for d in deviations))
     returned = list(referral_selectors.returned_referrals(user)[:INBOX_ROWS])
     log_shown(request, "startsida: återsända anvisningar", (r.participation.person for r in returned))
+    news_qs = notification_selectors.district_news(user, today)
+    news = list(news_qs[:INBOX_ROWS])
+    log_shown(request, "startsida: nytt om stadsdelens invånare", (n.participation.person for n in news))
     kinds = selectors.deadline_kind_choices(user, today)
     return {
         "today": today,
@@ -188,6 +192,8 @@ def _district_inbox(request: HttpRequest, user: User, today: Any) -> dict[str, A
         "deviation_total": deviations_qs.count(),
         "hidden_deviations": activity_selectors.hidden_deviation_count(user.district, user),
         "returned": returned,
+        "news": news,
+        "news_total": news_qs.count() if len(news) == INBOX_ROWS else len(news),
     }
 
 

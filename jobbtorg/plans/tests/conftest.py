@@ -59,3 +59,10 @@ def other_social_worker(db):
 def plain_static_storage(settings):
     # Pages are rendered without a collectstatic manifest in tests.
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture
+def make_client():
+    from django.test import Client
+
+    return Client

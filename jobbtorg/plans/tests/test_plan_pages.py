@@ -29,13 +29,6 @@ def client_for(client_factory, user):
     return client
 
 
-@pytest.fixture
-def make_client():
-    from django.test import Client
-
-    return Client
-
-
 def test_coach_draws_up_and_submits_plan_then_district_approves(make_client, coach, participation, social_worker):
     c = client_for(make_client, coach)
     page = c.get(reverse("plans:participation", args=[participation.pk]))

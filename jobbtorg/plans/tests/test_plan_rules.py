@@ -307,7 +307,7 @@ def test_concurrent_plan_edit_conflict(coach, colleague, participation):
 def test_state_machine_is_data():
     assert rules.next_status(Status.DRAFT, rules.Step.SUBMIT) == Status.SUBMITTED
     assert rules.next_status(Status.RETURNED, rules.Step.SUBMIT) == Status.SUBMITTED
-    assert rules.allowed_steps(Status.SUBMITTED) == {rules.Step.APPROVE, rules.Step.RETURN}
+    assert rules.allowed_steps(Status.SUBMITTED) == {rules.Step.APPROVE, rules.Step.RETURN, rules.Step.REJECT}
     for status, step in [(Status.DRAFT, rules.Step.APPROVE), (Status.APPROVED, rules.Step.SUBMIT),
                          (Status.SUPERSEDED, rules.Step.REVISE), (Status.SUBMITTED, rules.Step.SUBMIT)]:
         with pytest.raises(DomainError):

@@ -126,7 +126,9 @@ def test_referral_returned_and_completed(client, social_worker, coach, today):
 
     login(client, social_worker)
     assert "Samtycket saknar omfattning." in client.get(reverse("referrals:list") + "?state=returned").content.decode()
+    person = referral.participation.person
     response = client.post(reverse("referrals:resubmit", args=[referral.pk]), {
+        "first_name": person.first_name, "last_name": person.last_name, "target_groups": ["fs-arbetsloshet"],
         "basis": "Arbetslös.", "consent_given_on": today.isoformat(), "consent_scope": "Allt om planering", "legal_ground": "",
     })
     assert response.status_code == 302
