@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from jobbtorg.access.policy import can_search, may_request_emergency_access
 from jobbtorg.accounts.models import Role
-from jobbtorg.audit.selectors import can_review
+from jobbtorg.audit.selectors import can_open_log_review
 from jobbtorg.core.capabilities import Can, holds
 from jobbtorg.core.models import Installation
 
@@ -112,7 +112,7 @@ def nav_items_for(user: Any, path: str, request: HttpRequest | None = None) -> l
     if can_search(user):
         items.append((_("Sök person"), reverse("people:search"), _("Sök på personnummer eller namn.")))
     items.extend(_role_items(getattr(user, "role", None)))
-    if can_review(user):
+    if can_open_log_review(user):
         items.append(
             (
                 _("Loggranskning"),
