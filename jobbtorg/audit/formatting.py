@@ -85,7 +85,7 @@ def change_rows(entry_details: object) -> list[tuple[str, str, str]]:
 VERBS: dict[str, tuple[str, str]] = {
     Action.READ: (gettext_noop("öppnade"), gettext_noop("öppna")),
     Action.SEARCH: (gettext_noop("fick sökträff på"), gettext_noop("söka fram")),
-    Action.LIST: (gettext_noop("såg i en lista"), gettext_noop("lista")),
+    Action.LIST: (gettext_noop("såg"), gettext_noop("lista")),  # "såg planen i en lista": LISTED
     Action.CREATE: (gettext_noop("registrerade"), gettext_noop("registrera")),
     Action.CHANGE: (gettext_noop("ändrade"), gettext_noop("ändra")),
     Action.EXPORT: (gettext_noop("exporterade"), gettext_noop("exportera")),
@@ -141,6 +141,10 @@ EVENT_PHRASES: dict[str, tuple[str, str]] = {
         gettext_noop("noterade deltagarens invändning"),
         gettext_noop("försökte notera en invändning – nekades"),
     ),
+    "startsida": (
+        gettext_noop("såg personen i en deltagarlista på startsidan"),
+        gettext_noop("försökte öppna startsidan – nekades"),
+    ),
     "loggexport": (gettext_noop("exporterade loggen"), gettext_noop("försökte exportera loggen – nekades")),
     "loggranskning": (gettext_noop("granskade loggen"), gettext_noop("försökte granska loggen – nekades")),
     "inloggning misslyckades": (gettext_noop("misslyckades att logga in"), gettext_noop("misslyckades att logga in")),
@@ -174,7 +178,6 @@ OBJECTS: tuple[tuple[str, str], ...] = (
     ("insats", gettext_noop("insatsen")),
     ("tidslinje", gettext_noop("tidslinjen")),
     ("deltagande", gettext_noop("deltagandet")),
-    ("startsida", gettext_noop("deltagarlistan på startsidan")),
     ("/notiser/", gettext_noop("notiserna")),
     ("/atkomst/", gettext_noop("åtkomstinställningarna")),
     ("/logg/", gettext_noop("loggen")),
@@ -184,6 +187,7 @@ OBJECTS: tuple[tuple[str, str], ...] = (
 )
 SOMETHING = gettext_noop("en sida")
 DONE = gettext_noop("%(verb)s %(object)s")
+LISTED = gettext_noop("såg %(object)s i en lista")
 TRIED = gettext_noop("försökte %(verb)s %(object)s – nekades")
 
 
@@ -208,6 +212,8 @@ def describe(action: str, what: str, outcome: str) -> str:
         thing = next((noun for key, noun in OBJECTS if key in text), SOMETHING)
     if refused:
         return _(TRIED) % {"verb": _(infinitive), "object": _(thing)}
+    if action == Action.LIST:
+        return _(LISTED) % {"object": _(thing)}
     return _(DONE) % {"verb": _(past), "object": _(thing)}
 
 

@@ -141,8 +141,9 @@ def test_a_visit_ends_after_thirty_minutes_without_an_entry():
         (Action.ACCESS, AuditEvent.EMERGENCY_ACCESS_SIGNED, Outcome.ALLOWED, "signerade en nödåtkomst"),
         (Action.ACCESS, AuditEvent.EMERGENCY_ACCESS, Outcome.ALLOWED, "tog nödåtkomst till personen"),
         (Action.LOGIN, "Inloggning misslyckades: fel användarnamn eller lösenord", Outcome.REFUSED, "misslyckades att logga in"),
-        (Action.LIST, "startsida: egen deltagarlista", Outcome.ALLOWED, "såg i en lista deltagarlistan på startsidan"),
+        (Action.LIST, "startsida: egen deltagarlista", Outcome.ALLOWED, "såg personen i en deltagarlista på startsidan"),
         (Action.READ, "Loggranskning: vem har tittat på person 4, 2025-03-01–2025-03-31", Outcome.ALLOWED, "granskade loggen"),
+        (Action.LIST, "GET /planer/ · aktivitetsplan", Outcome.ALLOWED, "såg planen i en lista"),
         (Action.READ, "något helt okänt", Outcome.ALLOWED, "öppnade en sida"),
     ],
 )
