@@ -36,6 +36,9 @@ class AuditEvent(StrEnum):
     TIMELINE_CORRECTION = "tidslinje · rättelse"
     TIMELINE_OBJECTION = "tidslinje · deltagarens invändning"
     TIMELINE_NOTE = "tidslinje · journalanteckning"
+    # log review (the reviewer's own steps; the review of a list keeps its text "Loggranskning: …")
+    LOG_PERSONNUMMER_LOOKUP = "loggranskning · sökning på personnummer"
+    LOG_PERSON_REFUSED = "loggranskning · person utanför granskarens enhet"
 
 
 def changed(**fields: tuple[Any, Any]) -> dict[str, dict[str, Any]]:

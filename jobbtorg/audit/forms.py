@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.audit.selectors import DEFAULT_BUSY_THRESHOLD
+from jobbtorg.core import personnummer
 from jobbtorg.core.forms import Form
 
 DEFAULT_PERIOD_DAYS = 30
@@ -74,20 +75,24 @@ class PeriodForm(Form):
         return self.cleaned_data["fran"], self.cleaned_data["till"]
 
 
-class PersonLogForm(PeriodForm):
-    person = forms.IntegerField(
-        label=_("Person-id"),
-        min_value=1,
-        max_value=2**63 - 1,
-        help_text=_("Personens id-nummer i Jobbtorg (står på personsidan), inte personnumret."),
-        error_messages={
-            "required": _("Ange personens id-nummer."),
-            "invalid": _("Ange id-numret med siffror."),
-            "min_value": _("Ange ett id-nummer som är 1 eller större."),
-            "max_value": _("Id-numret är för stort."),
-        },
+class PersonLookupForm(PeriodForm):
+    """Whose log: the person's personnummer or samordningsnummer, in any common form."""
+
+    personnummer = forms.CharField(
+        label=_("Personnummer"),
+        max_length=20,
+        help_text=_("10 eller 12 siffror, med eller utan bindestreck, till exempel 19900101-1234."),
+        error_messages={"required": _("Ange personens personnummer."), "max_length": _("Personnumret är för långt.")},
     )
-    field_order = ["person", "fran", "till"]
+    field_order = ["personnummer", "fran", "till"]
+
+    def clean_personnummer(self) -> str:
+        """The 12-digit form (core.personnummer), or the rule's own message of what to fix."""
+        return personnummer.normalise(self.cleaned_data["personnummer"], today=timezone.localdate())
+
+
+class PersonLogForm(PeriodForm):
+    """The period of one person's log (the person is in the URL)."""
 
 
 class UserLogForm(PeriodForm):

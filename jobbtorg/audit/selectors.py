@@ -1,8 +1,10 @@
 """Reads for log review (LEGAL.md: logging and log review).
 
-Who may review what: the system administrator sees every entry; a unit
+Who may review what (audit.rules): the system administrator sees every entry; a unit
 manager sees entries written by users of their own Jobbtorg unit (the monthly
-log follow-up is the manager's responsibility); everybody else sees none.
+log follow-up is the manager's responsibility), and the log of a person only when the
+person is or was a participant at the unit (and has no protected identity); HR sees
+what an employee did (the user log, "audit.staff_log"); everybody else sees none.
 Every query here is one SQL statement (plus the paginator's count), whatever
 the number of rows: lists are filtered on the (person_id, at), (user_id, at)
 and (flagged, at) indexes, and the "many persons in an hour" list is a
@@ -26,20 +28,29 @@ OPENING_ACTIONS = (Action.READ, Action.CREATE, Action.CHANGE, Action.EXPORT, Act
 DEFAULT_BUSY_THRESHOLD = 20
 
 
+REVIEW = "audit.review"
+STAFF_LOG = "audit.staff_log"
+
+
 def can_review(user: Any) -> bool:
-    return holds(user, "audit.review")
+    return holds(user, REVIEW)
 
 
-def reviews_all(reviewer: Any) -> bool:
+def can_open_log_review(user: Any) -> bool:
+    """The menu's "Loggranskning": the whole review, or only an employee's log (HR)."""
+    return holds(user, REVIEW) or holds(user, STAFF_LOG)
+
+
+def reviews_all(reviewer: Any, capability: str = REVIEW) -> bool:
     """The reviewer's scope is the whole log (the system administrator), not one unit's staff."""
-    return scope_of(getattr(reviewer, "role", None), "audit.review") == ALL
+    return scope_of(getattr(reviewer, "role", None), capability) == ALL
 
 
-def review_scope(reviewer: Any) -> QuerySet[AuditEntry]:
-    """The entries `reviewer` may see at all."""
-    if not can_review(reviewer):
+def review_scope(reviewer: Any, capability: str = REVIEW) -> QuerySet[AuditEntry]:
+    """The entries `reviewer` may see at all under `capability`."""
+    if not holds(reviewer, capability):
         return AuditEntry.objects.none()
-    if reviews_all(reviewer):
+    if reviews_all(reviewer, capability):
         return AuditEntry.objects.all()
     if not reviewer.jobbtorg_unit_id:
         return AuditEntry.objects.none()
@@ -66,10 +77,36 @@ def user_log(reviewer: Any, username: str, start: datetime.date, end: datetime.d
     """What this user has accessed ("vad har den här användaren tittat på")."""
     users = get_user_model().objects.filter(username=username).values("pk")
     match = Q(user_id__in=users)
-    if reviews_all(reviewer):
+    if reviews_all(reviewer, STAFF_LOG):
         # Background tasks write entries without a user id under a name ("system").
         match |= Q(user_id__isnull=True, username=username)
-    return in_period(review_scope(reviewer).filter(match), start, end).order_by("-at", "-id")
+    return in_period(review_scope(reviewer, STAFF_LOG).filter(match), start, end).order_by("-at", "-id")
+
+
+def person_by_personnummer(number: str) -> tuple[int, bool] | None:
+    """(id, is protected) of the person with this normalised personnummer, or None. Nothing else
+    of the person is read: the log review shows no names."""
+    from jobbtorg.people.models import Person, ProtectionLevel
+
+    row = Person.objects.filter(personnummer=number).values_list("pk", "protection_level").first()
+    return None if row is None else (row[0], row[1] != ProtectionLevel.NONE)
+
+
+def may_review_person(reviewer: Any, person_id: int) -> bool:
+    """May `reviewer` see the log of this person? The whole-log reviewer may; a unit manager only
+    for a person who is or was a participant at her unit and has no protected identity (access
+    policy: unit-wide relations never reach a protected person). One query."""
+    if not can_review(reviewer):
+        return False
+    if reviews_all(reviewer):
+        return True
+    if not reviewer.jobbtorg_unit_id:
+        return False
+    from jobbtorg.participations.models import Participation
+    from jobbtorg.people.models import ProtectionLevel
+
+    at_unit = Participation.objects.filter(person_id=person_id, unit_id=reviewer.jobbtorg_unit_id)
+    return at_unit.filter(person__protection_level=ProtectionLevel.NONE).exists()
 
 
 def admin_changes(reviewer: Any, start: datetime.date, end: datetime.date) -> QuerySet[AuditEntry]:

@@ -1,19 +1,25 @@
 """Log review pages (LEGAL.md: logging and log review).
 
-- "Vem har tittat på den här personen": /logg/person/<id>/
-- "Vad har den här användaren tittat på": /logg/anvandare/?anvandare=…
+- "Vem har tittat på den här personen": /logg/person/?personnummer=… (any common form; the
+  lookup is itself logged, "sökte på personnummer") leads to /logg/person/<id>/
+- "Vad har den här användaren gjort": /logg/anvandare/?anvandare=… (also HR's: audit.staff_log)
 - "Ovanliga åtkomster": /logg/ovanliga/?typ=nekade|skyddade|manga
 - "Ändringar av användare och behörigheter": /logg/behorigheter/ (users, roles, units,
   named staff, tokens, protection levels: who changed whom, old → new)
 - each as CSV for the monthly review: the same URL + csv/
 
 Open to the system administrator and unit managers (selectors.review_scope says
-which entries each sees); anybody else gets 403, and the refused attempt is
-logged. Every review is itself logged: looking at a person's log as a read
-concerning that person, an export as Action.EXPORT without a person.
+which entries each sees); the start page and the user log also to HR. Anybody else gets 403,
+and the refused attempt is logged. A unit manager who asks for the log of a person outside her
+unit (or with a protected identity) is told she may not (403 with the reason, logged as a
+refusal), not shown an empty list. Every review is itself logged: looking at a person's log as
+a read concerning that person, an export as Action.EXPORT without a person.
 
-Lists show person ids only, never names or personnummer: the log is reviewed
-by people who may have no relation to the person (protected identities).
+Entries are shown in words ("öppnade kartläggningen", audit.formatting.describe) and grouped
+per visit (one user's entries with no gap over 30 minutes); the stored text is kept behind a
+"Teknisk uppgift" for the reviewer. Lists show person ids only, never names or personnummer:
+the log is reviewed by people who may have no relation to the person (protected identities).
+HR sees no person ids and no stored texts.
 """
 
 import csv
@@ -35,10 +41,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobbtorg.audit import selectors
-from jobbtorg.audit.formatting import ACTION_LABELS, OUTCOME_LABELS, change_rows, csv_cell, redact, role_label
-from jobbtorg.audit.forms import AdminChangesForm, PeriodForm, PersonLogForm, UnusualForm, UnusualKind, UserLogForm
+from jobbtorg.audit.events import AuditEvent
+from jobbtorg.audit.formatting import (
+    ACTION_LABELS,
+    OUTCOME_LABELS,
+    change_rows,
+    csv_cell,
+    describe,
+    redact,
+    role_label,
+    visits,
+)
+from jobbtorg.audit.forms import (
+    AdminChangesForm,
+    PeriodForm,
+    PersonLogForm,
+    PersonLookupForm,
+    UnusualForm,
+    UnusualKind,
+    UserLogForm,
+)
 from jobbtorg.audit.models import Action, AuditEntry
 from jobbtorg.audit.services import Actor, record
+from jobbtorg.core.capabilities import requires
 
 PAGE_SIZE = 50
 CSV_CHUNK = 2000
@@ -67,6 +92,19 @@ def _page(request: HttpRequest, rows: QuerySet[Any]) -> Any:
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _entries(request: HttpRequest, entries: QuerySet[AuditEntry]) -> dict[str, Any]:
+    """A page of entries, grouped per visit, and whether person ids and stored texts are shown
+    (the log reviewer: yes; HR, who has only an employee's log: no)."""
+    page_obj = _page(request, entries)
+    return {"page_obj": page_obj, "visits": visits(page_obj), "show_persons": selectors.can_review(request.user)}
+
+
+def _refused_person(request: HttpRequest, action: str, what: str, person_id: int | None) -> HttpResponseBase:
+    """The reviewer may not see this person's log: say so (403), and log the refusal."""
+    record(Actor.from_request(request), action, what, person_id, allowed=False)
+    return render(request, "audit/refused.html", {"section": "person"}, status=403)
+
+
 def _period_text(form: PeriodForm) -> str:
     start, end = form.period
     return f"{start.isoformat()}–{end.isoformat()}"
@@ -85,28 +123,44 @@ def _filters(form: PeriodForm, *names: str) -> str:
 # --- pages ---------------------------------------------------------------------
 
 
-@reviewer_required("Loggranskning: startsida")
+@login_required
+@requires(selectors.STAFF_LOG)
 def index(request: HttpRequest) -> HttpResponseBase:
-    return render(request, "audit/index.html", {"section": "index", "reviews_all": selectors.reviews_all(request.user)})
+    context = {"section": "index", "reviews_all": selectors.reviews_all(request.user, selectors.STAFF_LOG)}
+    return render(request, "audit/index.html", context)
 
 
 @reviewer_required("Loggranskning: vem har tittat på personen")
 def person_log_search(request: HttpRequest) -> HttpResponseBase:
-    """The person-id form; a valid id redirects to that person's log, filters kept."""
+    """The personnummer form. The lookup is logged ("sökte på personnummer") with the person it
+    found; a person the reviewer may see leads to the person's log, filters kept. A unit manager
+    is told she may not for anyone outside her unit, and for a number nobody has (so that the
+    answer does not tell whether the person exists)."""
     if not request.GET:
-        return render(request, "audit/person_log.html", {"form": PersonLogForm(), "section": "person"})
-    form = PersonLogForm(request.GET)
+        return render(request, "audit/person_log.html", {"form": PersonLookupForm(), "section": "person"})
+    form = PersonLookupForm(request.GET)
     if not form.is_valid():
         return render(request, "audit/person_log.html", {"form": form, "section": "person"}, status=400)
-    url = reverse("audit:person_log", kwargs={"person_id": form.cleaned_data["person"]})
+    found = selectors.person_by_personnummer(form.cleaned_data["personnummer"])
+    person_id, protected = found if found else (None, False)
+    if person_id is None and selectors.reviews_all(request.user):
+        record(Actor.from_request(request), Action.SEARCH, AuditEvent.LOG_PERSONNUMMER_LOOKUP, None)
+        form.add_error("personnummer", _("Ingen person i Jobbtorg har det personnumret. Kontrollera siffrorna."))
+        return render(request, "audit/person_log.html", {"form": form, "section": "person"})
+    if person_id is None or not selectors.may_review_person(request.user, person_id):
+        return _refused_person(request, Action.SEARCH, AuditEvent.LOG_PERSONNUMMER_LOOKUP, person_id)
+    record(Actor.from_request(request), Action.SEARCH, AuditEvent.LOG_PERSONNUMMER_LOOKUP, person_id, protected=protected)
+    url = reverse("audit:person_log", kwargs={"person_id": person_id})
     return HttpResponseRedirect(f"{url}?{_filters(form, 'fran', 'till')}")
 
 
 @reviewer_required("Loggranskning: vem har tittat på personen")
 def person_log(request: HttpRequest, person_id: int, as_csv: bool = False) -> HttpResponseBase:
-    form = PersonLogForm({**request.GET.dict(), "person": str(person_id)})
+    form = PersonLogForm(request.GET)
     if not form.is_valid():
         return render(request, "audit/person_log.html", {"form": form, "person_id": person_id, "section": "person"}, status=400)
+    if not selectors.may_review_person(request.user, person_id):
+        return _refused_person(request, Action.READ, AuditEvent.LOG_PERSON_REFUSED, person_id)
     entries = selectors.person_log(request.user, person_id, *form.period)
     what = f"vem har tittat på person {person_id}, {_period_text(form)}"
     if as_csv:
@@ -116,13 +170,14 @@ def person_log(request: HttpRequest, person_id: int, as_csv: bool = False) -> Ht
         "section": "person",
         "form": form,
         "person_id": person_id,
-        "page_obj": _page(request, entries),
+        **_entries(request, entries),
         "csv_url": reverse("audit:person_log_csv", kwargs={"person_id": person_id}) + "?" + _filters(form, "fran", "till"),
     }
     return render(request, "audit/person_log.html", context)
 
 
-@reviewer_required("Loggranskning: vad användaren har tittat på")
+@login_required
+@requires(selectors.STAFF_LOG)
 def user_log(request: HttpRequest, as_csv: bool = False) -> HttpResponseBase:
     if not request.GET and not as_csv:
         return render(request, "audit/user_log.html", {"form": UserLogForm(), "section": "user"})
@@ -133,13 +188,13 @@ def user_log(request: HttpRequest, as_csv: bool = False) -> HttpResponseBase:
     entries = selectors.user_log(request.user, username, *form.period)
     what = f"vad användaren {username} har tittat på, {_period_text(form)}"
     if as_csv:
-        return _entries_csv(request, entries, what, "logg-anvandare")
+        return _entries_csv(request, entries, what, "logg-anvandare", persons=selectors.can_review(request.user))
     record(Actor.from_request(request), Action.READ, f"Loggranskning: {what}", None)
     context = {
         "section": "user",
         "form": form,
         "username": username,
-        "page_obj": _page(request, entries),
+        **_entries(request, entries),
         "csv_url": reverse("audit:user_log_csv") + "?" + _filters(form, "anvandare", "fran", "till"),
     }
     return render(request, "audit/user_log.html", context)
@@ -173,7 +228,7 @@ def unusual(request: HttpRequest, as_csv: bool = False) -> HttpResponseBase:
         "kind_label": label,
         "threshold": threshold,
         "is_busy": kind == UnusualKind.BUSY,
-        "page_obj": _page(request, rows),
+        **(_entries(request, rows) if kind != UnusualKind.BUSY else {"page_obj": _page(request, rows)}),
         "csv_url": reverse("audit:unusual_csv") + "?" + _filters(form, "typ", "fran", "till", "grans"),
         "kinds": [
             {
@@ -238,8 +293,11 @@ def _log_export(request: HttpRequest, what: str) -> None:
     record(Actor.from_request(request), Action.EXPORT, f"Loggexport: {what}", None)
 
 
-def _entries_csv(request: HttpRequest, entries: QuerySet[AuditEntry], what: str, filename: str) -> HttpResponseBase:
-    """Every entry in the filter, not one page. Person ids only: no names, no personnummer."""
+def _entries_csv(
+    request: HttpRequest, entries: QuerySet[AuditEntry], what: str, filename: str, *, persons: bool = True
+) -> HttpResponseBase:
+    """Every entry in the filter, not one page, each in words and with its stored text. Person ids
+    only, no names, no personnummer; without `persons` (HR) not even the ids nor the stored text."""
     _log_export(request, what)
     header = [
         _("Tid"),
@@ -247,6 +305,7 @@ def _entries_csv(request: HttpRequest, entries: QuerySet[AuditEntry], what: str,
         _("Roll"),
         _("Person-id"),
         _("Händelse"),
+        _("Beskrivning"),
         _("Vad"),
         _("Utfall"),
         _("Klientadress"),
@@ -263,9 +322,10 @@ def _entries_csv(request: HttpRequest, entries: QuerySet[AuditEntry], what: str,
                 timezone.localtime(at, tz).strftime("%Y-%m-%d %H:%M:%S"),
                 username,
                 role_label(role),
-                person_id,
+                person_id if persons else "",
                 ACTION_LABELS.get(action, action),
-                redact(text),
+                describe(action, text, outcome),
+                redact(text) if persons else "",
                 OUTCOME_LABELS.get(outcome, outcome),
                 address,
                 _("ja") if flagged else _("nej"),

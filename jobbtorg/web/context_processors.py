@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from jobbtorg.access.policy import can_search, may_request_emergency_access
 from jobbtorg.accounts.models import Role
-from jobbtorg.audit.selectors import can_review
+from jobbtorg.audit.selectors import can_open_log_review
 from jobbtorg.core.capabilities import Can, holds
 from jobbtorg.core.models import Installation
 
@@ -117,7 +117,7 @@ def nav_items_for(user: Any, path: str, request: HttpRequest | None = None) -> l
     items.extend(_role_items(getattr(user, "role", None)))
     if holds(user, "activities.register_attendance"):  # group attendance: today's sessions first
         items.append((_("Tillfällen"), _url("activities:sessions", "/insatser/tillfallen/"), _("Dagens tillfällen och närvaro.")))
-    if can_review(user):
+    if can_open_log_review(user):
         items.append(
             (
                 _("Loggranskning"),

@@ -37,3 +37,9 @@ def concerns(details: object) -> str:
 def reason(details: object) -> str:
     """The stated reason of an access change, if any (masked like "what")."""
     return formatting.redact(str(details.get("reason", ""))) if isinstance(details, dict) else ""
+
+
+@register.filter
+def describe(entry: object) -> str:
+    """An entry in words, in the user's language ("öppnade kartläggningen")."""
+    return formatting.describe(getattr(entry, "action", ""), getattr(entry, "what", ""), getattr(entry, "outcome", ""))

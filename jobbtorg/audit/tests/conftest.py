@@ -37,3 +37,12 @@ def coach():
 def outside_coach():
     """A coach at Jobbtorg Västerort, not the manager's unit."""
     return f.UserFactory(coach=True, username="coach9", jobbtorg_unit=f.unit("vasterort"))
+
+
+@pytest.fixture
+def unit_person():
+    """Person 42, a participant at Jobbtorg Järva (the manager's unit), whose log the unit manager
+    may review; the tests' entries name person 42."""
+    person = f.PersonFactory(pk=42)
+    f.ParticipationFactory(person=person, unit=f.unit("jarva"))
+    return person

@@ -13,7 +13,7 @@ from jobbtorg.testing import factories as f
 
 from .helpers import at, entry, login
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unit_person")]
 
 PERIOD = "fran=2025-03-01&till=2025-03-31"
 
@@ -41,13 +41,14 @@ def test_person_log_export_has_every_row_not_one_page(client, sysadmin, coach):
         "Roll",
         "Person-id",
         "Händelse",
+        "Beskrivning",
         "Vad",
         "Utfall",
         "Klientadress",
         "Markerad för granskning",
     ]
     assert len(rows) == 61
-    assert rows[1] == ["2025-03-10 10:59:00", "coach1", "Coach", "42", "Läsning", "Personsidan", "Tillåten", "10.0.0.7", "nej"]
+    assert rows[1] == ["2025-03-10 10:59:00", "coach1", "Coach", "42", "Läsning", "öppnade personen", "Personsidan", "Tillåten", "10.0.0.7", "nej"]
 
 
 def test_export_is_logged_as_an_export_without_a_person(client, manager, coach):
@@ -104,7 +105,7 @@ def test_cells_that_a_spreadsheet_would_run_as_formulas_are_defused(client, sysa
 
     rows = _csv(client.get(reverse("audit:person_log_csv", kwargs={"person_id": 42}) + "?" + PERIOD))
 
-    assert rows[1][5].startswith("'=")
+    assert rows[1][6].startswith("'=")
 
 
 def test_invalid_filters_give_the_form_with_errors_not_a_file(client, sysadmin):
