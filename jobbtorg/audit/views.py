@@ -297,7 +297,8 @@ def _entries_csv(
     request: HttpRequest, entries: QuerySet[AuditEntry], what: str, filename: str, *, persons: bool = True
 ) -> HttpResponseBase:
     """Every entry in the filter, not one page, each in words and with its stored text. Person ids
-    only, no names, no personnummer; without `persons` (HR) not even the ids nor the stored text."""
+    only, no names, no personnummer; without `persons` (HR) not even the ids, the stored text or
+    the flag (which would tell a protected identity)."""
     _log_export(request, what)
     header = [
         _("Tid"),
@@ -328,7 +329,7 @@ def _entries_csv(
                 redact(text) if persons else "",
                 OUTCOME_LABELS.get(outcome, outcome),
                 address,
-                _("ja") if flagged else _("nej"),
+                (_("ja") if flagged else _("nej")) if persons else "",
             ]
 
     return _csv_response(rows(), filename)

@@ -99,3 +99,23 @@ def test_log_review_pages(page, as_user, path):
     response = page.goto(path)
     assert response.status == 200, f"{path}: {response.status}"
     assert_accessible(page, f"log review {path} as chef")
+
+
+def test_hr_log_review_from_the_menu(page, as_user):
+    """HR reaches an employee's log from the menu (issue 10 item 8): entries in words, grouped per visit."""
+    as_user("hr")
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Loggranskning").click()
+    page.get_by_role("link", name="Vad har den här användaren tittat på").click()
+    page.get_by_label("Användarnamn").fill("coach")
+    page.get_by_role("button", name="Visa loggen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vad har den här användaren tittat på")
+    assert "GET /" not in page.content()
+    assert_accessible(page, "log review: HR's log of an employee")
+
+
+def test_manager_refused_for_a_person_outside_her_unit_is_accessible(page, as_user):
+    as_user("chef")
+    response = page.goto("/logg/person/999999999/")
+    assert response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("Du får inte granska den här personens logg")
+    assert_accessible(page, "log review refusal as chef")

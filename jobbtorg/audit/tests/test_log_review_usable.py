@@ -229,6 +229,7 @@ def test_hr_has_user_log_review(client, coach, unit_person):
     page = response.content.decode()
     assert "öppnade kartläggningen" in page and "försökte öppna planen – nekades" in page
     assert "Person-id" not in page and "Teknisk uppgift" not in page and "/kartlaggning/" not in page
+    assert "Markerad för granskning" not in page  # a flag would tell a protected identity
     assert response.context["page_obj"].paginator.count == 2
     assert person.status_code == lookup.status_code == 403  # no person's log for HR
 
@@ -242,7 +243,7 @@ def test_hr_user_log_export_has_no_person_ids(client, coach):
 
     body = b"".join(response.streaming_content).decode("utf-8")
     row = body.splitlines()[1].split(";")
-    assert row[3] == "" and row[5] == "öppnade kartläggningen" and row[6] == ""
+    assert row[3] == "" and row[5] == "öppnade kartläggningen" and row[6] == "" and row[9] == ""
 
 
 # --- query counts ---------------------------------------------------------------------------------
