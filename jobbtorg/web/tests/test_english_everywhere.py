@@ -40,7 +40,18 @@ from jobbtorg.demo.users import DEMO_USERS
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PARTICIPANTS = 80
-CANDIDATES = 2  # ids tried per page and role: the first that answers 200 is checked
+CANDIDATES = 3  # ids tried per page and role: the first that answers 200 is checked
+# Pages the walk must reach with content (else it proves nothing about them): route → a role that works there.
+MUST_COVER = {
+    "stod/<int:case_id>/": "coach",
+    "osa/<int:case_id>/": "osa",
+    "planer/<int:pk>/": "coach",
+    "deltaganden/<int:participation_id>/": "coach",
+    "kartlaggning/<int:pk>/": "coach",
+    "personer/<int:person_id>/": "coach",
+    "stod/person/<int:person_id>/kvalificering/": "coach",
+    "stod/lonebidrag/tavla/": "chef",
+}
 
 # Common Swedish UI words that are not English words (compared in lower case).
 SWEDISH_WORDS = frozenset(
@@ -182,14 +193,20 @@ def pages() -> list[tuple[str, str, list[tuple[str, str]]]]:
 
 
 def candidate_ids(model_label: str, persons: Any) -> list[int]:
+    """Ids of the model's rows about people the user may see; when there are none, any rows (the page then
+    answers 404 and is not checked for this role, but a role that reaches rows by another relation is)."""
     model = apps.get_model(model_label)
-    for path in PERSON_PATHS:
+    manager = model._default_manager
+    for path in PERSON_PATHS if model_label == "people.Person" else PERSON_PATHS[1:]:
         try:
             lookup = {f"{path}__in": persons} if path != "pk" else {"pk__in": persons.values("pk")}
-            return list(model._default_manager.filter(**lookup).order_by("-pk").values_list("pk", flat=True)[:CANDIDATES])
+            ids = list(manager.filter(**lookup).order_by("-pk").values_list("pk", flat=True)[:CANDIDATES])
         except FieldError:
             continue
-    return list(model._default_manager.order_by("-pk").values_list("pk", flat=True)[:CANDIDATES])
+        if ids:
+            return ids
+        break
+    return list(manager.order_by("-pk").values_list("pk", flat=True)[:CANDIDATES])
 
 
 def paths_for(route: str, fills: list[tuple[str, str]], persons: Any) -> Iterable[str]:
@@ -207,6 +224,27 @@ def paths_for(route: str, fills: list[tuple[str, str]], persons: Any) -> Iterabl
         yield "/" + path
 
 
+def _cases_in_the_coachs_caseload() -> None:
+    """A lönebidrag case (its steps), a nystartsjobb case and an assessment for the demo coach's own participants."""
+    from jobbtorg.assessments import services as assessment_services
+    from jobbtorg.audit.services import Actor
+    from jobbtorg.organisation.models import Employer
+    from jobbtorg.participations.models import Participation
+    from jobbtorg.subsidies import services as subsidy_services
+
+    coach = User.objects.get(username="coach")
+    actor = Actor(user_id=coach.pk, username=coach.username, role=coach.role, client_address="127.0.0.1")
+    employer = Employer.objects.order_by("pk").first()
+    own = list(Participation.objects.filter(coach=coach, status="active").order_by("pk")[:2])
+    for participation, subsidy_type in zip(own, ("lonebidrag", "nystartsjobb"), strict=False):
+        subsidy_services.create_case(coach, actor, subsidy_services.NewCase(
+            participation_id=participation.pk, subsidy_type=subsidy_type, employer_id=employer.pk,
+            notified_on=participation.arrived_on,
+        ))  # fmt: skip
+    if own:
+        assessment_services.start_draft(coach, actor, own[0].pk)
+
+
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
@@ -215,6 +253,7 @@ def seeded(django_db_setup, django_db_blocker):
             call_command("seed_demo", "--participants", str(PARTICIPANTS), "--seed", "3", "--no-progress", stdout=out)
             call_command("seed_subsidy_demo", "--per-unit", "3", stdout=out)
             call_command("seed_osa_demo", stdout=out)
+            _cases_in_the_coachs_caseload()
         yield
         transaction.set_rollback(True)
 
@@ -236,6 +275,7 @@ def test_every_page_in_english_shows_no_swedish_outside_names_and_data(seeded, e
     allowed = english_terms()
     users = [User.objects.get(username=d.username) for d in DEMO_USERS]
     offenders: dict[str, set[str]] = defaultdict(set)  # offending text → "role page" where seen
+    covered: set[tuple[str, str]] = set()
     checked = 0
     for user in users:
         client = Client(headers={"Accept-Language": "en"})
@@ -246,7 +286,7 @@ def test_every_page_in_english_shows_no_swedish_outside_names_and_data(seeded, e
             if capability != PUBLIC and not holds(user, capability):
                 continue
             for path in paths_for(route, fills, persons):
-                response = client.get(path)
+                response = client.get(path, follow=True)  # a page that redirects is checked where it lands
                 if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
                     continue
                 html = response.content.decode()
@@ -255,8 +295,11 @@ def test_every_page_in_english_shows_no_swedish_outside_names_and_data(seeded, e
                     if words:
                         offenders[text[:160]].add(f"{user.username} {path}")
                 checked += 1
+                covered.add((route, user.username))
                 break  # one page per route and role
     assert checked > 60, f"only {checked} pages answered"
+    uncovered = [f"{route} as {role}" for route, role in MUST_COVER.items() if (route, role) not in covered]
+    assert not uncovered, f"the walk did not reach: {uncovered}"
     report = "\n".join(
         f"  {text!r}  — {', '.join(sorted(where)[:3])}{' …' if len(where) > 3 else ''}"
         for text, where in sorted(offenders.items(), key=lambda kv: sorted(kv[1])[0])
