@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.activities.models import AbsenceReason, AttendanceStatus, CatalogueItem, FollowUpDecision
@@ -21,11 +22,14 @@ WEEKDAYS = [
     (6, _("söndag")),
 ]
 
+# Lazy: "%" on a lazy text would fix the label in Swedish when the module is imported.
+_absent_label = lazy(lambda reason: str(_("Frånvarande – %(reason)s") % {"reason": reason}), str)
+
 # One radio group per participant: status and absence reason in one choice, so a row is
 # one keyboard stop (arrow keys move between the options).
 CHOICES = [
     (AttendanceStatus.PRESENT.value, AttendanceStatus.PRESENT.label),
-    *[(f"absent:{r.value}", _("Frånvarande – %(reason)s") % {"reason": r.label}) for r in AbsenceReason],
+    *[(f"absent:{r.value}", _absent_label(r.label)) for r in AbsenceReason],
     (AttendanceStatus.NON_COOPERATION.value, AttendanceStatus.NON_COOPERATION.label),
 ]
 

@@ -26,7 +26,7 @@ from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.exceptions import FieldError
 from django.core.management import call_command
-from django.db import models, transaction
+from django.db import models
 from django.test import Client, override_settings
 from django.urls import get_resolver
 from django.utils import translation
@@ -40,7 +40,18 @@ from jobbtorg.demo.users import DEMO_USERS
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PARTICIPANTS = 80
-CANDIDATES = 2  # ids tried per page and role: the first that answers 200 is checked
+CANDIDATES = 3  # ids tried per page and role: the first that answers 200 is checked
+# Pages the walk must reach with content (else it proves nothing about them): route → a role that works there.
+MUST_COVER = {
+    "stod/<int:case_id>/": "coach",
+    "osa/<int:case_id>/": "osa",
+    "planer/<int:pk>/": "coach",
+    "deltaganden/<int:participation_id>/": "coach",
+    "kartlaggning/<int:pk>/": "coach",
+    "personer/<int:person_id>/": "coach",
+    "stod/person/<int:person_id>/kvalificering/": "coach",
+    "stod/lonebidrag/tavla/": "chef",
+}
 
 # Common Swedish UI words that are not English words (compared in lower case).
 SWEDISH_WORDS = frozenset(
@@ -108,6 +119,7 @@ class DataValues:
 
     def __init__(self) -> None:
         self.by_first: dict[str, set[str]] = defaultdict(set)
+        self.audit_seen = 0
         for model in apps.get_models():
             if model._meta.app_label in ("sessions", "contenttypes", "admin", "auth"):
                 continue
@@ -118,6 +130,15 @@ class DataValues:
                 for value in row:
                     if value:
                         self.add(str(value))
+
+    def add_new_audit_entries(self) -> None:
+        """The log's entries written since the last call (the walk itself writes them): a stored entry's
+        text is the record as written, data like any other stored text."""
+        from jobbtorg.audit.models import AuditEntry
+
+        for pk, what in AuditEntry.objects.filter(pk__gt=self.audit_seen).values_list("pk", "what").order_by("pk"):
+            self.add(what)
+            self.audit_seen = pk
 
     def add(self, value: str) -> None:
         for piece in {value, *value.splitlines()}:
@@ -182,14 +203,20 @@ def pages() -> list[tuple[str, str, list[tuple[str, str]]]]:
 
 
 def candidate_ids(model_label: str, persons: Any) -> list[int]:
+    """Ids of the model's rows about people the user may see; when there are none, any rows (the page then
+    answers 404 and is not checked for this role, but a role that reaches rows by another relation is)."""
     model = apps.get_model(model_label)
-    for path in PERSON_PATHS:
+    manager = model._default_manager
+    for path in PERSON_PATHS if model_label == "people.Person" else PERSON_PATHS[1:]:
         try:
             lookup = {f"{path}__in": persons} if path != "pk" else {"pk__in": persons.values("pk")}
-            return list(model._default_manager.filter(**lookup).order_by("-pk").values_list("pk", flat=True)[:CANDIDATES])
+            ids = list(manager.filter(**lookup).order_by("-pk").values_list("pk", flat=True)[:CANDIDATES])
         except FieldError:
             continue
-    return list(model._default_manager.order_by("-pk").values_list("pk", flat=True)[:CANDIDATES])
+        if ids:
+            return ids
+        break
+    return list(manager.order_by("-pk").values_list("pk", flat=True)[:CANDIDATES])
 
 
 def paths_for(route: str, fills: list[tuple[str, str]], persons: Any) -> Iterable[str]:
@@ -207,16 +234,34 @@ def paths_for(route: str, fills: list[tuple[str, str]], persons: Any) -> Iterabl
         yield "/" + path
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        with override_settings(PASSWORD_HASHERS=FAST_HASHER), translation.override("sv"):
-            out = io.StringIO()
-            call_command("seed_demo", "--participants", str(PARTICIPANTS), "--seed", "3", "--no-progress", stdout=out)
-            call_command("seed_subsidy_demo", "--per-unit", "3", stdout=out)
-            call_command("seed_osa_demo", stdout=out)
-        yield
-        transaction.set_rollback(True)
+def _cases_in_the_coachs_caseload() -> None:
+    """A lönebidrag case (its steps), a nystartsjobb case and an assessment for the demo coach's own participants."""
+    from jobbtorg.assessments import services as assessment_services
+    from jobbtorg.audit.services import Actor
+    from jobbtorg.organisation.models import Employer
+    from jobbtorg.participations.models import Participation
+    from jobbtorg.subsidies import services as subsidy_services
+
+    coach = User.objects.get(username="coach")
+    actor = Actor(user_id=coach.pk, username=coach.username, role=coach.role, client_address="127.0.0.1")
+    employer = Employer.objects.order_by("pk").first()
+    own = list(Participation.objects.filter(coach=coach, status="active").order_by("pk")[:2])
+    for participation, subsidy_type in zip(own, ("lonebidrag", "nystartsjobb"), strict=False):
+        subsidy_services.create_case(coach, actor, subsidy_services.NewCase(
+            participation_id=participation.pk, subsidy_type=subsidy_type, employer_id=employer.pk,
+            notified_on=participation.arrived_on,
+        ))  # fmt: skip
+    if own:
+        assessment_services.start_draft(coach, actor, own[0].pk)
+
+
+def seed() -> None:
+    with override_settings(PASSWORD_HASHERS=FAST_HASHER), translation.override("sv"):
+        out = io.StringIO()
+        call_command("seed_demo", "--participants", str(PARTICIPANTS), "--seed", "3", "--no-progress", stdout=out)
+        call_command("seed_subsidy_demo", "--per-unit", "3", stdout=out)
+        call_command("seed_osa_demo", stdout=out)
+        _cases_in_the_coachs_caseload()
 
 
 @pytest.fixture
@@ -225,17 +270,24 @@ def english_catalogue():
     trans_real._translations = {}
     trans_real._active = trans_real.Local()
     yield
+    # The next test starts in Swedish again (a request in English leaves its language active).
     trans_real._translations = {}
+    trans_real._active = trans_real.Local()
+    translation.deactivate()
 
 
-@pytest.mark.django_db
-def test_every_page_in_english_shows_no_swedish_outside_names_and_data(seeded, english_catalogue, settings):
+# Transactional: the walk's refused reads are audited and a refusal survives a rollback (audit.services),
+# so only the flush after a transactional test leaves no entry behind for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_every_page_in_english_shows_no_swedish_outside_names_and_data(english_catalogue, settings):
     settings.PASSWORD_HASHERS = FAST_HASHER
+    seed()
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     data = DataValues()
     allowed = english_terms()
     users = [User.objects.get(username=d.username) for d in DEMO_USERS]
     offenders: dict[str, set[str]] = defaultdict(set)  # offending text → "role page" where seen
+    covered: set[tuple[str, str]] = set()
     checked = 0
     for user in users:
         client = Client(headers={"Accept-Language": "en"})
@@ -246,17 +298,21 @@ def test_every_page_in_english_shows_no_swedish_outside_names_and_data(seeded, e
             if capability != PUBLIC and not holds(user, capability):
                 continue
             for path in paths_for(route, fills, persons):
-                response = client.get(path)
+                response = client.get(path, follow=True)  # a page that redirects is checked where it lands
                 if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
                     continue
                 html = response.content.decode()
+                data.add_new_audit_entries()
                 for text in visible_text(html):
                     words = swedish_in(data.without_data(text), allowed)
                     if words:
                         offenders[text[:160]].add(f"{user.username} {path}")
                 checked += 1
+                covered.add((route, user.username))
                 break  # one page per route and role
     assert checked > 60, f"only {checked} pages answered"
+    uncovered = [f"{route} as {role}" for route, role in MUST_COVER.items() if (route, role) not in covered]
+    assert not uncovered, f"the walk did not reach: {uncovered}"
     report = "\n".join(
         f"  {text!r}  — {', '.join(sorted(where)[:3])}{' …' if len(where) > 3 else ''}"
         for text, where in sorted(offenders.items(), key=lambda kv: sorted(kv[1])[0])
