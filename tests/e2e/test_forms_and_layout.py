@@ -100,12 +100,12 @@ def test_start_pages_fit_390px(page, as_user, username):
 def test_label_and_value_pairs_on_one_row_or_stacked(page, as_user, e2e_server):
     case_id = e2e_server.query(
         "from jobbtorg.subsidies.models import SubsidyCase;"
-        "print(SubsidyCase.objects.filter(participation__coach__username='coach').order_by('id')"
+        "print(SubsidyCase.objects.filter(participation__unit__code='jarva').order_by('id')"
         ".values_list('pk', flat=True).first())"
     ).splitlines()[-1]
     if case_id == "None":
-        pytest.skip("the demo coach has no subsidy case in this population")
-    as_user("coach")
+        pytest.skip("the demo unit has no subsidy case in this population")
+    as_user("chef")  # the unit manager reads every case of the unit
     tops = "els => els.map(div => [div.querySelector('dt').getBoundingClientRect().top, div.querySelector('dd').getBoundingClientRect().top])"
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"/stod/{case_id}/")
