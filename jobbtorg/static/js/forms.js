@@ -111,6 +111,8 @@
   document.addEventListener('htmx:afterSwap', function (event) {
     var target = event.detail.target;
     if (!target || !target.querySelector) { return; }
+    // An outerHTML swap replaces the target: work on the element now in the page.
+    if (target.id && !document.body.contains(target)) { target = document.getElementById(target.id) || target; }
     counters(target);
     var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
     var autosaved = trigger && trigger.type === 'autosave';
