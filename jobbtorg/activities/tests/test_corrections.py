@@ -70,7 +70,7 @@ def test_one_attendance_per_activity_and_day_is_a_database_rule(coach, participa
         Attendance.objects.create(session=session, activity=activity, date=attendance.date)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_merging_duplicate_days_keeps_the_latest_registration(coach, participation, item, monkeypatch):
     """The data migration's merge: the latest registration of a day stays, its deviation with it."""
     migration = importlib.import_module("jobbtorg.activities.migrations.0004_i10_attend_one_attendance_per_day")
