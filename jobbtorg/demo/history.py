@@ -367,7 +367,12 @@ def plans(path: Path, catalogue_item_id: int | None, stage: str, rng: random.Ran
         return None
     decided = min(add_working_days(submitted, rng.randint(1, 8)), until)
     if stage == "returned":
-        _return(path, plan, decided)
+        # Every third such decision (by its day, no draw: the other histories stay as they were) is a
+        # rejection instead: the coach then draws up a new plan (plans.services.reject_plan).
+        if decided.toordinal() % 3 == 0:
+            _reject(path, plan, decided)
+        else:
+            _return(path, plan, decided)
         return None
     _approve(path, plan, decided, None)
     review: datetime.date = plan["review_date"]
@@ -465,6 +470,23 @@ def _return(path: Path, plan: Row, on: datetime.date) -> None:
     path.note("plan_returned", on,
               _("Aktivitetsplan version %(number)s skickad tillbaka av stadsdelen: %(comment)s")
               % {"number": plan["number"], "comment": comment},
+              path.social_worker, {"plan_id": Ref(plan), "number": plan["number"], "waiting_days": waited})
+
+
+def _reject(path: Path, plan: Row, on: datetime.date) -> None:
+    reason = _("Planen motsvarar inte behovet som kartläggningen visar. Gör en ny plan tillsammans med deltagaren.")
+    waited = plan_rules.waiting_days(plan["submitted_on"], on)
+    plan["status"] = plan_rules.next_status(plan["status"], plan_rules.Step.REJECT).value
+    plan["decided_on"] = on
+    plan["decided_by_id"] = path.social_worker.id
+    plan["decision_comment"] = reason
+    plan["version"] = plan.get("version", 1) + 1
+    _decision(path, plan, Decision.REJECTED.value, on, path.social_worker, reason, waited)
+    path.clocks.complete(Kind.PLAN_APPROVAL, on, subject=plan)
+    path.clocks.open(Kind.PLAN_DRAWN_UP, on)  # no approved version: a new plan is due
+    path.note("plan_rejected", on,
+              _("Aktivitetsplan version %(number)s avslagen av stadsdelen: %(reason)s")
+              % {"number": plan["number"], "reason": reason},
               path.social_worker, {"plan_id": Ref(plan), "number": plan["number"], "waiting_days": waited})
 
 

@@ -306,7 +306,7 @@ def deadline_rows_consistent(today: datetime.date) -> list[int]:
 
 # The decision that leads into each step of plans.rules.TRANSITIONS.
 _STEP_OF = {Decision.SUBMITTED: plan_rules.Step.SUBMIT, Decision.APPROVED: plan_rules.Step.APPROVE,
-            Decision.RETURNED: plan_rules.Step.RETURN}
+            Decision.RETURNED: plan_rules.Step.RETURN, Decision.REJECTED: plan_rules.Step.REJECT}
 
 
 @check("DOMAIN §4.4: each plan's decisions follow plans.rules.TRANSITIONS from draft to its status, in date order, "

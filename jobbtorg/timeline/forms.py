@@ -54,7 +54,7 @@ class NoteForm(Form):
     )
     text = forms.CharField(
         label=_("Anteckning"),
-        help_text=_("Högst %(max)s tecken. En anteckning ändras aldrig: en rättelse blir en ny anteckning.") % {"max": MAX_NOTE},
+        help_text=_("En anteckning ändras aldrig: en rättelse blir en ny anteckning."),  # the limit is added by core.forms
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=MAX_NOTE,
         error_messages={"required": _("Skriv anteckningen.")},

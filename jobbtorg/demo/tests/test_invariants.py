@@ -72,7 +72,7 @@ def test_the_path_has_every_stage(seeded):
     assert Deadline.objects.filter(paused_on__isnull=False).exists()  # clocks of interrupted participations
     entry_kinds = set(TimelineEntry.objects.values_list("kind", flat=True))
     assert {"referral_received", "appointment_booked", "participant_arrived", "information_signed_off",
-            "plan_created", "plan_submitted", "plan_approved", "plan_returned", "plan_revision_started",
+            "plan_created", "plan_submitted", "plan_approved", "plan_returned", "plan_rejected", "plan_revision_started",
             "activity_created", "activity_followed_up", "participation_interrupted", "participation_closed",
             "followup_recorded"} <= entry_kinds
 
