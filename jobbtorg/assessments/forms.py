@@ -13,6 +13,7 @@ from typing import Any, cast
 from django import forms
 from django.db import models
 from django.forms.models import fields_for_model, model_to_dict
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from jobbtorg.assessments.models import Assessment, HealthInformation, Occupation, WorkExperience
@@ -46,15 +47,15 @@ class OccupationField(forms.ModelChoiceField):
 
 def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
     if isinstance(field, models.DateField):
-        return forms.DateField(label=field.verbose_name.capitalize(), required=not field.blank, widget=DateInput(),
+        return forms.DateField(label=capfirst(field.verbose_name), required=not field.blank, widget=DateInput(),
                                input_formats=["%Y-%m-%d"], help_text=_("ÅÅÅÅ-MM-DD"),
                                error_messages={"invalid": _("Skriv datumet som ÅÅÅÅ-MM-DD.")})
     if isinstance(field, models.ForeignKey) and field.related_model is Occupation:
-        return OccupationField(label=field.verbose_name.capitalize(), required=not field.blank)
+        return OccupationField(label=capfirst(field.verbose_name), required=not field.blank)
     formfield = field.formfield(**kwargs)
     if formfield is None:
         return None
-    formfield.label = str(field.verbose_name).capitalize()
+    formfield.label = capfirst(field.verbose_name)  # lazy: the reader's language, not the importer's
     if isinstance(formfield, forms.TypedChoiceField) and field.blank:
         # A model field's choices arrive normalised: a list of (value, label) pairs.
         choices = cast(list[tuple[Any, Any]], formfield.choices)

@@ -40,7 +40,7 @@ def test_osa_extension_refused_beyond_24_months_until_individual_review(e2e_serv
     # The review is a decision (issue 10 item 9): the officer who records it decides, with an outcome.
     review.get_by_label("Anställningen får förlängas utöver 24 månader").check()
     review.get_by_label("Motivering").fill("Behöver ett år till med stöd för att gå vidare till arbete på öppna marknaden.")
-    review.get_by_role("button", name="Registrera prövningen").click()
+    review.get_by_role("button", name="Registrera beslutet").click()
     expect(page.get_by_role("status").filter(has_text="Den individuella prövningen är registrerad")).to_be_visible()
 
     extension = page.locator("form[action$='/forlangning/']")
