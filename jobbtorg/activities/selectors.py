@@ -20,6 +20,7 @@ from jobbtorg.access.policy import visible_persons
 from jobbtorg.accounts.models import Role, User
 from jobbtorg.activities.models import Activity, ActivitySession, Attendance, AttendanceStatus, Deviation
 from jobbtorg.activities.rules import Rate
+from jobbtorg.core.capabilities import OWN, PROVIDER, scope_of
 from jobbtorg.organisation.models import District
 from jobbtorg.participations.models import OPEN_STATUSES, Participation, Status
 from jobbtorg.people.models import Person
@@ -155,9 +156,10 @@ def sessions_to_register(user: User, today: datetime.date | None = None) -> Quer
     she hosts or where her own participants have a place. One query."""
     today = today or timezone.localdate()
     qs = ActivitySession.objects.filter(date__range=(today, today + datetime.timedelta(days=UPCOMING_DAYS)))
-    if user.role == Role.PROVIDER_STAFF and user.provider_id:
+    scope = scope_of(user.role, "activities.register_attendance")  # who registers: the capability table
+    if scope == PROVIDER and user.provider_id:
         qs = qs.filter(provider_id=user.provider_id)
-    elif user.role == Role.COACH:
+    elif scope == OWN:
         own = Attendance.objects.filter(session=OuterRef("pk"), activity__participation__coach=user)
         qs = qs.filter(Q(host=user) | Exists(own))
     else:
