@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "jobbtorg.eligibility",
     "jobbtorg.subsidies",
     "jobbtorg.osa",
+    "jobbtorg.followup",
     "jobbtorg.web",
 ]
 

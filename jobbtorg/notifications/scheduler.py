@@ -36,6 +36,12 @@ def _osa_handovers() -> object:
 JOBS = [DailyJob("daily_digest", 6, _digest), DailyJob("osa_handovers", 0, _osa_handovers)]
 
 
+def register_job(job: DailyJob) -> None:
+    """Apps above notifications add their nightly jobs here from AppConfig.ready (followup's facts)."""
+    if all(j.name != job.name for j in JOBS):
+        JOBS.append(job)
+
+
 def run_due_jobs(now: datetime.datetime, jobs: list[DailyJob] | None = None) -> list[str]:
     """Enqueue every job whose hour has come and that has not run today. Returns the names."""
     started = []
